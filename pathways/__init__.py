@@ -1,0 +1,1 @@
+"""pathways: plan how microcredentials stack, and what to learn next."""

@@ -1,0 +1,349 @@
+"""The domain model: small frozen data classes that the engines trust.
+
+Nothing here reads files or validates untrusted input; :mod:`pathways.io` does that and builds
+these objects. Requirement trees and prerequisite expressions share one node vocabulary
+(:class:`Ref`, :class:`AllOf`, :class:`AnyOf`, :class:`Choose`, :class:`MinHours`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Literal, Union
+
+__all__ = [
+    "CREDENTIAL_LEVELS",
+    "DELIVERY_MODES",
+    "SEASONS",
+    "AllOf",
+    "AnyOf",
+    "Catalog",
+    "Choose",
+    "Constraints",
+    "Course",
+    "Credential",
+    "Goals",
+    "Holding",
+    "Job",
+    "JobSkill",
+    "LearnerProfile",
+    "MinHours",
+    "Node",
+    "Provider",
+    "Ref",
+    "Skill",
+    "SkillLevel",
+    "Term",
+    "add_months",
+    "iter_nodes",
+    "leaf_ids",
+]
+
+DELIVERY_MODES = ("online", "in-person", "hybrid")
+CREDENTIAL_LEVELS = ("microcredential", "certificate", "diploma", "degree", "other")
+SEASONS = ("winter", "summer", "fall")
+_SEASON_START_MONTH = {"winter": 1, "summer": 5, "fall": 9}
+
+
+# --------------------------------------------------------------------------- requirement nodes
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """A leaf: a course completed or a credential earned."""
+
+    id: str
+    label: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AllOf:
+    """Every child satisfied."""
+
+    children: tuple[Node, ...]
+    label: str | None = None
+
+    @property
+    def k(self) -> int:
+        return len(self.children)
+
+
+@dataclass(frozen=True, slots=True)
+class AnyOf:
+    """At least one child satisfied (the same as ``Choose(k=1)``)."""
+
+    children: tuple[Node, ...]
+    label: str | None = None
+
+    @property
+    def k(self) -> int:
+        return 1
+
+
+@dataclass(frozen=True, slots=True)
+class Choose:
+    """At least ``k`` children satisfied."""
+
+    k: int
+    children: tuple[Node, ...]
+    label: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MinHours:
+    """Completed courses from ``courses`` total at least ``hours`` (a threshold, not a slot)."""
+
+    hours: float
+    courses: tuple[str, ...]
+    label: str | None = None
+
+
+Node = Union[Ref, AllOf, AnyOf, Choose, MinHours]
+
+
+def iter_nodes(node: Node) -> Iterator[Node]:
+    """Yield ``node`` and all its descendants, depth first, parents before children.
+
+    >>> tree = AllOf((Ref("A"), Choose(1, (Ref("B"), Ref("C")))))
+    >>> [type(n).__name__ for n in iter_nodes(tree)]
+    ['AllOf', 'Ref', 'Choose', 'Ref', 'Ref']
+    """
+    stack: list[Node] = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        if isinstance(current, (AllOf, AnyOf, Choose)):
+            stack.extend(reversed(current.children))
+
+
+def leaf_ids(node: Node) -> tuple[str, ...]:
+    """Every id a tree mentions (leaves and ``min_hours`` lists), in first-seen order.
+
+    >>> leaf_ids(AllOf((Ref("A"), MinHours(10, ("B", "A")))))
+    ('A', 'B')
+    """
+    seen: dict[str, None] = {}
+    for n in iter_nodes(node):
+        if isinstance(n, Ref):
+            seen.setdefault(n.id)
+        elif isinstance(n, MinHours):
+            for c in n.courses:
+                seen.setdefault(c)
+    return tuple(seen)
+
+
+# --------------------------------------------------------------------------- catalog entities
+@dataclass(frozen=True, slots=True)
+class Provider:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Skill:
+    """A skill of the vocabulary; ``id`` is ``esco:<uuid>`` for ESCO concepts."""
+
+    id: str
+    label: str
+    alt_labels: tuple[str, ...] = ()
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SkillLevel:
+    """A skill at a proficiency level, 1 (basic) .. 4 (expert)."""
+
+    skill: str
+    level: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Course:
+    id: str
+    title: str
+    hours: float
+    provider: str | None = None
+    cost: float = 0.0
+    delivery: str | None = None
+    terms: frozenset[str] | None = None  # None = offered every term
+    prerequisites: Node | None = None
+    skills: tuple[SkillLevel, ...] = ()
+    badge_valid_months: int | None = None
+    description: str = ""
+    badge_id: str | None = None
+
+    def offered_in(self, season: str) -> bool:
+        return self.terms is None or season in self.terms
+
+
+@dataclass(frozen=True, slots=True)
+class Credential:
+    id: str
+    title: str
+    level: str
+    requires: Node
+    provider: str | None = None
+    recency_months: int | None = None
+    exclusive: bool = False
+    description: str = ""
+    badge_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class JobSkill:
+    """One skill a job requires; ``importance`` in (0, 1], essential ones are 1.0."""
+
+    skill: str
+    importance: float = 1.0
+    essential: bool = True
+    level: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    id: str
+    title: str
+    skills: tuple[JobSkill, ...] = ()
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Everything a catalog defines, keyed by id (read-only mappings, in file order)."""
+
+    courses: Mapping[str, Course] = field(default_factory=dict)
+    credentials: Mapping[str, Credential] = field(default_factory=dict)
+    providers: Mapping[str, Provider] = field(default_factory=dict)
+    skills: Mapping[str, Skill] = field(default_factory=dict)
+    jobs: Mapping[str, Job] = field(default_factory=dict)
+    currency: str = "CAD"
+    sources: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        for name in ("courses", "credentials", "providers", "skills", "jobs"):
+            value = getattr(self, name)
+            if not isinstance(value, MappingProxyType):
+                object.__setattr__(self, name, MappingProxyType(dict(value)))
+
+    def skill_label(self, skill_id: str) -> str:
+        """The skill's label, or its id when the catalog does not list it."""
+        skill = self.skills.get(skill_id)
+        return skill.label if skill else skill_id
+
+    def title(self, item_id: str) -> str:
+        """Title of a course, credential or job; the id itself when unknown."""
+        for table in (self.courses, self.credentials, self.jobs):
+            item = table.get(item_id)
+            if item is not None:
+                return item.title
+        return item_id
+
+
+# --------------------------------------------------------------------------- terms and learners
+@dataclass(frozen=True, slots=True, order=True)
+class Term:
+    """An academic term: ``YYYY-winter`` (Jan-Apr), ``YYYY-summer`` (May-Aug), ``YYYY-fall``.
+
+    >>> Term.parse("2027-01"), Term.parse("2027-06").next(), str(Term(2026, 2).next())
+    (Term(year=2027, index=0), Term(year=2027, index=2), '2027-winter')
+    """
+
+    year: int
+    index: int  # 0 winter, 1 summer, 2 fall
+
+    @classmethod
+    def parse(cls, text: str) -> Term:
+        """From ``YYYY-MM`` (the term containing that month) or ``YYYY-season``."""
+        year_text, _, rest = text.strip().partition("-")
+        year = int(year_text)
+        if rest in SEASONS:
+            return cls(year, SEASONS.index(rest))
+        month = int(rest)
+        if not 1 <= month <= 12:
+            raise ValueError(f"month {month} is not 1..12")
+        return cls(year, (month - 1) // 4)
+
+    @classmethod
+    def of_date(cls, date: dt.date) -> Term:
+        return cls(date.year, (date.month - 1) // 4)
+
+    @property
+    def season(self) -> str:
+        return SEASONS[self.index]
+
+    def next(self, steps: int = 1) -> Term:
+        n = self.year * 3 + self.index + steps
+        return Term(n // 3, n % 3)
+
+    def minus(self, other: Term) -> int:
+        """How many terms ``self`` is after ``other``."""
+        return (self.year * 3 + self.index) - (other.year * 3 + other.index)
+
+    @property
+    def start(self) -> dt.date:
+        return dt.date(self.year, _SEASON_START_MONTH[self.season], 1)
+
+    @property
+    def end(self) -> dt.date:
+        """Last day of the term."""
+        return self.next().start - dt.timedelta(days=1)
+
+    def __str__(self) -> str:
+        return f"{self.year}-{self.season}"
+
+
+def add_months(date: dt.date, months: int) -> dt.date:
+    """``date`` plus ``months`` calendar months, clamped to the month's last day.
+
+    >>> add_months(dt.date(2024, 1, 31), 1)
+    datetime.date(2024, 2, 29)
+    """
+    n = date.year * 12 + date.month - 1 + months
+    year, month = divmod(n, 12)
+    month += 1
+    next_month = dt.date(year + (month == 12), month % 12 + 1, 1)
+    last_day = (next_month - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(date.day, last_day))
+
+
+@dataclass(frozen=True, slots=True)
+class Holding:
+    """A completed course or earned credential, with its date.
+
+    ``expires`` overrides the course's ``badge_valid_months`` (an Open Badge's own expiry).
+    """
+
+    kind: Literal["course", "credential"]
+    id: str
+    date: dt.date
+    expires: dt.date | None = None
+    source: str = "profile"
+
+
+@dataclass(frozen=True, slots=True)
+class Goals:
+    credentials: tuple[str, ...] = ()
+    job: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Constraints:
+    start: Term | None = None
+    max_courses_per_term: int | None = None
+    max_hours_per_term: float | None = None
+    budget: float | None = None
+    exclude_providers: frozenset[str] = frozenset()
+    delivery: frozenset[str] | None = None  # None = any mode
+
+
+@dataclass(frozen=True, slots=True)
+class LearnerProfile:
+    id: str
+    name: str = ""
+    completed: tuple[Holding, ...] = ()
+    skills: tuple[SkillLevel, ...] = ()
+    goals: Goals = Goals()
+    constraints: Constraints = Constraints()
+    badges: tuple[str, ...] = ()  # badge file paths as written in the profile
+    cv_text: str = ""
+    source: str = ""
