@@ -1,0 +1,248 @@
+"""Safe, bounded YAML reading with line lookup for error messages.
+
+Parsing uses libyaml (``yaml.CSafeLoader``) when PyYAML was built with it. Line numbers are not
+kept for every value (that would slow the happy path): when a problem is found, the file is
+composed again and the key path is walked to the node's line (:class:`Locator`).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pathways.errors import CatalogError, Diagnostic
+
+__all__ = ["Locator", "atomic_write_text", "dump_yaml", "format_keypath", "read_yaml"]
+
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """Safe loader that leaves dates as text, so that pydantic reports bad dates with a key."""
+
+    yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+    }
+
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+#: Documents whose aliases would expand to more nodes than this are rejected (alias bombs).
+MAX_EXPANDED_NODES = 5_000_000
+
+KeyPath = Sequence[str | int]
+
+
+def format_keypath(keypath: KeyPath) -> str:
+    """``("courses", 0, "hours")`` -> ``"courses[0].hours"``."""
+    out = ""
+    for part in keypath:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _compose(text: str, file: str) -> yaml.Node | None:
+    loader = _Loader(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
+def _expanded_size(root: yaml.Node, file: str) -> None:
+    """Reject documents whose aliases expand beyond :data:`MAX_EXPANDED_NODES` nodes."""
+    sizes: dict[int, int] = {}
+    on_stack: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            on_stack.discard(key)
+            if isinstance(node, yaml.MappingNode):
+                children = [n for pair in node.value for n in pair]
+            elif isinstance(node, yaml.SequenceNode):
+                children = node.value
+            else:
+                children = []
+            total = 1 + sum(sizes[id(c)] for c in children)
+            if total > MAX_EXPANDED_NODES:
+                raise CatalogError(
+                    Diagnostic(
+                        f"YAML aliases expand to more than {MAX_EXPANDED_NODES:,} values "
+                        "(an alias expansion bomb)",
+                        file=file,
+                        line=node.start_mark.line + 1,
+                        hint="write the data out without nested anchors (&) and aliases (*)",
+                    )
+                )
+            sizes[key] = total
+            continue
+        if key in sizes:
+            continue
+        if key in on_stack:
+            raise CatalogError(
+                Diagnostic(
+                    "recursive YAML alias: a value contains itself",
+                    file=file,
+                    line=node.start_mark.line + 1,
+                    hint="remove the alias (*) that refers to its own anchor (&)",
+                )
+            )
+        on_stack.add(key)
+        stack.append((node, True))
+        if isinstance(node, yaml.MappingNode):
+            stack.extend((n, False) for pair in node.value for n in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((n, False) for n in node.value)
+
+
+def read_yaml(path: str | os.PathLike[str], *, display: str | None = None) -> Any:
+    """Parse one YAML file safely: no arbitrary objects, no alias bombs, errors with lines.
+
+    Raises
+    ------
+    CatalogError
+        When the file cannot be read, is not UTF-8, is not valid YAML, or its aliases expand
+        too far. The diagnostic names the file and line.
+    """
+    shown = display or str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        raise CatalogError(
+            Diagnostic(f"not UTF-8 text ({err.reason} at byte {err.start})", file=shown,
+                       hint="save the file as UTF-8")
+        ) from err
+    except OSError as err:
+        raise CatalogError(
+            Diagnostic(f"cannot read the file: {err.strerror}", file=shown,
+                       hint="check the path and its permissions")
+        ) from err
+    return parse_yaml(text, shown)
+
+
+def parse_yaml(text: str, file: str) -> Any:
+    """Parse YAML text (see :func:`read_yaml`); ``file`` names it in errors."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        if "&" in text and "*" in text:
+            _expanded_size(node, file)
+        return loader.construct_document(node)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        problem = err.problem or err.context or "invalid YAML"
+        context = err.context_mark
+        if context is not None and mark is not None and context.line != mark.line:
+            lines = text.splitlines()
+            if mark.line >= len(lines) or not lines[mark.line].strip():
+                # An unclosed bracket or quote runs to the end of the file: the useful line
+                # is where it opened.
+                mark = context
+            else:
+                problem += f" ({err.context} that starts at line {context.line + 1})"
+        raise CatalogError(
+            Diagnostic(
+                f"YAML syntax error: {problem}",
+                file=file,
+                line=mark.line + 1 if mark else None,
+                hint="check brackets, quotes, colons and indentation on that line or the one above",
+            )
+        ) from err
+    except yaml.YAMLError as err:
+        raise CatalogError(Diagnostic(f"YAML error: {err}", file=file)) from err
+    except RecursionError as err:
+        raise CatalogError(
+            Diagnostic("YAML nesting is too deep", file=file, hint="flatten the structure")
+        ) from err
+    finally:
+        loader.dispose()
+
+
+class Locator:
+    """Find the line of a key path in YAML files, composing each file at most once.
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "c.yaml"
+    >>> _ = p.write_text("courses:\\n  - id: A\\n    hours: 5\\n")
+    >>> Locator().line(str(p), ("courses", 0, "hours"))
+    3
+    """
+
+    def __init__(self, texts: dict[str, str] | None = None) -> None:
+        self._texts = dict(texts or {})
+        self._roots: dict[str, yaml.Node | None] = {}
+
+    def line(self, file: str | None, keypath: KeyPath) -> int | None:
+        """1-based line of the deepest node of ``keypath`` that exists (a key's own line)."""
+        if file is None:
+            return None
+        if file not in self._roots:
+            try:
+                text = self._texts.get(file)
+                if text is None:
+                    text = Path(file).read_text(encoding="utf-8")
+                self._roots[file] = _compose(text, file)
+            except (OSError, UnicodeDecodeError, yaml.YAMLError):
+                self._roots[file] = None
+        node = self._roots[file]
+        if node is None:
+            return None
+        line = node.start_mark.line + 1
+        for part in keypath:
+            if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+                for key_node, value_node in node.value:
+                    if getattr(key_node, "value", None) == part:
+                        line = key_node.start_mark.line + 1
+                        node = value_node
+                        break
+                else:
+                    return line
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+                if not 0 <= part < len(node.value):
+                    return line
+                node = node.value[part]
+                line = node.start_mark.line + 1
+            else:
+                return line
+        return line
+
+
+def dump_yaml(data: Any, *, header: str = "") -> str:
+    """YAML text for plain data, keys in insertion order, with an optional comment header."""
+    body = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+    if header:
+        comment = "".join(f"# {line}\n".replace("# \n", "#\n") for line in header.splitlines())
+        return comment + body
+    return body
+
+
+def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
+    """Write ``text`` to ``path`` so that readers see the old or the new file, never half of one."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if target.exists():
+            os.chmod(tmp, target.stat().st_mode & 0o777)
+        else:
+            os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

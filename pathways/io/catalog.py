@@ -1,0 +1,539 @@
+"""Load and validate catalogs and learner profiles (format ``pathways/1``).
+
+Reading goes file -> safe YAML -> pydantic models (shape, types, unknown keys) -> domain objects
+-> whole-catalog checks (duplicates, references, cycles, credentials that can never be earned).
+Every problem becomes a :class:`~pathways.errors.Diagnostic` naming the file, line, key path or
+id and what to do; all problems of a stage are reported together in one
+:class:`~pathways.errors.CatalogError`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from pathways.domain import (
+    Catalog,
+    Constraints,
+    Course,
+    Credential,
+    Goals,
+    Holding,
+    Job,
+    JobSkill,
+    LearnerProfile,
+    Provider,
+    Skill,
+    SkillLevel,
+    Term,
+)
+from pathways.errors import CatalogError, Diagnostic
+from pathways.io import checks, schema
+from pathways.io._yaml import Locator, format_keypath, read_yaml
+from pathways.io.trees import TreeProblem, parse_prerequisites, parse_requirement
+
+__all__ = [
+    "Document",
+    "ValidationReport",
+    "catalog_from_data",
+    "learner_from_data",
+    "load_catalog",
+    "load_learner",
+    "validate_catalog",
+]
+
+#: Readers of extra catalog files in a directory, by file suffix (filled by other io modules,
+#: e.g. CSV). Each returns catalog data in the YAML shape for one file.
+EXTRA_READERS: dict[str, Callable[[Path], dict[str, Any]]] = {}
+
+KeyPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Document:
+    """One input file's parsed data, with the name used in messages."""
+
+    file: str
+    data: Any
+    text: str | None = None  # the source text, when it did not come from ``file`` on disk
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """A valid catalog, with the warnings found and the files read."""
+
+    catalog: Catalog
+    warnings: tuple[Diagnostic, ...] = ()
+    files: tuple[str, ...] = ()
+
+
+@dataclass
+class _Origins:
+    """Where each item came from: kind -> id -> [(file, keypath of the item)]."""
+
+    items: dict[str, dict[str, list[tuple[str, KeyPath]]]] = field(default_factory=dict)
+    docs: dict[str, Any] = field(default_factory=dict)
+
+    def add(self, kind: str, item_id: str, file: str, keypath: KeyPath) -> None:
+        self.items.setdefault(kind, {}).setdefault(item_id, []).append((file, keypath))
+
+    def first(self, kind: str, item_id: str) -> tuple[str, KeyPath] | None:
+        found = self.items.get(kind, {}).get(item_id)
+        return found[0] if found else None
+
+    def raw(self, file: str, keypath: KeyPath) -> Any:
+        node = self.docs.get(file)
+        for part in keypath:
+            try:
+                node = node[part]  # type: ignore[index]
+            except (KeyError, IndexError, TypeError):
+                return None
+        return node
+
+
+# --------------------------------------------------------------------------- files
+def _catalog_files(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(
+                p for p in path.iterdir()
+                if p.is_file() and (p.suffix in (".yaml", ".yml") or p.suffix in EXTRA_READERS)
+            )
+            if not found:
+                raise CatalogError(Diagnostic(
+                    "the directory holds no catalog files (*.yaml)", file=str(path),
+                    hint="pass a catalog YAML file, or a directory that contains some"))
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise CatalogError(Diagnostic(
+                "no such file or directory", file=str(path),
+                hint="check the path; a catalog is a YAML file or a directory of YAML files"))
+    return files
+
+
+def _read_documents(paths: Sequence[str | os.PathLike[str]]) -> list[Document]:
+    docs: list[Document] = []
+    errors: list[Diagnostic] = []
+    for path in _catalog_files(paths):
+        try:
+            reader = EXTRA_READERS.get(path.suffix)
+            data = reader(path) if reader else read_yaml(path)
+            docs.append(Document(str(path), data))
+        except CatalogError as err:
+            errors.extend(err.diagnostics)
+    if errors:
+        raise CatalogError(errors)
+    return docs
+
+
+# --------------------------------------------------------------------------- pydantic errors
+_MODELS_BY_PATH: dict[tuple[str, ...], type[BaseModel]] = {
+    (): schema.CatalogFileIn,
+    ("providers",): schema.ProviderIn,
+    ("skills",): schema.SkillIn,
+    ("courses",): schema.CourseIn,
+    ("courses", "skills"): schema.SkillRefIn,
+    ("credentials",): schema.CredentialIn,
+    ("jobs",): schema.JobIn,
+    ("jobs", "skills"): schema.JobSkillIn,
+    ("learner",): schema.LearnerIn,
+    ("learner", "completed"): schema.HoldingIn,
+    ("learner", "skills"): schema.SkillRefIn,
+    ("learner", "goals"): schema.GoalsIn,
+    ("learner", "constraints"): schema.ConstraintsIn,
+}
+
+_COMPARISONS = {"greater_than": ">", "greater_than_equal": ">=", "less_than": "<",
+                "less_than_equal": "<="}
+
+_HINTS = {
+    "hours": "give the learning hours as a number greater than 0",
+    "cost": "give the cost as a number >= 0 (0 for free)",
+    "level": "use a level from 1 (basic) to 4 (expert), or a credential level",
+    "importance": "use essential, optional, or a number in (0, 1]",
+    "date": "write dates as YYYY-MM-DD, e.g. 2024-05-01",
+    "expires": "write dates as YYYY-MM-DD, e.g. 2027-05-01",
+    "start": "write the first term as YYYY-MM (e.g. 2027-01) or YYYY-winter/summer/fall",
+    "delivery": "use online, in-person or hybrid",
+    "terms": "list terms from winter, summer, fall",
+    "format": "use format: pathways/1, or leave the key out",
+    "currency": "use a three-letter currency code such as CAD",
+}
+
+
+def _data_keypath(data: Any, loc: Sequence[Any]) -> KeyPath:
+    """The part of a pydantic ``loc`` that exists in the data (drops union member tags)."""
+    out: list[str | int] = []
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        elif isinstance(node, dict) and isinstance(part, str):
+            out.append(part)  # a missing key: still name it
+            break
+        else:
+            break
+        out.append(part)
+    return tuple(out)
+
+
+def _item_id(data: Any, keypath: KeyPath) -> str | None:
+    if len(keypath) >= 2 and isinstance(keypath[1], int):
+        item = _Origins(docs={"d": data}).raw("d", keypath[:2])
+        if isinstance(item, dict) and isinstance(item.get("id"), (str, int)):
+            return str(item["id"])
+    if keypath[:1] == ("learner",) and isinstance(data, dict):
+        learner = data.get("learner")
+        if isinstance(learner, dict) and isinstance(learner.get("id"), (str, int)):
+            return str(learner["id"])
+    return None
+
+
+def _pydantic_diagnostics(err: ValidationError, doc: Document, locator: Locator) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    seen: set[tuple[KeyPath, str]] = set()
+    for e in err.errors():
+        keypath = _data_keypath(doc.data, e["loc"])
+        key = next((p for p in reversed(keypath) if isinstance(p, str)), "")
+        kind = e["type"]
+        if (keypath, kind) in seen:
+            continue  # a union reports each member's failure: one message is enough
+        seen.add((keypath, kind))
+        parent = tuple(p for p in keypath[:-1] if isinstance(p, str))
+        if kind == "extra_forbidden":
+            model = _MODELS_BY_PATH.get(parent)
+            allowed = ", ".join(model.model_fields) if model else ""
+            message = f'unknown key "{key}"'
+            hint = "remove it or correct the spelling" + (f"; allowed keys: {allowed}" if allowed else "")
+            if keypath == ("learner",):
+                hint = "this looks like a learner profile: pass it as the learner, not the catalog"
+        elif kind == "missing":
+            message = f'missing required key "{key}"'
+            hint = f"add {key}: to this entry"
+        elif kind in _COMPARISONS and isinstance(e.get("ctx"), dict):
+            bound = next(iter(e["ctx"].values()))
+            bound = f"{bound:g}" if isinstance(bound, (int, float)) else bound
+            message = f"{key} must be {_COMPARISONS[kind]} {bound} (found {e.get('input')!r})"
+            hint = _HINTS.get(key, "see docs/format.md for this key")
+        else:
+            found = e.get("input")
+            shown = repr(found) if not isinstance(found, (dict, list)) else type(found).__name__
+            message = f"{key or 'value'}: {e['msg'].rstrip('.')} (found {shown})"
+            hint = _HINTS.get(key, "see docs/format.md for this key")
+        out.append(Diagnostic(message, file=doc.file, line=locator.line(doc.file, keypath),
+                              path=format_keypath(keypath), id=_item_id(doc.data, keypath),
+                              hint=hint))
+    return _merge_typos(out)
+
+
+def _merge_typos(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """An unknown key that looks like a missing required key is one typo, not two problems."""
+    missing = {(d.path.rpartition(".")[0], d.message.split('"')[1]): d for d in diagnostics
+               if d.message.startswith("missing required key") and d.path}
+    dropped: set[int] = set()
+    out = []
+    for d in diagnostics:
+        if d.message.startswith("unknown key") and d.path:
+            parent, key = d.path.rpartition(".")[0], d.message.split('"')[1]
+            names = [name for (p, name) in missing if p == parent]
+            close = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
+            if close:
+                dropped.add(id(missing[(parent, close[0])]))
+                d = Diagnostic(d.message + f' (did you mean "{close[0]}"?)', file=d.file,
+                               line=d.line, path=d.path, id=d.id,
+                               hint=f'rename it to "{close[0]}"')
+        out.append(d)
+    return [d for d in out if id(d) not in dropped]
+
+
+def _validate_shape(doc: Document, model: type[BaseModel], locator: Locator) -> BaseModel | list[Diagnostic]:
+    data = doc.data
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        return [Diagnostic(
+            f"the top level is a {type(data).__name__}, not a mapping", file=doc.file, line=1,
+            hint="start the file with keys such as courses:, credentials: (see docs/format.md)")]
+    try:
+        return model.model_validate(data)
+    except ValidationError as err:
+        return _pydantic_diagnostics(err, Document(doc.file, data, doc.text), locator)
+
+
+# --------------------------------------------------------------------------- conversion
+def _tree_diagnostic(problem: TreeProblem, file: str, base: KeyPath, item_id: str,
+                     locator: Locator) -> Diagnostic:
+    keypath = base + problem.keypath
+    return Diagnostic(problem.message, file=file, line=locator.line(file, keypath),
+                      path=format_keypath(keypath), id=item_id, hint=problem.hint)
+
+
+def _importance(value: str | float) -> tuple[float, bool]:
+    if value == "essential":
+        return 1.0, True
+    if value == "optional":
+        return 0.5, False
+    return float(value), False
+
+
+def _build(docs: list[Document]) -> ValidationReport:
+    locator = Locator({d.file: d.text for d in docs if d.text is not None})
+    errors: list[Diagnostic] = []
+    parsed: list[tuple[Document, schema.CatalogFileIn]] = []
+    for doc in docs:
+        result = _validate_shape(doc, schema.CatalogFileIn, locator)
+        if isinstance(result, list):
+            errors.extend(result)
+        else:
+            parsed.append((doc, result))  # type: ignore[arg-type]
+    if errors:
+        raise CatalogError(errors)
+
+    origins = _Origins(docs={d.file: d.data for d in docs})
+    providers: dict[str, Provider] = {}
+    skills: dict[str, Skill] = {}
+    courses: dict[str, Course] = {}
+    credentials: dict[str, Credential] = {}
+    jobs: dict[str, Job] = {}
+    currencies: dict[str, str] = {}
+
+    for doc, f in parsed:
+        file = doc.file
+        if f.currency:
+            currencies.setdefault(f.currency, file)
+        for i, p in enumerate(f.providers):
+            origins.add("provider", p.id, file, ("providers", i))
+            providers.setdefault(p.id, Provider(p.id, p.name or p.id))
+        for i, s in enumerate(f.skills):
+            origins.add("skill", s.id, file, ("skills", i))
+            skills.setdefault(s.id, Skill(s.id, s.label, tuple(s.alt_labels), s.description))
+        for i, c in enumerate(f.courses):
+            origins.add("course", c.id, file, ("courses", i))
+            prereq = None
+            if c.prerequisites is not None:
+                parsed_prereq = parse_prerequisites(c.prerequisites)
+                if isinstance(parsed_prereq, TreeProblem):
+                    errors.append(_tree_diagnostic(parsed_prereq, file,
+                                                   ("courses", i, "prerequisites"), c.id, locator))
+                    continue
+                prereq = parsed_prereq
+            courses.setdefault(c.id, Course(
+                id=c.id, title=c.title, hours=c.hours, provider=c.provider,
+                cost=c.cost or 0.0, delivery=c.delivery,
+                terms=frozenset(c.terms) if c.terms is not None else None,
+                prerequisites=prereq,
+                skills=tuple(SkillLevel(s.skill, s.level) for s in c.skills),
+                badge_valid_months=c.badge_valid_months, description=c.description,
+                badge_id=c.badge_id))
+        for i, cr in enumerate(f.credentials):
+            origins.add("credential", cr.id, file, ("credentials", i))
+            tree = parse_requirement(cr.requires)
+            if isinstance(tree, TreeProblem):
+                errors.append(_tree_diagnostic(tree, file, ("credentials", i, "requires"), cr.id,
+                                               locator))
+                continue
+            credentials.setdefault(cr.id, Credential(
+                id=cr.id, title=cr.title, level=cr.level, requires=tree, provider=cr.provider,
+                recency_months=cr.recency_months, exclusive=cr.exclusive,
+                description=cr.description, badge_id=cr.badge_id))
+        for i, j in enumerate(f.jobs):
+            origins.add("job", j.id, file, ("jobs", i))
+            job_skills = []
+            for s in j.skills:
+                importance, essential = _importance(s.importance)
+                job_skills.append(JobSkill(s.skill, importance, essential, s.level))
+            jobs.setdefault(j.id, Job(j.id, j.title, tuple(job_skills), j.description))
+
+    if len(currencies) > 1:
+        names = ", ".join(f"{c} ({f})" for c, f in currencies.items())
+        errors.append(Diagnostic(f"the files disagree on the currency: {names}",
+                                 hint="use one currency for the whole catalog"))
+    if errors:
+        raise CatalogError(errors)
+
+    catalog = Catalog(courses=courses, credentials=credentials, providers=providers,
+                      skills=skills, jobs=jobs, currency=next(iter(currencies), "CAD"),
+                      sources=tuple(d.file for d in docs))
+    where = _Where(origins, locator)
+    errors = checks.check_catalog(catalog, where)
+    if errors:
+        raise CatalogError(errors)
+    warnings = checks.warn_catalog(catalog, where)
+    return ValidationReport(catalog, tuple(warnings), tuple(d.file for d in docs))
+
+
+class _Where:
+    """Turns (kind, id, what to find) into file, line and key path for the checks."""
+
+    def __init__(self, origins: _Origins, locator: Locator) -> None:
+        self.origins = origins
+        self.locator = locator
+
+    def all(self, kind: str, item_id: str) -> list[tuple[str, KeyPath]]:
+        return self.origins.items.get(kind, {}).get(item_id, [])
+
+    def line(self, file: str, keypath: KeyPath) -> int | None:
+        return self.locator.line(file, keypath)
+
+    def diagnostic(self, kind: str, item_id: str, message: str, hint: str, *,
+                   key: str | None = None, value: str | None = None,
+                   severity: str = "error") -> Diagnostic:
+        """A diagnostic at the item, at its ``key``, or at the first ``value`` below it."""
+        origin = self.origins.first(kind, item_id)
+        if origin is None:
+            return Diagnostic(message, id=item_id, hint=hint, severity=severity)  # type: ignore[arg-type]
+        file, keypath = origin
+        if key is not None:
+            keypath = keypath + (key,)
+        if value is not None:
+            found = _find_value(self.origins.raw(file, keypath), value)
+            if found is not None:
+                keypath = keypath + found
+        return Diagnostic(message, file=file, line=self.locator.line(file, keypath),
+                          path=format_keypath(keypath), id=item_id, hint=hint,
+                          severity=severity)  # type: ignore[arg-type]
+
+
+def _find_value(data: Any, value: str) -> KeyPath | None:
+    """Key path of the first place below ``data`` that holds ``value`` (or a string naming it)."""
+    stack: list[tuple[Any, KeyPath]] = [(data, ())]
+    while stack:
+        node, path = stack.pop(0)
+        if isinstance(node, dict):
+            stack.extend((v, path + (k,)) for k, v in node.items())
+        elif isinstance(node, list):
+            stack.extend((v, path + (i,)) for i, v in enumerate(node))
+        elif isinstance(node, (str, int, float)) and not isinstance(node, bool):
+            text = str(node)
+            if text == value or value in text.replace("(", " ").replace(")", " ").split():
+                return path
+    return None
+
+
+# --------------------------------------------------------------------------- public loaders
+def validate_catalog(*paths: str | os.PathLike[str]) -> ValidationReport:
+    """Read and check a catalog from YAML files or directories of them.
+
+    Parameters
+    ----------
+    *paths
+        Catalog files or directories; the top-level lists of all files are concatenated.
+
+    Returns
+    -------
+    ValidationReport
+        The catalog, the warnings and the files read.
+
+    Raises
+    ------
+    CatalogError
+        With every problem found, each naming file, line and id.
+    """
+    if not paths:
+        raise CatalogError("no catalog given; pass a catalog file or directory")
+    return _build(_read_documents(paths))
+
+
+def load_catalog(*paths: str | os.PathLike[str]) -> Catalog:
+    """The catalog in ``paths`` (see :func:`validate_catalog`), warnings ignored."""
+    return validate_catalog(*paths).catalog
+
+
+def catalog_from_data(data: dict[str, Any] | Iterable[Document], *,
+                      source: str = "<data>") -> ValidationReport:
+    """Validate catalog data already in memory (the YAML shape), e.g. a synthetic catalog."""
+    if isinstance(data, dict):
+        return _build([Document(source, data, text="")])
+    return _build(list(data))
+
+
+def load_learner(path: str | os.PathLike[str], catalog: Catalog | None = None) -> LearnerProfile:
+    """Read a learner profile; with ``catalog``, its ids are checked against it.
+
+    Raises
+    ------
+    CatalogError
+        When the file is not a valid profile or names ids the catalog does not have.
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise CatalogError(Diagnostic("no such learner file", file=str(p),
+                                      hint="check the path of the learner profile"))
+    return learner_from_data(read_yaml(p), source=str(p), catalog=catalog)
+
+
+def learner_from_data(data: Any, *, source: str = "<learner>", catalog: Catalog | None = None,
+                      text: str | None = None) -> LearnerProfile:
+    """Build a learner profile from data in the YAML shape (see :func:`load_learner`)."""
+    doc = Document(source, data, text)
+    locator = Locator({source: text} if text is not None else None)
+    result = _validate_shape(doc, schema.LearnerFileIn, locator)
+    if isinstance(result, list):
+        raise CatalogError(result)
+    learner = result.learner  # type: ignore[attr-defined]
+    errors: list[Diagnostic] = []
+
+    def problem(keypath: KeyPath, message: str, hint: str) -> None:
+        full = ("learner",) + keypath
+        errors.append(Diagnostic(message, file=source, line=locator.line(source, full),
+                                 path=format_keypath(full), id=learner.id, hint=hint))
+
+    holdings = []
+    for i, h in enumerate(learner.completed):
+        if (h.course is None) == (h.credential is None):
+            problem(("completed", i), "each completed item names exactly one course: or credential:",
+                    "write - course: ID (or credential: ID) with its date:")
+            continue
+        kind = "course" if h.course is not None else "credential"
+        item = h.course or h.credential
+        holdings.append(Holding(kind, item, h.date, h.expires, source))  # type: ignore[arg-type]
+        if catalog is not None:
+            table = catalog.courses if kind == "course" else catalog.credentials
+            if item not in table:
+                problem(("completed", i, kind), f"unknown {kind} {item}",
+                        f"use a {kind} id of the catalog ({len(table)} {kind}s)")
+    c = learner.constraints
+    start = c.start
+    if start is not None and not isinstance(start, str):
+        start = f"{start.year}-{start.month:02d}"
+    constraints = Constraints(
+        start=Term.parse(start) if start else None,
+        max_courses_per_term=c.max_courses_per_term, max_hours_per_term=c.max_hours_per_term,
+        budget=c.budget, exclude_providers=frozenset(c.exclude_providers),
+        delivery=frozenset(c.delivery) if c.delivery is not None else None)
+    goals = Goals(tuple(learner.goals.credentials), learner.goals.job)
+    if catalog is not None:
+        for i, cred in enumerate(goals.credentials):
+            if cred not in catalog.credentials:
+                problem(("goals", "credentials", i), f"unknown credential {cred}",
+                        "name a credential id of the catalog as a goal")
+        if goals.job is not None and goals.job not in catalog.jobs:
+            problem(("goals", "job"), f"unknown job {goals.job}",
+                    "name a job id of the catalog (or import it with pathways import)")
+        for i, prov in enumerate(c.exclude_providers):
+            if catalog.providers and prov not in catalog.providers:
+                problem(("constraints", "exclude_providers", i), f"unknown provider {prov}",
+                        "name a provider id of the catalog")
+        for i, s in enumerate(learner.skills):
+            if catalog.skills and not checks.is_external_skill(s.skill) and s.skill not in catalog.skills:
+                problem(("skills", i, "skill"), f"unknown skill {s.skill}",
+                        "use a skill id of the catalog's skills: list, or an esco:<uuid> id")
+    if errors:
+        raise CatalogError(errors)
+    return LearnerProfile(
+        id=learner.id, name=learner.name, completed=tuple(holdings),
+        skills=tuple(SkillLevel(s.skill, s.level) for s in learner.skills),
+        goals=goals, constraints=constraints, badges=tuple(learner.badges),
+        cv_text=learner.cv, source=source)

@@ -1,0 +1,323 @@
+"""Whole-catalog checks: duplicates, references, cycles, credentials that can never be earned.
+
+The checks work on the domain catalog and report through a ``where`` object (see
+:class:`pathways.io.catalog._Where`) that turns an id into file, line and key path. Cycles are
+found with strongly connected components (``scipy.sparse.csgraph``, linear time), and only the
+small components that hold a cycle are handed to networkx to name it.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+from typing import Any, Protocol
+
+import networkx as nx
+import numpy as np
+from scipy.sparse import csr_array
+from scipy.sparse.csgraph import connected_components
+
+from pathways.domain import AllOf, AnyOf, Catalog, Choose, MinHours, Node, Ref, iter_nodes, leaf_ids
+from pathways.errors import Diagnostic
+from pathways.io._yaml import format_keypath
+
+__all__ = ["check_catalog", "find_cycles", "is_external_skill", "warn_catalog"]
+
+_EXTERNAL_SKILL_PREFIXES = ("esco:", "onet:", "onet-tech:", "http://", "https://")
+
+
+class _Where(Protocol):
+    def all(self, kind: str, item_id: str) -> list[tuple[str, Any]]: ...
+    def line(self, file: str, keypath: Any) -> int | None: ...
+    def diagnostic(self, kind: str, item_id: str, message: str, hint: str, *,
+                   key: str | None = None, value: str | None = None,
+                   severity: str = "error") -> Diagnostic: ...
+
+
+def is_external_skill(skill_id: str) -> bool:
+    """True for ids of an outside vocabulary (ESCO, O*NET), which need not be listed.
+
+    >>> is_external_skill("esco:ccd0a1d9-afda-43d9-b901-96344886e14d"), is_external_skill("sql")
+    (True, False)
+    """
+    return skill_id.startswith(_EXTERNAL_SKILL_PREFIXES)
+
+
+def _suggest(name: str, options: Iterable[str]) -> str:
+    pool = list(options)
+    if len(pool) > 20000:
+        return ""
+    close = difflib.get_close_matches(name, pool, n=1, cutoff=0.75)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
+# --------------------------------------------------------------------------- duplicates
+def _duplicates(where: _Where, kinds: Mapping[str, Iterable[str]]) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+
+    def place(file: str, keypath: Any, other_file: str) -> str:
+        line = where.line(file, keypath)
+        return f"{file}:{line}" if file != other_file else f"{line}"
+
+    for kind, ids in kinds.items():
+        for item_id in ids:
+            found = where.all(kind, item_id)
+            if len(found) < 2:
+                continue
+            (f0, k0), (f1, k1) = found[0], found[1]
+            if f0 == f1:
+                where_text = f"lines {where.line(f0, k0)} and {where.line(f1, k1)}"
+            else:
+                where_text = f"{f0}:{where.line(f0, k0)} and {f1}:{where.line(f1, k1)}"
+            more = f", {len(found)} times in all" if len(found) > 2 else ""
+            d = where.diagnostic(kind, item_id, f"duplicate {kind} id {item_id} ({where_text}{more})",
+                                 f"give each {kind} its own id, or remove the repeated entry")
+            out.append(Diagnostic(d.message, file=f1, line=where.line(f1, k1),
+                                  path=format_keypath(k1),
+                                  id=item_id, hint=d.hint))
+    return out
+
+
+def _shared_ids(catalog: Catalog, where: _Where) -> list[Diagnostic]:
+    """Courses, credentials, skills and jobs share one namespace (graph nodes)."""
+    out = []
+    tables = [("course", catalog.courses), ("credential", catalog.credentials),
+              ("skill", catalog.skills), ("job", catalog.jobs)]
+    for i, (kind_a, table_a) in enumerate(tables):
+        for kind_b, table_b in tables[i + 1:]:
+            small, large = (table_a, table_b) if len(table_a) < len(table_b) else (table_b, table_a)
+            for item_id in small:
+                if item_id in large:
+                    out.append(where.diagnostic(
+                        kind_b, item_id,
+                        f"id {item_id} is used by both a {kind_a} and a {kind_b}",
+                        "ids must be unique across courses, credentials, skills and jobs"))
+    return out
+
+
+# --------------------------------------------------------------------------- references
+def _references(catalog: Catalog, where: _Where) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    courses, credentials = catalog.courses, catalog.credentials
+    check_skills = bool(catalog.skills)
+
+    def provider(kind: str, item_id: str, prov: str | None) -> None:
+        if prov is not None and catalog.providers and prov not in catalog.providers:
+            out.append(where.diagnostic(
+                kind, item_id, f"unknown provider {prov}{_suggest(prov, catalog.providers)}",
+                "use a provider id from the providers: list, or add the provider there",
+                key="provider"))
+
+    def skill(kind: str, item_id: str, skill_id: str) -> None:
+        if check_skills and skill_id not in catalog.skills and not is_external_skill(skill_id):
+            out.append(where.diagnostic(
+                kind, item_id, f"unknown skill {skill_id}{_suggest(skill_id, catalog.skills)}",
+                "list the skill under skills:, or use an ESCO id (esco:<uuid>)",
+                key="skills", value=skill_id))
+
+    for course in courses.values():
+        provider("course", course.id, course.provider)
+        for s in course.skills:
+            skill("course", course.id, s.skill)
+        if course.prerequisites is None:
+            continue
+        for ref in leaf_ids(course.prerequisites):
+            if ref in courses:
+                continue
+            if ref in credentials:
+                message = f"prerequisite {ref} is a credential; prerequisites name courses"
+            else:
+                message = f"unknown course {ref} in the prerequisites of {course.id}{_suggest(ref, courses)}"
+            out.append(where.diagnostic("course", course.id, message,
+                                        "name courses of the catalog in prerequisites",
+                                        key="prerequisites", value=ref))
+    for cred in credentials.values():
+        provider("credential", cred.id, cred.provider)
+        for node in iter_nodes(cred.requires):
+            if isinstance(node, Ref) and node.id not in courses and node.id not in credentials:
+                pool = list(courses) + list(credentials)
+                out.append(where.diagnostic(
+                    "credential", cred.id,
+                    f"unknown id {node.id} in credential {cred.id}{_suggest(node.id, pool)}",
+                    "name a course or credential of the catalog", key="requires", value=node.id))
+            elif isinstance(node, MinHours):
+                for ref in node.courses:
+                    if ref not in courses:
+                        kind = "a credential" if ref in credentials else "not a course of the catalog"
+                        out.append(where.diagnostic(
+                            "credential", cred.id,
+                            f"min_hours lists {ref} in credential {cred.id}, which is {kind}",
+                            "min_hours counts the hours of courses; list course ids only",
+                            key="requires", value=ref))
+    for job in catalog.jobs.values():
+        for s in job.skills:
+            skill("job", job.id, s.skill)
+    return out
+
+
+# --------------------------------------------------------------------------- cycles
+def find_cycles(ids: list[str], edges: Iterable[tuple[str, str]]) -> list[list[str]]:
+    """One cycle (as a closed list of ids) per strongly connected component that has one.
+
+    >>> find_cycles(["a", "b", "c"], [("a", "b"), ("b", "a"), ("b", "c")])
+    [['a', 'b', 'a']]
+    """
+    index = {item: i for i, item in enumerate(ids)}
+    pairs = [(index[a], index[b]) for a, b in edges if a in index and b in index]
+    if not pairs:
+        return []
+    src, dst = np.array(pairs, dtype=np.int64).T
+    graph = csr_array((np.ones(len(src), dtype=np.int8), (src, dst)), shape=(len(ids), len(ids)))
+    _, labels = connected_components(graph, directed=True, connection="strong")
+    sizes = np.bincount(labels)
+    self_loops = {a for a, b in pairs if a == b}
+    bad_labels = {int(lbl) for lbl in np.flatnonzero(sizes > 1)} | {int(labels[a]) for a in self_loops}
+    cycles = []
+    for label in sorted(bad_labels, key=lambda lbl: int(np.flatnonzero(labels == lbl)[0])):
+        members = set(np.flatnonzero(labels == label).tolist())
+        sub = nx.DiGraph((ids[a], ids[b]) for a, b in pairs if a in members and b in members)
+        start = min(ids[m] for m in members)
+        cycle = [u for u, _ in nx.find_cycle(sub, source=start)]
+        cycles.append(cycle + [cycle[0]])
+    return cycles
+
+
+def _cycle_diagnostics(catalog: Catalog, where: _Where) -> list[Diagnostic]:
+    out = []
+    course_edges = [(c.id, ref) for c in catalog.courses.values() if c.prerequisites is not None
+                    for ref in leaf_ids(c.prerequisites)]
+    for cycle in find_cycles(list(catalog.courses), course_edges):
+        chain = " -> ".join(cycle)
+        members = " and ".join(sorted(set(cycle))) if len(set(cycle)) <= 2 else ", ".join(sorted(set(cycle)))
+        out.append(where.diagnostic(
+            "course", cycle[0], f"prerequisite cycle between {members}: {chain} (each needs the next)",
+            "remove one of these prerequisites so the chain has a start", key="prerequisites"))
+    cred_edges = [(c.id, ref) for c in catalog.credentials.values() for ref in leaf_ids(c.requires)
+                  if ref in catalog.credentials]
+    for cycle in find_cycles(list(catalog.credentials), cred_edges):
+        chain = " -> ".join(cycle)
+        members = " and ".join(sorted(set(cycle))) if len(set(cycle)) <= 2 else ", ".join(sorted(set(cycle)))
+        out.append(where.diagnostic(
+            "credential", cycle[0],
+            f"requirement cycle between credentials {members}: {chain} (each requires the next)",
+            "a credential cannot require itself, directly or through others; remove one link",
+            key="requires"))
+    return out
+
+
+# --------------------------------------------------------------------------- feasibility
+def _credential_order(catalog: Catalog) -> list[str]:
+    graph = nx.DiGraph()
+    graph.add_nodes_from(catalog.credentials)
+    for cred in catalog.credentials.values():
+        for ref in leaf_ids(cred.requires):
+            if ref in catalog.credentials:
+                graph.add_edge(ref, cred.id)
+    return list(nx.lexicographical_topological_sort(graph))
+
+
+def _describe(node: Node) -> str:
+    return f' ("{node.label}")' if getattr(node, "label", None) else ""
+
+
+def _never_earnable(catalog: Catalog, where: _Where) -> list[Diagnostic]:
+    earnable: dict[str, bool] = {}
+    out = []
+
+    def why_not(node: Node) -> str | None:
+        if isinstance(node, Ref):
+            if node.id in catalog.credentials and not earnable[node.id]:
+                return f"it needs {node.id}, which can never be earned"
+            return None
+        if isinstance(node, MinHours):
+            total = sum(catalog.courses[c].hours for c in dict.fromkeys(node.courses))
+            if total < node.hours:
+                return (f"min_hours {node.hours:g}{_describe(node)} but the listed courses "
+                        f"total {total:g}")
+            return None
+        assert isinstance(node, (AllOf, AnyOf, Choose))
+        reasons = [why_not(child) for child in node.children]
+        if isinstance(node, AllOf):
+            return next((r for r in reasons if r), None)
+        # distinct satisfiable options: one course fills one slot, so a repeated leaf counts once
+        ok_keys = set()
+        for child, reason in zip(node.children, reasons):
+            if reason is None:
+                ok_keys.add(("ref", child.id) if isinstance(child, Ref) else ("node", id(child)))
+        if len(ok_keys) >= node.k:
+            return None
+        if len(node.children) < node.k:
+            return f"choose {node.k}{_describe(node)} from {len(node.children)}"
+        failing = next((r for r in reasons if r), None)
+        detail = f"; {failing}" if failing else " (some options repeat the same course)"
+        return (f"choose {node.k}{_describe(node)} but only {len(ok_keys)} of its "
+                f"{len(node.children)} options can be met{detail}")
+
+    for cred_id in _credential_order(catalog):
+        reason = why_not(catalog.credentials[cred_id].requires)
+        earnable[cred_id] = reason is None
+        if reason is not None:
+            out.append(where.diagnostic(
+                "credential", cred_id, f"credential {cred_id} can never be earned: {reason}",
+                "fix the requirement so that the listed courses can meet it", key="requires"))
+    return out
+
+
+def check_catalog(catalog: Catalog, where: _Where) -> list[Diagnostic]:
+    """Every error in a parsed catalog; later checks run only when earlier ones pass."""
+    errors = _duplicates(where, {
+        "provider": catalog.providers, "skill": catalog.skills, "course": catalog.courses,
+        "credential": catalog.credentials, "job": catalog.jobs})
+    errors += _shared_ids(catalog, where)
+    errors += _references(catalog, where)
+    if errors:
+        return errors
+    errors = _cycle_diagnostics(catalog, where)
+    if errors:
+        return errors
+    return _never_earnable(catalog, where)
+
+
+# --------------------------------------------------------------------------- warnings
+def _course_closure(catalog: Catalog) -> dict[str, set[str]]:
+    """Credential id -> every course that can count toward it, nested credentials included."""
+    closure: dict[str, set[str]] = {}
+    for cred_id in _credential_order(catalog):
+        courses: set[str] = set()
+        for ref in leaf_ids(catalog.credentials[cred_id].requires):
+            if ref in catalog.courses:
+                courses.add(ref)
+            elif ref in closure:
+                courses |= closure[ref]
+        closure[cred_id] = courses
+    return closure
+
+
+def warn_catalog(catalog: Catalog, where: _Where) -> list[Diagnostic]:
+    """Warnings: courses that count toward nothing, credentials no job needs."""
+    out = []
+    if catalog.credentials:
+        counted: set[str] = set()
+        for cred in catalog.credentials.values():
+            counted.update(leaf_ids(cred.requires))
+        for course in catalog.courses.values():  # a prerequisite leads somewhere too
+            if course.prerequisites is not None:
+                counted.update(leaf_ids(course.prerequisites))
+        for course_id in catalog.courses:
+            if course_id not in counted:
+                out.append(where.diagnostic(
+                    "course", course_id, f"course {course_id} counts toward no credential and is no prerequisite",
+                    "fine for a standalone course; otherwise add it to a credential's requires",
+                    severity="warning"))
+    if catalog.jobs and catalog.credentials:
+        demanded = {s.skill for job in catalog.jobs.values() for s in job.skills}
+        closure = _course_closure(catalog)
+        for cred_id, courses in closure.items():
+            taught = {s.skill for c in courses for s in catalog.courses[c].skills}
+            if not taught & demanded:
+                out.append(where.diagnostic(
+                    "credential", cred_id,
+                    f"credential {cred_id} teaches no skill that a job of the catalog needs",
+                    "add the jobs it prepares for, or check the skills of its courses",
+                    severity="warning"))
+    return out

@@ -1,0 +1,223 @@
+"""Parse requirement trees and prerequisite expressions from file data into domain nodes.
+
+Problems are reported as :class:`TreeProblem` with the key path below the tree's root, so the
+caller can turn them into diagnostics with file and line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from pathways.domain import AllOf, AnyOf, Choose, MinHours, Node, Ref
+
+__all__ = ["TreeProblem", "parse_prerequisites", "parse_requirement"]
+
+
+@dataclass(frozen=True, slots=True)
+class TreeProblem:
+    keypath: tuple[str | int, ...]
+    message: str
+    hint: str
+
+
+class _Bad(Exception):
+    def __init__(self, keypath: tuple[str | int, ...], message: str, hint: str) -> None:
+        super().__init__(message)
+        self.problem = TreeProblem(keypath, message, hint)
+
+
+_NODE_HINT = (
+    "a requirement is an id, or a mapping with one of: all: [...], any: [...], "
+    "choose: K with from: [...], min_hours: H with from: [course ids] (and an optional label)"
+)
+_PREREQ_HINT = (
+    'write course ids joined by "and" / "or" with parentheses, e.g. "A-1 and (B-1 or B-2)", '
+    "or {all: [...]} / {any: [...]}"
+)
+
+
+def _id(value: Any, keypath: tuple[str | int, ...], hint: str) -> str:
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise _Bad(keypath, f"expected an id, found {type(value).__name__} {value!r}", hint)
+    text = str(value).strip()
+    if not text:
+        raise _Bad(keypath, "empty id", hint)
+    return text
+
+
+def _label(data: dict[str, Any], keypath: tuple[str | int, ...]) -> str | None:
+    label = data.get("label")
+    if label is None:
+        return None
+    if not isinstance(label, str):
+        raise _Bad(keypath + ("label",), "label must be text", "quote the label")
+    return label
+
+
+def _children(value: Any, keypath: tuple[str | int, ...], parse: Any) -> tuple[Node, ...]:
+    if not isinstance(value, list) or not value:
+        raise _Bad(keypath, "expected a non-empty list", _NODE_HINT)
+    return tuple(parse(item, keypath + (i,)) for i, item in enumerate(value))
+
+
+def _positive_number(value: Any, keypath: tuple[str | int, ...], what: str, *, integer: bool) -> Any:
+    ok = isinstance(value, int) if integer else isinstance(value, (int, float))
+    if isinstance(value, bool) or not ok or value <= 0:
+        kind = "a whole number" if integer else "a number"
+        raise _Bad(keypath, f"{what} must be {kind} > 0, found {value!r}", _NODE_HINT)
+    return value
+
+
+def _requirement(data: Any, keypath: tuple[str | int, ...]) -> Node:
+    if not isinstance(data, dict):
+        return Ref(_id(data, keypath, _NODE_HINT))
+    keys = set(data) - {"label"}
+    label = _label(data, keypath)
+    if keys == {"all"}:
+        return AllOf(_children(data["all"], keypath + ("all",), _requirement), label)
+    if keys == {"any"}:
+        return AnyOf(_children(data["any"], keypath + ("any",), _requirement), label)
+    if keys == {"choose", "from"}:
+        k = _positive_number(data["choose"], keypath + ("choose",), "choose", integer=True)
+        return Choose(k, _children(data["from"], keypath + ("from",), _requirement), label)
+    if keys == {"min_hours", "from"}:
+        hours = _positive_number(data["min_hours"], keypath + ("min_hours",), "min_hours",
+                                 integer=False)
+        items = data["from"]
+        if not isinstance(items, list) or not items:
+            raise _Bad(keypath + ("from",), "min_hours needs a non-empty list of course ids",
+                       _NODE_HINT)
+        ids = tuple(_id(c, keypath + ("from", i), "min_hours lists course ids only")
+                    for i, c in enumerate(items))
+        return MinHours(float(hours), ids, label)
+    if keys == {"id"}:
+        return Ref(_id(data["id"], keypath + ("id",), _NODE_HINT), label)
+    unknown = sorted(keys - {"all", "any", "choose", "from", "min_hours", "id"})
+    if unknown:
+        return _fail(keypath + (unknown[0],), f'unknown key "{unknown[0]}" in a requirement')
+    return _fail(keypath, f"a requirement node cannot combine {', '.join(sorted(keys))}")
+
+
+def _fail(keypath: tuple[str | int, ...], message: str) -> Node:
+    raise _Bad(keypath, message, _NODE_HINT)
+
+
+def parse_requirement(data: Any) -> Node | TreeProblem:
+    """A requirement tree from file data, or the first problem in it.
+
+    >>> parse_requirement({"all": ["A", {"choose": 1, "from": ["B", "C"]}]})
+    AllOf(children=(Ref(id='A', label=None), Choose(k=1, children=(Ref(id='B', label=None), Ref(id='C', label=None)), label=None)), label=None)
+    >>> parse_requirement({"choose": 0, "from": ["A"]}).message
+    'choose must be a whole number > 0, found 0'
+    """
+    if isinstance(data, list):
+        data = {"all": data}
+    try:
+        return _requirement(data, ())
+    except _Bad as bad:
+        return bad.problem
+
+
+# --------------------------------------------------------------------------- prerequisites
+_TOKEN = re.compile(r"\s*(\(|\)|[^\s()]+)")
+
+
+class _ExprParser:
+    """Recursive descent over ``expr := term (or term)*; term := factor (and factor)*``."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.tokens = [m.group(1) for m in _TOKEN.finditer(text)]
+        self.pos = 0
+
+    def error(self, message: str) -> _Bad:
+        return _Bad((), f'malformed prerequisite expression "{self.text}": {message}',
+                    _PREREQ_HINT)
+
+    def peek(self) -> str | None:
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+
+    def parse(self) -> Node:
+        if not self.tokens:
+            raise self.error("it is empty")
+        node = self.expr()
+        if self.peek() is not None:
+            raise self.error(f'unexpected "{self.peek()}"')
+        return node
+
+    def expr(self) -> Node:
+        parts = [self.term()]
+        while (tok := self.peek()) is not None and tok.lower() == "or":
+            self.pos += 1
+            parts.append(self.term())
+        return parts[0] if len(parts) == 1 else AnyOf(tuple(parts))
+
+    def term(self) -> Node:
+        parts = [self.factor()]
+        while (tok := self.peek()) is not None and tok.lower() == "and":
+            self.pos += 1
+            parts.append(self.factor())
+        return parts[0] if len(parts) == 1 else AllOf(tuple(parts))
+
+    def factor(self) -> Node:
+        tok = self.peek()
+        if tok is None:
+            raise self.error("it ends where a course id was expected")
+        if tok == "(":
+            self.pos += 1
+            node = self.expr()
+            if self.peek() != ")":
+                raise self.error('a "(" is not closed')
+            self.pos += 1
+            return node
+        if tok == ")" or tok.lower() in ("and", "or"):
+            raise self.error(f'expected a course id, found "{tok}"')
+        self.pos += 1
+        return Ref(tok)
+
+
+@lru_cache(maxsize=65536)
+def _parse_expression(text: str) -> Node | TreeProblem:
+    try:
+        return _ExprParser(text).parse()
+    except _Bad as bad:
+        return bad.problem
+
+
+def _prereq(data: Any, keypath: tuple[str | int, ...]) -> Node:
+    if isinstance(data, str):
+        result = _parse_expression(data)
+        if isinstance(result, TreeProblem):
+            raise _Bad(keypath, result.message, result.hint)
+        return result
+    if isinstance(data, list):
+        return AllOf(_children(data, keypath, _prereq)) if len(data) != 1 else _prereq(
+            data[0], keypath + (0,))
+    if isinstance(data, dict):
+        keys = set(data)
+        if keys == {"all"}:
+            return AllOf(_children(data["all"], keypath + ("all",), _prereq))
+        if keys == {"any"}:
+            return AnyOf(_children(data["any"], keypath + ("any",), _prereq))
+        raise _Bad(keypath, f"a prerequisite mapping has keys {sorted(keys)}; expected all or any",
+                   _PREREQ_HINT)
+    return Ref(_id(data, keypath, _PREREQ_HINT))
+
+
+def parse_prerequisites(data: Any) -> Node | TreeProblem:
+    """A prerequisite expression (string, list or all/any mapping) as a node tree.
+
+    ``and`` binds tighter than ``or``:
+
+    >>> parse_prerequisites("A or B and C")
+    AnyOf(children=(Ref(id='A', label=None), AllOf(children=(Ref(id='B', label=None), Ref(id='C', label=None)), label=None)), label=None)
+    >>> parse_prerequisites("A and (B or").message
+    'malformed prerequisite expression "A and (B or": it ends where a course id was expected'
+    """
+    try:
+        return _prereq(data, ())
+    except _Bad as bad:
+        return bad.problem
