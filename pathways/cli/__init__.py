@@ -1,0 +1,13 @@
+"""The ``pathways`` command line (typer). The only package module that imports typer or rich."""
+
+from __future__ import annotations
+
+from pathways.cli import core, interop, overlap, plan, skills  # noqa: F401  (register commands)
+from pathways.cli._common import app, run_guarded
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    """Entry point of the ``pathways`` console script."""
+    run_guarded(app)

@@ -1,0 +1,3 @@
+"""Commands of the interop engine (registered on import)."""
+
+from __future__ import annotations

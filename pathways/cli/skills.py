@@ -1,0 +1,3 @@
+"""Commands of the skills engine (registered on import)."""
+
+from __future__ import annotations
