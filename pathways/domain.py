@@ -347,3 +347,4 @@ class LearnerProfile:
     badges: tuple[str, ...] = ()  # badge file paths as written in the profile
     cv_text: str = ""
     source: str = ""
+    notes: tuple[str, ...] = ()  # what reading the profile found worth telling (e.g. unmapped badges)

@@ -133,6 +133,7 @@ SKILLS_HEADER = (
 
 UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 SKILL_ID_RE = re.compile(r"\besco:(" + UUID_RE.pattern + r")")
+SKILL_LINE_RE = re.compile(r"(?m)^\s*- skill: esco:(" + UUID_RE.pattern + r")$")
 GENERATED = ("jobs.yaml", "skills.yaml")
 
 
@@ -278,8 +279,11 @@ def build_skills(
     return out
 
 
-def dump(header: str, key: str, items: list[dict]) -> str:
+def dump(header: str, key: str, items: list[dict], labels: dict[str, str] | None = None) -> str:
+    """YAML text; with ``labels``, each ``- skill: esco:<uuid>`` line gets a ``# label`` comment."""
     body = yaml.safe_dump({key: items}, sort_keys=False, allow_unicode=True, width=100)
+    if labels:
+        body = SKILL_LINE_RE.sub(lambda m: f"{m.group(0)}  # {labels[m.group(1)]}", body)
     return header + "\n" + body
 
 
@@ -312,7 +316,9 @@ def main(argv: list[str] | None = None) -> int:
     jobs = build_jobs(occupations, skills, relations)
     skill_list = build_skills(jobs, hand_written_skill_ids(args.data), skills)
     outputs = {
-        args.data / "jobs.yaml": dump(JOBS_HEADER, "jobs", jobs),
+        args.data / "jobs.yaml": dump(
+            JOBS_HEADER, "jobs", jobs, {u: r["preferredLabel"].strip() for u, r in skills.items()}
+        ),
         args.data / "skills.yaml": dump(SKILLS_HEADER, "skills", skill_list),
     }
 

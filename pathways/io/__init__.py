@@ -1,6 +1,13 @@
 """Reading and writing user files: catalogs, learner profiles and the formats around them."""
 
 from pathways.io._yaml import atomic_write_text, dump_yaml, read_yaml
+from pathways.io.dump import (
+    catalog_to_data,
+    learner_to_data,
+    requirement_to_data,
+    write_catalog,
+    write_learner,
+)
 from pathways.io.catalog import (
     Document,
     ValidationReport,
@@ -16,10 +23,15 @@ __all__ = [
     "ValidationReport",
     "atomic_write_text",
     "catalog_from_data",
+    "catalog_to_data",
     "dump_yaml",
     "learner_from_data",
+    "learner_to_data",
     "load_catalog",
     "load_learner",
     "read_yaml",
+    "requirement_to_data",
     "validate_catalog",
+    "write_catalog",
+    "write_learner",
 ]

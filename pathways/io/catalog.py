@@ -532,8 +532,21 @@ def learner_from_data(data: Any, *, source: str = "<learner>", catalog: Catalog 
                         "use a skill id of the catalog's skills: list, or an esco:<uuid> id")
     if errors:
         raise CatalogError(errors)
+    skills = [SkillLevel(s.skill, s.level) for s in learner.skills]
+    notes: list[str] = []
+    if learner.badges:
+        if catalog is None:
+            notes.append(f"{len(learner.badges)} badge files not read: no catalog to map them to")
+        else:
+            from pathways.io.badges import import_badge_files
+
+            base = Path(source).parent
+            result = import_badge_files([base / b for b in learner.badges], catalog)
+            holdings.extend(result.holdings)
+            skills.extend(result.skills)
+            notes.extend(result.messages)
     return LearnerProfile(
         id=learner.id, name=learner.name, completed=tuple(holdings),
-        skills=tuple(SkillLevel(s.skill, s.level) for s in learner.skills),
+        skills=tuple(skills), notes=tuple(notes),
         goals=goals, constraints=constraints, badges=tuple(learner.badges),
         cv_text=learner.cv, source=source)
