@@ -76,9 +76,17 @@ SKILL_PREFIX = "http://data.europa.eu/esco/skill/"
 MAX_SKILLS_PER_JOB = 25
 MAX_ALT_LABELS = 5
 DESCRIPTION_CHARS = 300
-LEVEL_FOR = {"essential": 2, "optional": 1}  # ESCO has no proficiency levels: see docstring
+LEVEL_FOR = {
+    "essential": 2,
+    "optional": 1,
+}  # ESCO has no proficiency levels: see docstring
 SKILL_TYPES = ("skill/competence", "knowledge")
-REUSE_RANK = {"occupation-specific": 0, "sector-specific": 1, "cross-sector": 2, "transversal": 3}
+REUSE_RANK = {
+    "occupation-specific": 0,
+    "sector-specific": 1,
+    "cross-sector": 2,
+    "transversal": 3,
+}
 
 # The occupations the sample courses prepare for, found by preferred label in
 # occupations_en.csv (ESCO v1.1.1). Order is irrelevant: output is sorted by title.
@@ -119,7 +127,7 @@ JOBS_HEADER = (
 # Jobs: real ESCO occupations with their real occupation-skill relations
 # (essential -> importance: essential, optional -> importance: optional), at most
 # {MAX_SKILLS_PER_JOB} skills per job, essential first. ESCO has no proficiency levels: the
-# required level is set to {LEVEL_FOR['essential']} for essential and {LEVEL_FOR['optional']} for optional skills.
+# required level is set to {LEVEL_FOR["essential"]} for essential and {LEVEL_FOR["optional"]} for optional skills.
 """
 )
 SKILLS_HEADER = (
@@ -140,10 +148,9 @@ GENERATED = ("jobs.yaml", "skills.yaml")
 # --------------------------------------------------------------------------- reading ESCO
 def read_csv(zip_path: Path, member: str) -> Iterator[dict[str, str]]:
     """Rows of one CSV file inside an ESCO zip, as dicts."""
-    with zipfile.ZipFile(zip_path) as zf:
-        with zf.open(member) as raw:
-            text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
-            yield from csv.DictReader(text)
+    with zipfile.ZipFile(zip_path) as zf, zf.open(member) as raw:
+        text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+        yield from csv.DictReader(text)
 
 
 def uuid_of(uri: str, prefix: str) -> str:
@@ -196,16 +203,20 @@ def build_jobs(
             file=sys.stderr,
         )
 
-    shared = Counter(s for rels in by_occ.values() for s in {skill for _, skill in rels})
+    shared = Counter(
+        s for rels in by_occ.values() for s in {skill for _, skill in rels}
+    )
 
     jobs = []
-    for occ in OCCUPATIONS:
+    for occ, expected_label in OCCUPATIONS.items():
         row = occupations.get(occ)
         if row is None:
-            raise ValueError(f"occupation {occ} ({OCCUPATIONS[occ]}) is not in occupations_en.csv")
-        if row["preferredLabel"] != OCCUPATIONS[occ]:
             raise ValueError(
-                f"occupation {occ}: ESCO label {row['preferredLabel']!r} != {OCCUPATIONS[occ]!r}"
+                f"occupation {occ} ({expected_label}) is not in occupations_en.csv"
+            )
+        if row["preferredLabel"] != expected_label:
+            raise ValueError(
+                f"occupation {occ}: ESCO label {row['preferredLabel']!r} != {expected_label!r}"
             )
         rels = sorted(
             set(by_occ[occ]),
@@ -219,7 +230,8 @@ def build_jobs(
         )
         chosen: list[tuple[str, str]] = []
         seen: set[str] = set()
-        for relation_type, skill in rels:  # a skill both essential and optional: keep essential
+        # a skill related both as essential and as optional: keep it once, as essential
+        for relation_type, skill in rels:
             if skill not in seen:
                 seen.add(skill)
                 chosen.append((relation_type, skill))
@@ -261,7 +273,9 @@ def build_skills(
     unknown = sorted(u for u in extra if u not in skills)
     if unknown:
         lines = [f"  esco:{u} (in {', '.join(sorted(set(extra[u])))})" for u in unknown]
-        raise ValueError("skill ids that are not ESCO v1.1.1 skills:\n" + "\n".join(lines))
+        raise ValueError(
+            "skill ids that are not ESCO v1.1.1 skills:\n" + "\n".join(lines)
+        )
     used |= set(extra)
     out = []
     for uuid in used:
@@ -279,23 +293,38 @@ def build_skills(
     return out
 
 
-def dump(header: str, key: str, items: list[dict], labels: dict[str, str] | None = None) -> str:
+def dump(
+    header: str, key: str, items: list[dict], labels: dict[str, str] | None = None
+) -> str:
     """YAML text; with ``labels``, each ``- skill: esco:<uuid>`` line gets a ``# label`` comment."""
     body = yaml.safe_dump({key: items}, sort_keys=False, allow_unicode=True, width=100)
     if labels:
-        body = SKILL_LINE_RE.sub(lambda m: f"{m.group(0)}  # {labels[m.group(1)]}", body)
+        body = SKILL_LINE_RE.sub(
+            lambda m: f"{m.group(0)}  # {labels[m.group(1)]}", body
+        )
     return header + "\n" + body
 
 
 # --------------------------------------------------------------------------- main
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--esco", type=Path, default=DEFAULT_ESCO,
-                        help="folder holding the two ESCO v1.1.1 CSV zips")
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA,
-                        help="catalog folder to write jobs.yaml / skills.yaml into")
-    parser.add_argument("--check", action="store_true",
-                        help="do not write; exit 1 if the files on disk differ")
+    parser.add_argument(
+        "--esco",
+        type=Path,
+        default=DEFAULT_ESCO,
+        help="folder holding the two ESCO v1.1.1 CSV zips",
+    )
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=DEFAULT_DATA,
+        help="catalog folder to write jobs.yaml / skills.yaml into",
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="do not write; exit 1 if the files on disk differ",
+    )
     args = parser.parse_args(argv)
 
     classification = args.esco / CLASSIFICATION_ZIP
@@ -309,15 +338,23 @@ def main(argv: list[str] | None = None) -> int:
         for r in read_csv(classification, "occupations_en.csv")
     }
     skills = {
-        uuid_of(r["conceptUri"], SKILL_PREFIX): r for r in read_csv(classification, "skills_en.csv")
+        uuid_of(r["conceptUri"], SKILL_PREFIX): r
+        for r in read_csv(classification, "skills_en.csv")
     }
     relations = list(read_csv(relations_zip, "occupationSkillRelations.csv"))
 
-    jobs = build_jobs(occupations, skills, relations)
-    skill_list = build_skills(jobs, hand_written_skill_ids(args.data), skills)
+    try:
+        jobs = build_jobs(occupations, skills, relations)
+        skill_list = build_skills(jobs, hand_written_skill_ids(args.data), skills)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     outputs = {
         args.data / "jobs.yaml": dump(
-            JOBS_HEADER, "jobs", jobs, {u: r["preferredLabel"].strip() for u, r in skills.items()}
+            JOBS_HEADER,
+            "jobs",
+            jobs,
+            {u: r["preferredLabel"].strip() for u, r in skills.items()},
         ),
         args.data / "skills.yaml": dump(SKILLS_HEADER, "skills", skill_list),
     }
