@@ -1,0 +1,26 @@
+"""Shared test fixtures: paths to the format examples and the real data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+EXAMPLES = SHARED / "spec" / "examples"
+REAL_DATA = SHARED / "data"
+
+
+@pytest.fixture(scope="session")
+def examples_dir() -> Path:
+    if not EXAMPLES.is_dir():  # the format examples are part of the project's contract
+        pytest.fail(f"format examples not found at {EXAMPLES}")
+    return EXAMPLES
+
+
+@pytest.fixture(scope="session")
+def real_data_dir() -> Path:
+    if not REAL_DATA.is_dir():
+        pytest.skip(f"real data not found at {REAL_DATA} (see shared/data/README.md)")
+    return REAL_DATA

@@ -1,0 +1,314 @@
+"""Loading and validating catalogs: every rule of the format doc, with file, line and id."""
+
+from __future__ import annotations
+
+import textwrap
+import time
+import tracemalloc
+from pathlib import Path
+
+import pytest
+
+from pathways.domain import AllOf, AnyOf, Choose, MinHours, Ref
+from pathways.errors import CatalogError
+from pathways.io import catalog_from_data, load_catalog, validate_catalog
+
+from .conftest import EXAMPLES
+
+
+def write(tmp_path: Path, text: str, name: str = "catalog.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return path
+
+
+def errors_of(path: Path) -> str:
+    with pytest.raises(CatalogError) as info:
+        validate_catalog(path)
+    return str(info.value)
+
+
+# --------------------------------------------------------------------------- the spec examples
+def test_example_catalog_loads_with_every_entity(examples_dir: Path) -> None:
+    report = validate_catalog(examples_dir / "catalog.yaml")
+    cat = report.catalog
+    assert (len(cat.providers), len(cat.courses), len(cat.credentials), len(cat.jobs)) == (3, 16, 6, 1)
+    assert cat.currency == "CAD"
+    da101 = cat.courses["UT-DA-101"]
+    assert da101.prerequisites == AllOf((Ref("UT-PY-1"), AnyOf((Ref("UT-STAT-1"), Ref("UT-STAT-2")))))
+    assert cat.courses["UT-ML-1"].prerequisites == AllOf((Ref("UT-DA-101"), Ref("UT-STAT-2")))
+    assert cat.courses["UT-VIZ-1"].prerequisites == Ref("UT-DA-100")
+    assert cat.courses["UT-CAP-3"].terms == frozenset({"fall"})
+    tree = cat.credentials["UT-CERT-DA"].requires
+    assert isinstance(tree, AllOf)
+    assert tree.children[1] == Choose(2, (Ref("UT-STAT-2"), Ref("UT-ML-1"), Ref("UT-VIZ-1")),
+                                      "Methods electives")
+    assert tree.children[2] == MinHours(40.0, ("UT-CAP-1", "UT-CAP-2", "UT-CAP-3"), "Capstone hours")
+    job = cat.jobs["esco-occ:d3edb8f8-3a06-47a0-8fb9-9b212c006aa2"]
+    importance = {s.skill.split("-")[0]: (s.importance, s.essential) for s in job.skills}
+    assert importance["esco:143769cb"] == (0.4, False)
+    assert importance["esco:ccd0a1d9"] == (0.5, False)
+    assert importance["esco:2b92a5b2"] == (1.0, True)
+
+
+EXPECTED = {
+    "alias-bomb.yaml": ["alias expansion bomb"],
+    "broken-yaml.yaml": ["broken-yaml.yaml:5:", "YAML syntax error"],
+    "credential-cycle.yaml": ["requirement cycle between credentials C-1 and C-2"],
+    "cycle.yaml": ["prerequisite cycle between A-2 and A-3"],
+    "duplicate-id.yaml": ["duplicate course id A-1 (lines 3 and 4)"],
+    "impossible-choose.yaml": ["credential C-1 can never be earned: choose 3 from 2"],
+    "negative-hours.yaml": ["negative-hours.yaml:5:", "A-1", "hours must be > 0"],
+    "typo-key.yaml": ["typo-key.yaml:5:", 'unknown key "hourz"', 'did you mean "hours"'],
+    "unknown-reference.yaml": ["unknown-reference.yaml:9:", "unknown id NOPE-9 in credential C-1"],
+    "unreachable-hours.yaml": [
+        "credential C-1 can never be earned: min_hours 50 but the listed courses total 20"],
+}
+
+
+def test_every_invalid_example_is_covered(examples_dir: Path) -> None:
+    assert sorted(p.name for p in (examples_dir / "invalid").glob("*.yaml")) == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_invalid_examples_are_rejected_with_their_message(examples_dir: Path, name: str) -> None:
+    message = errors_of(examples_dir / "invalid" / name)
+    for part in EXPECTED[name]:
+        assert part in message, message
+    assert "Traceback" not in message
+
+
+def test_alias_bomb_is_rejected_fast_and_small(examples_dir: Path) -> None:
+    tracemalloc.start()
+    started = time.perf_counter()
+    with pytest.raises(CatalogError):
+        validate_catalog(examples_dir / "invalid" / "alias-bomb.yaml")
+    elapsed = time.perf_counter() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    # A correctness bound, not a benchmark: expanding the bomb would take minutes and GBs.
+    assert elapsed < 1.0 and peak < 50_000_000, (elapsed, peak)
+
+
+def test_modest_aliases_are_fine(tmp_path: Path) -> None:
+    path = write(tmp_path, """
+        skills_common: &common
+          - {skill: s-1, level: 2}
+        """)
+    assert "unknown key" in errors_of(path)  # aliases parse; the unknown key is the problem
+    ok = write(tmp_path, """
+        courses:
+          - {id: A-1, title: One, hours: 10, skills: &s [{skill: s-1, level: 2}]}
+          - {id: A-2, title: Two, hours: 10, skills: *s}
+        """, "ok.yaml")
+    assert load_catalog(ok).courses["A-2"].skills[0].level == 2
+
+
+# --------------------------------------------------------------------------- shape rules
+@pytest.mark.parametrize(("body", "expected"), [
+    ("courses:\n  - {id: A-1, title: One, hours: 10, cost: -1}\n", "cost must be >= 0"),
+    ("courses:\n  - {id: A-1, title: One, hours: 0}\n", "hours must be > 0"),
+    ("courses:\n  - {id: A-1, title: One, hours: 10, delivery: mail}\n", "delivery"),
+    ("courses:\n  - {id: A-1, title: One, hours: 10, terms: [spring]}\n", "terms"),
+    ("courses:\n  - {id: A-1, title: One, hours: 10, skills: [{skill: s, level: 7}]}\n",
+     "level must be <= 4"),
+    ("courses:\n  - {id: '', title: One, hours: 10}\n", "id"),
+    ("courses:\n  - {id: A-1, hours: 10}\n", 'missing required key "title"'),
+    ("format: pathways/2\n", "format"),
+    ("- just a list\n", "not a mapping"),
+    ("learner: {id: x}\n", "looks like a learner profile"),
+    ("jobs:\n  - {id: J, title: J, skills: [{skill: s, importance: 2}]}\n", "importance"),
+    ("courses:\n  - {id: A-1, title: One, hours: 10, badge_valid_months: 0}\n",
+     "badge_valid_months must be > 0"),
+])
+def test_shape_errors_name_the_key_and_line(tmp_path: Path, body: str, expected: str) -> None:
+    message = errors_of(write(tmp_path, body))
+    assert expected in message
+    assert "catalog.yaml:" in message
+
+
+def test_all_shape_errors_are_reported_together(tmp_path: Path) -> None:
+    message = errors_of(write(tmp_path, """
+        courses:
+          - {id: A-1, title: One, hours: -1}
+          - {id: A-2, title: Two, hours: 10, hourz: 3}
+        """))
+    assert "catalog.yaml:2: A-1" in message and "catalog.yaml:3: A-2" in message
+
+
+def test_file_that_is_not_utf8_or_missing(tmp_path: Path) -> None:
+    bad = tmp_path / "latin1.yaml"
+    bad.write_bytes("courses: [{id: A, title: caf\xe9, hours: 1}]".encode("latin-1"))
+    assert "not UTF-8" in errors_of(bad)
+    assert "no such file or directory" in errors_of(tmp_path / "nope.yaml")
+
+
+# --------------------------------------------------------------------------- references
+@pytest.mark.parametrize(("body", "expected"), [
+    ("providers: [{id: p1, name: P}]\ncourses:\n  - {id: A-1, title: One, hours: 10, provider: p2}\n",
+     "unknown provider p2"),
+    ("courses:\n  - {id: A-1, title: One, hours: 10, prerequisites: A-9}\n",
+     "unknown course A-9 in the prerequisites of A-1"),
+    ("courses:\n  - {id: A-1, title: One, hours: 10}\ncredentials:\n"
+     "  - {id: C-1, title: C, level: certificate, requires: {min_hours: 5, from: [A-1, A-7]}}\n",
+     "min_hours lists A-7"),
+    ("skills: [{id: s-1, label: S}]\ncourses:\n"
+     "  - {id: A-1, title: One, hours: 10, skills: [{skill: s-2}]}\n", "unknown skill s-2"),
+    ("courses:\n  - {id: X, title: One, hours: 10}\ncredentials:\n"
+     "  - {id: X, title: C, level: certificate, requires: X}\n",
+     "id X is used by both a course and a credential"),
+    ("courses:\n  - {id: A-1, title: One, hours: 10}\n  - {id: A-2, title: T, hours: 1, prerequisites: C-1}\n"
+     "credentials:\n  - {id: C-1, title: C, level: certificate, requires: A-1}\n",
+     "prerequisite C-1 is a credential"),
+])
+def test_reference_errors(tmp_path: Path, body: str, expected: str) -> None:
+    assert expected in errors_of(write(tmp_path, body))
+
+
+def test_unknown_reference_suggests_a_close_id(tmp_path: Path) -> None:
+    message = errors_of(write(tmp_path, """
+        courses:
+          - {id: DATA-101, title: One, hours: 10}
+        credentials:
+          - {id: C-1, title: C, level: certificate, requires: [DATA-110]}
+        """))
+    assert "did you mean DATA-101?" in message
+
+
+def test_esco_skills_need_no_listing_but_local_ones_do(tmp_path: Path) -> None:
+    path = write(tmp_path, """
+        skills: [{id: s-1, label: S}]
+        courses:
+          - {id: A-1, title: One, hours: 10, skills: [{skill: s-1}, {skill: "esco:abc"}]}
+        """)
+    assert [s.skill for s in load_catalog(path).courses["A-1"].skills] == ["s-1", "esco:abc"]
+
+
+# --------------------------------------------------------------------------- prerequisites
+@pytest.mark.parametrize(("expr", "expected"), [
+    ("A and or B", 'expected a course id, found "or"'),
+    ("(A and B", 'a "(" is not closed'),
+    ("A B", 'unexpected "B"'),
+    ("", "it is empty"),
+])
+def test_malformed_prerequisite_expressions(tmp_path: Path, expr: str, expected: str) -> None:
+    message = errors_of(write(tmp_path, f"""
+        courses:
+          - {{id: A, title: A, hours: 1}}
+          - {{id: B, title: B, hours: 1}}
+          - {{id: C, title: C, hours: 1, prerequisites: "{expr}"}}
+        """))
+    assert "malformed prerequisite expression" in message and expected in message
+    assert "catalog.yaml:4:" in message
+
+
+def test_prerequisite_forms_are_equivalent(tmp_path: Path) -> None:
+    cat = load_catalog(write(tmp_path, """
+        courses:
+          - {id: A, title: A, hours: 1}
+          - {id: B, title: B, hours: 1}
+          - {id: C, title: C, hours: 1}
+          - {id: D1, title: D, hours: 1, prerequisites: "A and (B or C)"}
+          - {id: D2, title: D, hours: 1, prerequisites: {all: [A, {any: [B, C]}]}}
+          - {id: D3, title: D, hours: 1, prerequisites: [A, {any: [B, C]}]}
+          - {id: D4, title: D, hours: 1, prerequisites: "A AND (B OR C)"}
+        """))
+    trees = {cat.courses[d].prerequisites for d in ("D1", "D2", "D3", "D4")}
+    assert trees == {AllOf((Ref("A"), AnyOf((Ref("B"), Ref("C")))))}
+
+
+def test_self_prerequisite_is_a_cycle(tmp_path: Path) -> None:
+    message = errors_of(write(tmp_path, "courses:\n  - {id: A, title: A, hours: 1, prerequisites: A}\n"))
+    assert "prerequisite cycle" in message and "A -> A" in message
+
+
+def test_long_cycle_is_named_in_order(tmp_path: Path) -> None:
+    message = errors_of(write(tmp_path, """
+        courses:
+          - {id: A, title: A, hours: 1, prerequisites: C}
+          - {id: B, title: B, hours: 1, prerequisites: A}
+          - {id: C, title: C, hours: 1, prerequisites: "B or D"}
+          - {id: D, title: D, hours: 1}
+        """))
+    assert "A -> C -> B -> A" in message
+
+
+# --------------------------------------------------------------------------- never earnable
+@pytest.mark.parametrize(("requires", "expected"), [
+    ("{choose: 2, from: [A, A]}", "only 1 of its 2 options can be met"),
+    ("{all: [A, {any: [C-0]}]}", "it needs C-0, which can never be earned"),
+])
+def test_requirements_that_can_never_be_met(tmp_path: Path, requires: str, expected: str) -> None:
+    message = errors_of(write(tmp_path, f"""
+        courses:
+          - {{id: A, title: A, hours: 10}}
+        credentials:
+          - {{id: C-0, title: Z, level: microcredential, requires: {{min_hours: 11, from: [A]}}}}
+          - {{id: C-1, title: C, level: certificate, requires: {requires}}}
+        """))
+    assert "credential C-1 can never be earned" in message and expected in message
+    assert "credential C-0 can never be earned: min_hours 11" in message
+
+
+def test_requirement_node_shape_errors(tmp_path: Path) -> None:
+    message = errors_of(write(tmp_path, """
+        courses:
+          - {id: A, title: A, hours: 10}
+        credentials:
+          - id: C
+            title: C
+            level: certificate
+            requires:
+              all:
+                - A
+                - {choose: 1, form: [A]}
+        """))
+    assert 'unknown key "form"' in message and "catalog.yaml:10:" in message
+
+
+# --------------------------------------------------------------------------- directories
+def test_directory_concatenates_files_and_ignores_subfolders(tmp_path: Path) -> None:
+    write(tmp_path, "format: pathways/1\ncurrency: EUR\nproviders: [{id: p, name: P}]\n", "a.yaml")
+    write(tmp_path, "courses:\n  - {id: A, title: A, hours: 10, provider: p}\n", "b.yml")
+    (tmp_path / "learners").mkdir()
+    write(tmp_path / "learners", "learner: {id: x}\n", "x.yaml")
+    cat = load_catalog(tmp_path)
+    assert list(cat.courses) == ["A"] and cat.currency == "EUR"
+    assert [Path(s).name for s in cat.sources] == ["a.yaml", "b.yml"]
+
+
+def test_duplicates_across_files_name_both_files(tmp_path: Path) -> None:
+    write(tmp_path, "courses:\n  - {id: A, title: A, hours: 10}\n", "a.yaml")
+    write(tmp_path, "# second file\ncourses:\n  - {id: A, title: A2, hours: 10}\n", "b.yaml")
+    message = errors_of(tmp_path)
+    assert "a.yaml:2 and" in message and "b.yaml:3" in message
+
+
+def test_currency_conflict(tmp_path: Path) -> None:
+    write(tmp_path, "currency: CAD\n", "a.yaml")
+    write(tmp_path, "currency: USD\n", "b.yaml")
+    assert "disagree on the currency" in errors_of(tmp_path)
+
+
+# --------------------------------------------------------------------------- warnings
+def test_warnings_for_courses_counting_toward_nothing_and_unneeded_credentials() -> None:
+    report = catalog_from_data({
+        "courses": [
+            {"id": "A", "title": "A", "hours": 10, "skills": [{"skill": "s1"}]},
+            {"id": "B", "title": "B", "hours": 10, "skills": [{"skill": "s2"}]},
+            {"id": "P", "title": "P", "hours": 10},
+            {"id": "Q", "title": "Q", "hours": 10, "prerequisites": "P"},
+            {"id": "Z", "title": "Z", "hours": 10},
+        ],
+        "credentials": [
+            {"id": "C1", "title": "C1", "level": "certificate", "requires": ["A", "Q"]},
+            {"id": "C2", "title": "C2", "level": "certificate", "requires": ["B"]},
+        ],
+        "jobs": [{"id": "J", "title": "J", "skills": [{"skill": "s1"}]}],
+    })
+    messages = [w.message for w in report.warnings]
+    assert messages == [
+        "course Z counts toward no credential and is no prerequisite",
+        "credential C2 teaches no skill that a job of the catalog needs",
+    ]
+    assert all(w.severity == "warning" for w in report.warnings)

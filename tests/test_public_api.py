@@ -1,0 +1,32 @@
+"""The public surface: exactly ``pathways.__all__``, sorted, and free of the shells' libraries."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pathways
+
+
+def test_all_is_sorted_unique_and_importable() -> None:
+    assert pathways.__all__ == sorted(set(pathways.__all__))
+    for name in pathways.__all__:
+        assert getattr(pathways, name) is not None
+
+
+def test_all_lists_every_public_name() -> None:
+    public = {n for n in vars(pathways) if not n.startswith("_")}
+    submodules = {n for n in public if type(getattr(pathways, n)).__name__ == "module"}
+    assert public - submodules == set(pathways.__all__)
+
+
+def test_importing_the_package_pulls_in_no_shell_library() -> None:
+    code = ("import sys, pathways, pathways.io, pathways.graph\n"
+            "import importlib.util\n"
+            "for name in ('pathways.planner', 'pathways.skills', 'pathways.overlap'):\n"
+            "    if importlib.util.find_spec(name):\n"
+            "        __import__(name)\n"
+            "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('streamlit', 'typer', 'rich'))\n"
+            "print(','.join(bad))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.strip() == ""
