@@ -122,6 +122,13 @@ def leaf_ids(node: Node) -> tuple[str, ...]:
     >>> leaf_ids(AllOf((Ref("A"), MinHours(10, ("B", "A")))))
     ('A', 'B')
     """
+    if isinstance(node, Ref):
+        return (node.id,)
+    if isinstance(node, MinHours):
+        return tuple(dict.fromkeys(node.courses))
+    children = getattr(node, "children", ())
+    if all(type(c) is Ref for c in children):  # the common flat case, without a walk
+        return tuple(dict.fromkeys(c.id for c in children))
     seen: dict[str, None] = {}
     for n in iter_nodes(node):
         if isinstance(n, Ref):

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from pathways.domain import (
     Catalog,
@@ -35,7 +35,7 @@ from pathways.domain import (
 )
 from pathways.errors import CatalogError, Diagnostic
 from pathways.io import checks, schema
-from pathways.io._yaml import Locator, format_keypath, read_yaml
+from pathways.io._yaml import Locator, format_keypath, gc_paused, read_yaml
 from pathways.io.trees import TreeProblem, parse_prerequisites, parse_requirement
 
 __all__ = [
@@ -75,17 +75,34 @@ class ValidationReport:
 
 @dataclass
 class _Origins:
-    """Where each item came from: kind -> id -> [(file, keypath of the item)]."""
+    """Where each item came from: kind -> id -> (file, collection, index); repeats kept apart."""
 
-    items: dict[str, dict[str, list[tuple[str, KeyPath]]]] = field(default_factory=dict)
+    items: dict[str, dict[str, tuple[str, str, int]]] = field(default_factory=dict)
+    repeats: dict[str, dict[str, list[tuple[str, str, int]]]] = field(default_factory=dict)
     docs: dict[str, Any] = field(default_factory=dict)
 
-    def add(self, kind: str, item_id: str, file: str, keypath: KeyPath) -> None:
-        self.items.setdefault(kind, {}).setdefault(item_id, []).append((file, keypath))
+    def add(self, kind: str, item_id: str, file: str, collection: str, index: int) -> bool:
+        """Record an item; False when the id was seen before (a duplicate)."""
+        table = self.items.get(kind)
+        if table is None:
+            table = self.items[kind] = {}
+        here = (file, collection, index)
+        first = table.setdefault(item_id, here)
+        if first is here:
+            return True
+        self.repeats.setdefault(kind, {}).setdefault(item_id, [first]).append(here)
+        return False
 
     def first(self, kind: str, item_id: str) -> tuple[str, KeyPath] | None:
         found = self.items.get(kind, {}).get(item_id)
-        return found[0] if found else None
+        return (found[0], found[1:]) if found else None
+
+    def all(self, kind: str, item_id: str) -> list[tuple[str, KeyPath]]:
+        found = self.repeats.get(kind, {}).get(item_id)
+        if found is None:
+            one = self.first(kind, item_id)
+            return [one] if one else []
+        return [(f, (c, i)) for f, c, i in found]
 
     def raw(self, file: str, keypath: KeyPath) -> Any:
         node = self.docs.get(file)
@@ -137,7 +154,7 @@ def _read_documents(paths: Sequence[str | os.PathLike[str]]) -> list[Document]:
 
 
 # --------------------------------------------------------------------------- pydantic errors
-_MODELS_BY_PATH: dict[tuple[str, ...], type[BaseModel]] = {
+_MODELS_BY_PATH: dict[tuple[str, ...], type] = {
     (): schema.CatalogFileIn,
     ("providers",): schema.ProviderIn,
     ("skills",): schema.SkillIn,
@@ -148,7 +165,7 @@ _MODELS_BY_PATH: dict[tuple[str, ...], type[BaseModel]] = {
     ("jobs", "skills"): schema.JobSkillIn,
     ("learner",): schema.LearnerIn,
     ("learner", "completed"): schema.HoldingIn,
-    ("learner", "skills"): schema.SkillRefIn,
+    ("learner", "skills"): schema.LearnerSkillIn,
     ("learner", "goals"): schema.GoalsIn,
     ("learner", "constraints"): schema.ConstraintsIn,
 }
@@ -214,7 +231,8 @@ def _pydantic_diagnostics(err: ValidationError, doc: Document, locator: Locator)
         parent = tuple(p for p in keypath[:-1] if isinstance(p, str))
         if kind == "extra_forbidden":
             model = _MODELS_BY_PATH.get(parent)
-            allowed = ", ".join(model.model_fields) if model else ""
+            fields = getattr(model, "model_fields", None) or getattr(model, "__annotations__", {})
+            allowed = ", ".join(k for k in fields if not k.startswith("__"))
             message = f'unknown key "{key}"'
             hint = "remove it or correct the spelling" + (f"; allowed keys: {allowed}" if allowed else "")
             if keypath == ("learner",):
@@ -258,7 +276,8 @@ def _merge_typos(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     return [d for d in out if id(d) not in dropped]
 
 
-def _validate_shape(doc: Document, model: type[BaseModel], locator: Locator) -> BaseModel | list[Diagnostic]:
+def _validate_shape(doc: Document, validate: Callable[[Any], Any], locator: Locator) -> Any:
+    """``validate(data)`` (a pydantic validator), or the list of problems it found."""
     data = doc.data
     if data is None:
         data = {}
@@ -267,7 +286,7 @@ def _validate_shape(doc: Document, model: type[BaseModel], locator: Locator) -> 
             f"the top level is a {type(data).__name__}, not a mapping", file=doc.file, line=1,
             hint="start the file with keys such as courses:, credentials: (see docs/format.md)")]
     try:
-        return model.model_validate(data)
+        return validate(data)
     except ValidationError as err:
         return _pydantic_diagnostics(err, Document(doc.file, data, doc.text), locator)
 
@@ -289,11 +308,16 @@ def _importance(value: str | float) -> tuple[float, bool]:
 
 
 def _build(docs: list[Document]) -> ValidationReport:
+    with gc_paused():
+        return _build_catalog(docs)
+
+
+def _build_catalog(docs: list[Document]) -> ValidationReport:
     locator = Locator({d.file: d.text for d in docs if d.text is not None})
     errors: list[Diagnostic] = []
     parsed: list[tuple[Document, schema.CatalogFileIn]] = []
     for doc in docs:
-        result = _validate_shape(doc, schema.CatalogFileIn, locator)
+        result = _validate_shape(doc, schema.CATALOG_FILE.validate_python, locator)
         if isinstance(result, list):
             errors.extend(result)
         else:
@@ -302,59 +326,70 @@ def _build(docs: list[Document]) -> ValidationReport:
         raise CatalogError(errors)
 
     origins = _Origins(docs={d.file: d.data for d in docs})
+    add = origins.add
     providers: dict[str, Provider] = {}
     skills: dict[str, Skill] = {}
     courses: dict[str, Course] = {}
     credentials: dict[str, Credential] = {}
     jobs: dict[str, Job] = {}
     currencies: dict[str, str] = {}
+    skill_levels: dict[tuple[str, int], SkillLevel] = {}  # shared: few distinct, many uses
+
+    def skill_level(ref: dict[str, Any]) -> SkillLevel:
+        key = (ref["skill"], ref.get("level", 1))
+        found = skill_levels.get(key)
+        if found is None:
+            found = skill_levels[key] = SkillLevel(*key)
+        return found
 
     for doc, f in parsed:
         file = doc.file
-        if f.currency:
-            currencies.setdefault(f.currency, file)
-        for i, p in enumerate(f.providers):
-            origins.add("provider", p.id, file, ("providers", i))
-            providers.setdefault(p.id, Provider(p.id, p.name or p.id))
-        for i, s in enumerate(f.skills):
-            origins.add("skill", s.id, file, ("skills", i))
-            skills.setdefault(s.id, Skill(s.id, s.label, tuple(s.alt_labels), s.description))
-        for i, c in enumerate(f.courses):
-            origins.add("course", c.id, file, ("courses", i))
-            prereq = None
-            if c.prerequisites is not None:
-                parsed_prereq = parse_prerequisites(c.prerequisites)
-                if isinstance(parsed_prereq, TreeProblem):
-                    errors.append(_tree_diagnostic(parsed_prereq, file,
-                                                   ("courses", i, "prerequisites"), c.id, locator))
-                    continue
-                prereq = parsed_prereq
-            courses.setdefault(c.id, Course(
-                id=c.id, title=c.title, hours=c.hours, provider=c.provider,
-                cost=c.cost or 0.0, delivery=c.delivery,
-                terms=frozenset(c.terms) if c.terms is not None else None,
-                prerequisites=prereq,
-                skills=tuple(SkillLevel(s.skill, s.level) for s in c.skills),
-                badge_valid_months=c.badge_valid_months, description=c.description,
-                badge_id=c.badge_id))
-        for i, cr in enumerate(f.credentials):
-            origins.add("credential", cr.id, file, ("credentials", i))
-            tree = parse_requirement(cr.requires)
-            if isinstance(tree, TreeProblem):
-                errors.append(_tree_diagnostic(tree, file, ("credentials", i, "requires"), cr.id,
-                                               locator))
+        if f.get("currency"):
+            currencies.setdefault(f["currency"], file)
+        for i, p in enumerate(f.get("providers", ())):
+            if add("provider", p["id"], file, "providers", i):
+                providers[p["id"]] = Provider(p["id"], p.get("name") or p["id"])
+        for i, sk in enumerate(f.get("skills", ())):
+            if add("skill", sk["id"], file, "skills", i):
+                skills[sk["id"]] = Skill(sk["id"], sk["label"], tuple(sk.get("alt_labels", ())),
+                                         sk.get("description", ""))
+        for i, c in enumerate(f.get("courses", ())):
+            cid = c["id"]
+            if not add("course", cid, file, "courses", i):
                 continue
-            credentials.setdefault(cr.id, Credential(
-                id=cr.id, title=cr.title, level=cr.level, requires=tree, provider=cr.provider,
-                recency_months=cr.recency_months, exclusive=cr.exclusive,
-                description=cr.description, badge_id=cr.badge_id))
-        for i, j in enumerate(f.jobs):
-            origins.add("job", j.id, file, ("jobs", i))
+            prereq = c.get("prerequisites")
+            if prereq is not None:
+                prereq = parse_prerequisites(prereq)
+                if isinstance(prereq, TreeProblem):
+                    errors.append(_tree_diagnostic(prereq, file, ("courses", i, "prerequisites"),
+                                                   cid, locator))
+                    continue
+            terms = c.get("terms")
+            courses[cid] = Course(
+                cid, c["title"], c["hours"], c.get("provider"), c.get("cost") or 0.0,
+                c.get("delivery"), frozenset(terms) if terms is not None else None, prereq,
+                tuple(map(skill_level, c.get("skills", ()))), c.get("badge_valid_months"),
+                c.get("description", ""), c.get("badge_id"))
+        for i, cr in enumerate(f.get("credentials", ())):
+            if not add("credential", cr["id"], file, "credentials", i):
+                continue
+            tree = parse_requirement(cr["requires"])
+            if isinstance(tree, TreeProblem):
+                errors.append(_tree_diagnostic(tree, file, ("credentials", i, "requires"),
+                                               cr["id"], locator))
+                continue
+            credentials[cr["id"]] = Credential(
+                cr["id"], cr["title"], cr["level"], tree, cr.get("provider"),
+                cr.get("recency_months"), cr.get("exclusive", False), cr.get("description", ""),
+                cr.get("badge_id"))
+        for i, j in enumerate(f.get("jobs", ())):
+            if not add("job", j["id"], file, "jobs", i):
+                continue
             job_skills = []
-            for s in j.skills:
-                importance, essential = _importance(s.importance)
-                job_skills.append(JobSkill(s.skill, importance, essential, s.level))
-            jobs.setdefault(j.id, Job(j.id, j.title, tuple(job_skills), j.description))
+            for sk in j.get("skills", ()):
+                importance, essential = _importance(sk.get("importance", "essential"))
+                job_skills.append(JobSkill(sk["skill"], importance, essential, sk.get("level", 1)))
+            jobs[j["id"]] = Job(j["id"], j["title"], tuple(job_skills), j.get("description", ""))
 
     if len(currencies) > 1:
         names = ", ".join(f"{c} ({f})" for c, f in currencies.items())
@@ -367,10 +402,11 @@ def _build(docs: list[Document]) -> ValidationReport:
                       skills=skills, jobs=jobs, currency=next(iter(currencies), "CAD"),
                       sources=tuple(d.file for d in docs))
     where = _Where(origins, locator)
-    errors = checks.check_catalog(catalog, where)
+    facts = checks.Facts(catalog)
+    errors = checks.check_catalog(catalog, where, facts)
     if errors:
         raise CatalogError(errors)
-    warnings = checks.warn_catalog(catalog, where)
+    warnings = checks.warn_catalog(catalog, where, facts)
     return ValidationReport(catalog, tuple(warnings), tuple(d.file for d in docs))
 
 
@@ -382,7 +418,10 @@ class _Where:
         self.locator = locator
 
     def all(self, kind: str, item_id: str) -> list[tuple[str, KeyPath]]:
-        return self.origins.items.get(kind, {}).get(item_id, [])
+        return self.origins.all(kind, item_id)
+
+    def duplicated(self, kind: str) -> list[str]:
+        return list(self.origins.repeats.get(kind, {}))
 
     def line(self, file: str, keypath: KeyPath) -> int | None:
         return self.locator.line(file, keypath)
@@ -479,7 +518,7 @@ def learner_from_data(data: Any, *, source: str = "<learner>", catalog: Catalog 
     """Build a learner profile from data in the YAML shape (see :func:`load_learner`)."""
     doc = Document(source, data, text)
     locator = Locator({source: text} if text is not None else None)
-    result = _validate_shape(doc, schema.LearnerFileIn, locator)
+    result = _validate_shape(doc, schema.LearnerFileIn.model_validate, locator)
     if isinstance(result, list):
         raise CatalogError(result)
     learner = result.learner  # type: ignore[attr-defined]

@@ -9,7 +9,7 @@ small components that hold a cycle are handed to networkx to name it.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any, Protocol
 
 import networkx as nx
@@ -28,10 +28,49 @@ _EXTERNAL_SKILL_PREFIXES = ("esco:", "onet:", "onet-tech:", "http://", "https://
 
 class _Where(Protocol):
     def all(self, kind: str, item_id: str) -> list[tuple[str, Any]]: ...
+    def duplicated(self, kind: str) -> list[str]: ...
     def line(self, file: str, keypath: Any) -> int | None: ...
     def diagnostic(self, kind: str, item_id: str, message: str, hint: str, *,
                    key: str | None = None, value: str | None = None,
                    severity: str = "error") -> Diagnostic: ...
+
+
+class Facts:
+    """Things several checks need, computed once: the ids each tree names, a credential order."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.prereq_ids: dict[str, tuple[str, ...]] = {
+            c.id: leaf_ids(c.prerequisites) for c in catalog.courses.values()
+            if c.prerequisites is not None}
+        self.requirement_ids: dict[str, tuple[str, ...]] = {
+            c.id: leaf_ids(c.requires) for c in catalog.credentials.values()}
+        self._order: list[str] | None = None
+        self._catalog = catalog
+
+    def credential_order(self) -> list[str]:
+        """Credentials, each after every credential it requires (ties by file order)."""
+        if self._order is None:
+            creds = self._catalog.credentials
+            order: list[str] = []
+            state: dict[str, int] = {}  # 1 = in progress, 2 = done
+            for root in creds:
+                if root in state:
+                    continue
+                stack = [(root, iter(self.requirement_ids[root]))]
+                state[root] = 1
+                while stack:
+                    node, children = stack[-1]
+                    for child in children:
+                        if child in creds and child not in state:
+                            state[child] = 1
+                            stack.append((child, iter(self.requirement_ids[child])))
+                            break
+                    else:
+                        stack.pop()
+                        state[node] = 2
+                        order.append(node)
+            self._order = order
+        return self._order
 
 
 def is_external_skill(skill_id: str) -> bool:
@@ -52,15 +91,11 @@ def _suggest(name: str, options: Iterable[str]) -> str:
 
 
 # --------------------------------------------------------------------------- duplicates
-def _duplicates(where: _Where, kinds: Mapping[str, Iterable[str]]) -> list[Diagnostic]:
+def _duplicates(where: _Where, kinds: Iterable[str]) -> list[Diagnostic]:
     out: list[Diagnostic] = []
 
-    def place(file: str, keypath: Any, other_file: str) -> str:
-        line = where.line(file, keypath)
-        return f"{file}:{line}" if file != other_file else f"{line}"
-
-    for kind, ids in kinds.items():
-        for item_id in ids:
+    for kind in kinds:
+        for item_id in where.duplicated(kind):
             found = where.all(kind, item_id)
             if len(found) < 2:
                 continue
@@ -96,7 +131,7 @@ def _shared_ids(catalog: Catalog, where: _Where) -> list[Diagnostic]:
 
 
 # --------------------------------------------------------------------------- references
-def _references(catalog: Catalog, where: _Where) -> list[Diagnostic]:
+def _references(catalog: Catalog, where: _Where, facts: Facts) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     courses, credentials = catalog.courses, catalog.credentials
     check_skills = bool(catalog.skills)
@@ -119,9 +154,7 @@ def _references(catalog: Catalog, where: _Where) -> list[Diagnostic]:
         provider("course", course.id, course.provider)
         for s in course.skills:
             skill("course", course.id, s.skill)
-        if course.prerequisites is None:
-            continue
-        for ref in leaf_ids(course.prerequisites):
+        for ref in facts.prereq_ids.get(course.id, ()):
             if ref in courses:
                 continue
             if ref in credentials:
@@ -133,6 +166,8 @@ def _references(catalog: Catalog, where: _Where) -> list[Diagnostic]:
                                         key="prerequisites", value=ref))
     for cred in credentials.values():
         provider("credential", cred.id, cred.provider)
+        if all(r in courses or r in credentials for r in facts.requirement_ids[cred.id]):
+            continue  # every id is known: no need to walk the tree
         for node in iter_nodes(cred.requires):
             if isinstance(node, Ref) and node.id not in courses and node.id not in credentials:
                 pool = list(courses) + list(credentials)
@@ -182,17 +217,16 @@ def find_cycles(ids: list[str], edges: Iterable[tuple[str, str]]) -> list[list[s
     return cycles
 
 
-def _cycle_diagnostics(catalog: Catalog, where: _Where) -> list[Diagnostic]:
+def _cycle_diagnostics(catalog: Catalog, where: _Where, facts: Facts) -> list[Diagnostic]:
     out = []
-    course_edges = [(c.id, ref) for c in catalog.courses.values() if c.prerequisites is not None
-                    for ref in leaf_ids(c.prerequisites)]
+    course_edges = [(cid, ref) for cid, refs in facts.prereq_ids.items() for ref in refs]
     for cycle in find_cycles(list(catalog.courses), course_edges):
         chain = " -> ".join(cycle)
         members = " and ".join(sorted(set(cycle))) if len(set(cycle)) <= 2 else ", ".join(sorted(set(cycle)))
         out.append(where.diagnostic(
             "course", cycle[0], f"prerequisite cycle between {members}: {chain} (each needs the next)",
             "remove one of these prerequisites so the chain has a start", key="prerequisites"))
-    cred_edges = [(c.id, ref) for c in catalog.credentials.values() for ref in leaf_ids(c.requires)
+    cred_edges = [(cid, ref) for cid, refs in facts.requirement_ids.items() for ref in refs
                   if ref in catalog.credentials]
     for cycle in find_cycles(list(catalog.credentials), cred_edges):
         chain = " -> ".join(cycle)
@@ -206,21 +240,11 @@ def _cycle_diagnostics(catalog: Catalog, where: _Where) -> list[Diagnostic]:
 
 
 # --------------------------------------------------------------------------- feasibility
-def _credential_order(catalog: Catalog) -> list[str]:
-    graph = nx.DiGraph()
-    graph.add_nodes_from(catalog.credentials)
-    for cred in catalog.credentials.values():
-        for ref in leaf_ids(cred.requires):
-            if ref in catalog.credentials:
-                graph.add_edge(ref, cred.id)
-    return list(nx.lexicographical_topological_sort(graph))
-
-
 def _describe(node: Node) -> str:
     return f' ("{node.label}")' if getattr(node, "label", None) else ""
 
 
-def _never_earnable(catalog: Catalog, where: _Where) -> list[Diagnostic]:
+def _never_earnable(catalog: Catalog, where: _Where, facts: Facts) -> list[Diagnostic]:
     earnable: dict[str, bool] = {}
     out = []
 
@@ -253,7 +277,7 @@ def _never_earnable(catalog: Catalog, where: _Where) -> list[Diagnostic]:
         return (f"choose {node.k}{_describe(node)} but only {len(ok_keys)} of its "
                 f"{len(node.children)} options can be met{detail}")
 
-    for cred_id in _credential_order(catalog):
+    for cred_id in facts.credential_order():
         reason = why_not(catalog.credentials[cred_id].requires)
         earnable[cred_id] = reason is None
         if reason is not None:
@@ -263,28 +287,27 @@ def _never_earnable(catalog: Catalog, where: _Where) -> list[Diagnostic]:
     return out
 
 
-def check_catalog(catalog: Catalog, where: _Where) -> list[Diagnostic]:
+def check_catalog(catalog: Catalog, where: _Where, facts: Facts | None = None) -> list[Diagnostic]:
     """Every error in a parsed catalog; later checks run only when earlier ones pass."""
-    errors = _duplicates(where, {
-        "provider": catalog.providers, "skill": catalog.skills, "course": catalog.courses,
-        "credential": catalog.credentials, "job": catalog.jobs})
+    facts = facts or Facts(catalog)
+    errors = _duplicates(where, ("provider", "skill", "course", "credential", "job"))
     errors += _shared_ids(catalog, where)
-    errors += _references(catalog, where)
+    errors += _references(catalog, where, facts)
     if errors:
         return errors
-    errors = _cycle_diagnostics(catalog, where)
+    errors = _cycle_diagnostics(catalog, where, facts)
     if errors:
         return errors
-    return _never_earnable(catalog, where)
+    return _never_earnable(catalog, where, facts)
 
 
 # --------------------------------------------------------------------------- warnings
-def _course_closure(catalog: Catalog) -> dict[str, set[str]]:
+def _course_closure(catalog: Catalog, facts: Facts) -> dict[str, set[str]]:
     """Credential id -> every course that can count toward it, nested credentials included."""
     closure: dict[str, set[str]] = {}
-    for cred_id in _credential_order(catalog):
+    for cred_id in facts.credential_order():
         courses: set[str] = set()
-        for ref in leaf_ids(catalog.credentials[cred_id].requires):
+        for ref in facts.requirement_ids[cred_id]:
             if ref in catalog.courses:
                 courses.add(ref)
             elif ref in closure:
@@ -293,16 +316,16 @@ def _course_closure(catalog: Catalog) -> dict[str, set[str]]:
     return closure
 
 
-def warn_catalog(catalog: Catalog, where: _Where) -> list[Diagnostic]:
+def warn_catalog(catalog: Catalog, where: _Where, facts: Facts | None = None) -> list[Diagnostic]:
     """Warnings: courses that count toward nothing, credentials no job needs."""
+    facts = facts or Facts(catalog)
     out = []
     if catalog.credentials:
         counted: set[str] = set()
-        for cred in catalog.credentials.values():
-            counted.update(leaf_ids(cred.requires))
-        for course in catalog.courses.values():  # a prerequisite leads somewhere too
-            if course.prerequisites is not None:
-                counted.update(leaf_ids(course.prerequisites))
+        for refs in facts.requirement_ids.values():
+            counted.update(refs)
+        for refs in facts.prereq_ids.values():  # a prerequisite leads somewhere too
+            counted.update(refs)
         for course_id in catalog.courses:
             if course_id not in counted:
                 out.append(where.diagnostic(
@@ -311,10 +334,11 @@ def warn_catalog(catalog: Catalog, where: _Where) -> list[Diagnostic]:
                     severity="warning"))
     if catalog.jobs and catalog.credentials:
         demanded = {s.skill for job in catalog.jobs.values() for s in job.skills}
-        closure = _course_closure(catalog)
+        closure = _course_closure(catalog, facts)
+        teaches_demand = {c.id for c in catalog.courses.values()
+                          if any(s.skill in demanded for s in c.skills)}
         for cred_id, courses in closure.items():
-            taught = {s.skill for c in courses for s in catalog.courses[c].skills}
-            if not taught & demanded:
+            if teaches_demand.isdisjoint(courses):
                 out.append(where.diagnostic(
                     "credential", cred_id,
                     f"credential {cred_id} teaches no skill that a job of the catalog needs",

@@ -10,9 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter
+from typing_extensions import NotRequired, TypedDict
 
 __all__ = [
+    "CATALOG_FILE",
     "CatalogFileIn",
     "CourseIn",
     "CredentialIn",
@@ -32,80 +34,100 @@ class _In(BaseModel):
     model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True)
 
 
-class ProviderIn(_In):
+_TD_CONFIG = ConfigDict(extra="forbid", coerce_numbers_to_str=True)
+
+# Catalog entities are TypedDicts: validating 100k courses into dicts is about twice as fast
+# as building model instances, and the loader turns them into domain objects right away.
+
+
+class ProviderIn(TypedDict):
+    __pydantic_config__ = _TD_CONFIG  # type: ignore[misc]
     id: Id
-    name: str = ""
-    url: str | None = None
+    name: NotRequired[str]
+    url: NotRequired[str | None]
 
 
-class SkillIn(_In):
+class SkillIn(TypedDict):
+    __pydantic_config__ = _TD_CONFIG  # type: ignore[misc]
     id: Id
     label: str
-    alt_labels: list[str] = []
-    description: str = ""
+    alt_labels: NotRequired[list[str]]
+    description: NotRequired[str]
 
 
-class SkillRefIn(_In):
+class SkillRefIn(TypedDict):
+    __pydantic_config__ = _TD_CONFIG  # type: ignore[misc]
     skill: Id
-    level: Level = 1
+    level: NotRequired[Level]
 
 
-class CourseIn(_In):
+class CourseIn(TypedDict):
+    __pydantic_config__ = _TD_CONFIG  # type: ignore[misc]
     id: Id
     title: str
     hours: Annotated[float, Field(gt=0)]
-    provider: Id | None = None
-    cost: Annotated[float, Field(ge=0)] | None = None
-    delivery: Delivery | None = None
-    terms: list[Season] | None = None
-    prerequisites: str | list[Any] | dict[str, Any] | None = None
-    skills: list[SkillRefIn] = []
-    badge_valid_months: Annotated[int, Field(gt=0)] | None = None
-    description: str = ""
-    badge_id: str | None = None
-    url: str | None = None
+    provider: NotRequired[Id | None]
+    cost: NotRequired[Annotated[float, Field(ge=0)] | None]
+    delivery: NotRequired[Delivery | None]
+    terms: NotRequired[list[Season] | None]
+    prerequisites: NotRequired[str | list[Any] | dict[str, Any] | None]
+    skills: NotRequired[list[SkillRefIn]]
+    badge_valid_months: NotRequired[Annotated[int, Field(gt=0)] | None]
+    description: NotRequired[str]
+    badge_id: NotRequired[str | None]
+    url: NotRequired[str | None]
 
 
-class CredentialIn(_In):
+class CredentialIn(TypedDict):
+    __pydantic_config__ = _TD_CONFIG  # type: ignore[misc]
     id: Id
     title: str
     level: Literal["microcredential", "certificate", "diploma", "degree", "other"]
     requires: str | list[Any] | dict[str, Any]
-    provider: Id | None = None
-    recency_months: Annotated[int, Field(gt=0)] | None = None
-    exclusive: bool = False
-    description: str = ""
-    badge_id: str | None = None
-    url: str | None = None
+    provider: NotRequired[Id | None]
+    recency_months: NotRequired[Annotated[int, Field(gt=0)] | None]
+    exclusive: NotRequired[bool]
+    description: NotRequired[str]
+    badge_id: NotRequired[str | None]
+    url: NotRequired[str | None]
 
 
-class JobSkillIn(_In):
+class JobSkillIn(TypedDict):
+    __pydantic_config__ = _TD_CONFIG  # type: ignore[misc]
     skill: Id
-    importance: Literal["essential", "optional"] | Annotated[float, Field(gt=0, le=1)] = (
-        "essential"
-    )
-    level: Level = 1
+    importance: NotRequired[Literal["essential", "optional"] | Annotated[float, Field(gt=0, le=1)]]
+    level: NotRequired[Level]
 
 
-class JobIn(_In):
+class JobIn(TypedDict):
+    __pydantic_config__ = _TD_CONFIG  # type: ignore[misc]
     id: Id
     title: str
-    skills: list[JobSkillIn] = []
-    description: str = ""
-    url: str | None = None
+    skills: NotRequired[list[JobSkillIn]]
+    description: NotRequired[str]
+    url: NotRequired[str | None]
 
 
-class CatalogFileIn(_In):
-    format: Literal["pathways/1"] | None = None
-    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None = None
-    providers: list[ProviderIn] = []
-    skills: list[SkillIn] = []
-    courses: list[CourseIn] = []
-    credentials: list[CredentialIn] = []
-    jobs: list[JobIn] = []
+class CatalogFileIn(TypedDict):
+    __pydantic_config__ = _TD_CONFIG  # type: ignore[misc]
+    format: NotRequired[Literal["pathways/1"] | None]
+    currency: NotRequired[Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None]
+    providers: NotRequired[list[ProviderIn]]
+    skills: NotRequired[list[SkillIn]]
+    courses: NotRequired[list[CourseIn]]
+    credentials: NotRequired[list[CredentialIn]]
+    jobs: NotRequired[list[JobIn]]
+
+
+CATALOG_FILE = TypeAdapter(CatalogFileIn)
 
 
 # --------------------------------------------------------------------------- learner files
+class LearnerSkillIn(_In):
+    skill: Id
+    level: Level = 1
+
+
 class HoldingIn(_In):
     course: Id | None = None
     credential: Id | None = None
@@ -133,7 +155,7 @@ class LearnerIn(_In):
     id: Id
     name: str = ""
     completed: list[HoldingIn] = []
-    skills: list[SkillRefIn] = []
+    skills: list[LearnerSkillIn] = []
     badges: list[str] = []
     goals: GoalsIn = GoalsIn()
     constraints: ConstraintsIn = ConstraintsIn()

@@ -179,8 +179,38 @@ class _ExprParser:
         return Ref(tok)
 
 
+def _flat_expression(text: str) -> Node | None:
+    """Fast path for expressions without parentheses (most of them); None when it does not apply.
+
+    ``a and b or c`` is split on ``or`` and then ``and``; any irregularity (two ids in a row,
+    a dangling operator) returns None so that the full parser reports it.
+    """
+    if "(" in text or ")" in text:
+        return None
+    tokens = text.split()
+    if not tokens or len(tokens) % 2 == 0:
+        return None
+    groups: list[list[Node]] = [[]]
+    for i, tok in enumerate(tokens):
+        low = tok.lower()
+        if i % 2:  # operators at odd positions
+            if low == "or":
+                groups.append([])
+            elif low != "and":
+                return None
+        elif low in ("and", "or"):
+            return None
+        else:
+            groups[-1].append(Ref(tok))
+    parts = [g[0] if len(g) == 1 else AllOf(tuple(g)) for g in groups]
+    return parts[0] if len(parts) == 1 else AnyOf(tuple(parts))
+
+
 @lru_cache(maxsize=65536)
 def _parse_expression(text: str) -> Node | TreeProblem:
+    flat = _flat_expression(text)
+    if flat is not None:
+        return flat
     try:
         return _ExprParser(text).parse()
     except _Bad as bad:
