@@ -1,0 +1,34 @@
+"""The stacking planner and audit: optimal, explained, term-by-term plans toward credentials.
+
+- :func:`audit` -- a credential's requirement tree, node by node, for a learner and optional
+  planned courses (independent of the optimiser);
+- :func:`plan` -- the hours-, cost- or terms-optimal plan toward target credentials (a MILP
+  over the targets' relevant subgraph), re-audited before it is returned;
+- :func:`distances` -- every credential ranked by the hours still needed, with the exits;
+- :func:`what_if` -- plans for alternative targets or renewed badges, side by side.
+
+The counting rules (expiry, recency, one slot per course within a credential, ``min_hours`` as
+a threshold, exclusive credentials) are documented in :mod:`pathways.planner.validity` and
+:mod:`pathways.planner.audit`; the optimisation in :mod:`pathways.planner.core` and
+:mod:`pathways.planner.model`.
+"""
+
+from pathways.planner.audit import AuditNode, AuditResult, NotCounting, audit, audit_many
+from pathways.planner.core import Plan, PlannedCourse, plan
+from pathways.planner.distance import Distance, distances
+from pathways.planner.whatif import WhatIf, what_if
+
+__all__ = [
+    "AuditNode",
+    "AuditResult",
+    "Distance",
+    "NotCounting",
+    "Plan",
+    "PlannedCourse",
+    "WhatIf",
+    "audit",
+    "audit_many",
+    "distances",
+    "plan",
+    "what_if",
+]

@@ -1,0 +1,593 @@
+"""The optimal plan: which courses to take, term by term, to earn the target credentials.
+
+:func:`plan` answers "what is the shortest / cheapest way to these credentials from what I
+hold?" exactly, with a MILP over the targets' relevant subgraph (:mod:`pathways.planner.model`,
+HiGHS through ``scipy.optimize.milp``), never over the whole catalog.
+
+Objectives and tie-breaking (lexicographic, by sequential solves, each fixing the optimum of
+the previous one within a relative tolerance of 1e-6):
+
+- ``hours``: total hours, then total cost, then number of terms, then course ids;
+- ``cost``: total cost, then total hours, then number of terms, then course ids;
+- ``terms``: number of terms (a time-indexed MILP over a horizon taken from a list schedule
+  of the hours-optimal plan), then total hours, then total cost, then course ids.
+
+For ``hours`` and ``cost`` the course set is chosen by the set model and scheduled term by term
+by deterministic list scheduling (:mod:`pathways.planner.schedule`); the terms tie-break
+compares the list schedules of up to eight equally good course sets. The id tie-break prefers
+the set with the smallest sum of id ranks (courses early in id order), and HiGHS is
+deterministic beyond that. ``optimal`` is True only when HiGHS proved the primary and secondary
+objectives optimal; when the time limit stops it the best plan found is returned with
+``optimal=False``, and when it found none a greedy plan (all eligible courses, then dropping
+the most expensive ones while the audit still passes) is returned, labelled as such.
+
+Validity depends on the completion date, which depends on the plan: the planner first assumes
+completion at the start of the start term, then re-checks which holdings count at the plan's
+actual completion date (the end of its last term) and re-plans with that date while the counting
+changes (a bounded loop; dates only move later, so counting only shrinks and the final plan is
+valid at its own completion date). The plan is optimal among plans judged at that date.
+
+Infeasible requests return a :class:`Plan` with ``feasible=False`` and a ``reason`` naming the
+blocking constraint, found by relaxing the learner's constraints (budget, excluded providers,
+delivery modes, the per-term hours limit, offering terms) one at a time and then together.
+
+Every plan is re-audited by :func:`pathways.planner.audit.audit_many` (independent code, no MILP)
+for all targets at its completion date, with the schedule checks; a failure raises
+:class:`~pathways.errors.PlanAuditError`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+
+from pathways.domain import Catalog, Holding, LearnerProfile, Term, leaf_ids
+from pathways.errors import PathwaysError, PlanAuditError
+from pathways.planner.audit import AuditResult, audit_many, prerequisites_met, targets_met
+from pathways.planner.model import FAMILIES, PlanModel, SolveResult, solve
+from pathways.planner.schedule import list_schedule, span
+from pathways.planner.validity import Validity, credential_scope, start_term
+
+__all__ = ["Objective", "Plan", "PlannedCourse", "plan", "resolve_targets"]
+
+Objective = Literal["hours", "cost", "terms"]
+_OBJECTIVES = ("hours", "cost", "terms")
+_MAX_TIES = 8
+_MAX_REPLANS = 10
+
+
+# --------------------------------------------------------------------------- results
+@dataclass(frozen=True)
+class PlannedCourse:
+    """One course of a plan: when, what it costs, what it counts toward and why it is there."""
+
+    id: str
+    title: str
+    term: Term
+    hours: float
+    cost: float
+    provider: str | None = None
+    counts_toward: tuple[str, ...] = ()
+    reason: str = ""
+    renewal: bool = False
+    alternative: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "term": str(self.term), "hours": self.hours,
+                "cost": self.cost, "provider": self.provider,
+                "counts_toward": list(self.counts_toward), "reason": self.reason,
+                "renewal": self.renewal, "alternative": self.alternative}
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A plan toward one or more target credentials (see :func:`plan`).
+
+    ``terms`` is the number of terms from the start term to the last planned term, inclusive
+    (idle terms waiting for an offering count); 0 when nothing needs to be taken.
+    """
+
+    learner: str
+    targets: tuple[str, ...]
+    objective: str
+    feasible: bool
+    optimal: bool
+    courses: tuple[PlannedCourse, ...] = ()
+    renewals: tuple[str, ...] = ()
+    total_hours: float = 0.0
+    total_cost: float = 0.0
+    terms: int = 0
+    start: Term | None = None
+    completion: dt.date | None = None
+    reason: str | None = None
+    currency: str = "CAD"
+    already_met: tuple[str, ...] = ()
+    status: str = ""
+    notes: tuple[str, ...] = ()
+    audits: tuple[AuditResult, ...] = field(default=(), repr=False)
+
+    def schedule(self) -> list[tuple[Term, list[PlannedCourse]]]:
+        """The plan term by term, from the start term to the last one (empty terms included)."""
+        if not self.courses or self.start is None:
+            return []
+        last = max(c.term for c in self.courses)
+        out = []
+        term = self.start
+        while term <= last:
+            out.append((term, [c for c in self.courses if c.term == term]))
+            term = term.next()
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (terms as ``"2027-winter"``, dates as ISO strings)."""
+        out: dict[str, Any] = {
+            "learner": self.learner, "targets": list(self.targets), "objective": self.objective,
+            "feasible": self.feasible, "optimal": self.optimal, "status": self.status,
+            "courses": [c.to_dict() for c in self.courses],
+            "renewals": list(self.renewals), "total_hours": self.total_hours,
+            "total_cost": self.total_cost, "currency": self.currency, "terms": self.terms,
+            "start": str(self.start) if self.start else None,
+            "completion": self.completion.isoformat() if self.completion else None,
+            "already_met": list(self.already_met),
+            "schedule": [{"term": str(t), "courses": [c.id for c in cs]}
+                         for t, cs in self.schedule()],
+            "notes": list(self.notes),
+        }
+        if not self.feasible:
+            out["reason"] = self.reason
+        out["audit"] = [a.to_dict() for a in self.audits]
+        return out
+
+
+# --------------------------------------------------------------------------- the request
+@dataclass
+class _Solution:
+    courses: list[str]
+    schedule: dict[str, Term]
+    optimal: bool
+    status: str
+    notes: list[str] = field(default_factory=list)
+    model: PlanModel | None = None
+
+
+class _Infeasible(Exception):
+    pass
+
+
+class _Request:
+    """Everything one planning request needs, computed once."""
+
+    def __init__(self, catalog: Catalog, learner: LearnerProfile, targets: Sequence[str],
+                 objective: str, graph: Any, time_limit: float,
+                 holdings: Sequence[Holding] | None) -> None:
+        from pathways.graph import build_graph, relevant_subgraph
+
+        self.catalog = catalog
+        self.learner = learner
+        self.targets = tuple(targets)
+        self.objective = objective
+        self.graph = graph if graph is not None else build_graph(catalog)
+        sub = relevant_subgraph(self.graph, self.targets)
+        self.courses = sorted(n for n in sub.nodes if n in catalog.courses)
+        self.scope = credential_scope(catalog, self.targets)
+        self.start = start_term(learner)
+        self.constraints = learner.constraints
+        self.deadline = time.perf_counter() + time_limit
+        self.holdings = holdings
+        self.mentions: dict[str | None, list[str]] = {
+            cid: list(leaf_ids(catalog.credentials[cid].requires)) for cid in self.scope}
+        self.mentions[None] = list(self.targets)
+
+    def validity(self, as_of: dt.date) -> Validity:
+        return Validity(self.catalog, self.learner, self.scope, as_of, holdings=self.holdings)
+
+    def counting(self, validity: Validity) -> frozenset[tuple[str, str, str | None]]:
+        out = set()
+        for cred, items in self.mentions.items():
+            for item in items:
+                kind = "credential" if item in self.catalog.credentials else "course"
+                if kind == "course" and not validity.is_held("course", item):
+                    continue
+                ok = (validity.credential_counts(item, cred) if kind == "credential"
+                      else validity.course_counts(item, cred))  # type: ignore[arg-type]
+                if ok:
+                    out.add((kind, item, cred))
+        return frozenset(out)
+
+    def model(self, validity: Validity, relax: Iterable[str] = (),
+              forbid: Iterable[str] = ()) -> PlanModel:
+        return PlanModel(self.catalog, validity, self.targets, self.courses, self.constraints,
+                         frozenset(relax), frozenset(forbid))
+
+    def schedule(self, courses: Iterable[str], validity: Validity) -> dict[str, Term]:
+        cons = self.constraints
+        return list_schedule(self.catalog, courses, self.start,
+                             completed=validity.completed_courses,
+                             max_courses=cons.max_courses_per_term,
+                             max_hours=cons.max_hours_per_term)
+
+
+# --------------------------------------------------------------------------- optimisation
+def _weights(model: PlanModel, name: str) -> dict[str, float]:
+    return {"hours": model.hours, "cost": model.cost, "ranks": model.ranks}[name]()
+
+
+def _total(catalog: Catalog, courses: Iterable[str], name: str) -> float:
+    attr = "hours" if name == "hours" else "cost"
+    return float(sum(getattr(catalog.courses[c], attr) for c in courses))
+
+
+def _select(req: _Request, model: PlanModel, validity: Validity, objective: str) -> _Solution:
+    """The hours- or cost-optimal course set, with its list schedule."""
+    if model.infeasible:
+        raise _Infeasible(model.infeasible)
+    primary, secondary = ("hours", "cost") if objective == "hours" else ("cost", "hours")
+    lp = model.lp
+    first = solve(lp, model.vector(_weights(model, primary)), deadline=req.deadline)
+    if first.status == "infeasible":
+        raise _Infeasible("no plan")
+    if first.status == "timeout":
+        return _greedy(req, model, validity, primary)
+    notes: list[str] = []
+    optimal = first.status == "optimal"
+    chosen = model.chosen(first.x)  # type: ignore[arg-type]
+    lp2 = lp.copy()
+    model.cap(lp2, _weights(model, primary), _total(req.catalog, chosen, primary))
+    second = solve(lp2, model.vector(_weights(model, secondary), lp2), deadline=req.deadline)
+    if second.ok:
+        chosen = model.chosen(second.x)  # type: ignore[arg-type]
+        optimal = optimal and second.status == "optimal"
+    else:
+        optimal = False
+        notes.append(f"the {secondary} tie-break was cut short by the time limit")
+    lp3 = lp2.copy()
+    model.cap(lp3, _weights(model, secondary), _total(req.catalog, chosen, secondary))
+    ties: list[list[str]] = []
+    ranks = model.vector(model.ranks(), lp3)
+    for _ in range(_MAX_TIES):
+        r = solve(lp3, ranks, deadline=req.deadline)
+        if not r.ok:
+            break
+        ties.append(model.chosen(r.x))  # type: ignore[arg-type]
+        model.no_good(lp3, ties[-1])
+    else:
+        notes.append(f"more than {_MAX_TIES} equally good course sets; the terms tie-break "
+                     f"compared the first {_MAX_TIES} by id")
+    if not ties:
+        ties = [chosen]
+    best: tuple[int, int] | None = None
+    result: tuple[list[str], dict[str, Term]] | None = None
+    for i, courses in enumerate(ties):
+        sched = req.schedule(courses, validity)
+        key = (span(sched, req.start), i)
+        if best is None or key < best:
+            best, result = key, (courses, sched)
+    assert result is not None
+    status = "optimal" if optimal else "time limit: best found, not proved optimal"
+    return _Solution(result[0], result[1], optimal, status, notes, model)
+
+
+def _greedy(req: _Request, model: PlanModel, validity: Validity, primary: str) -> _Solution:
+    """Fallback when HiGHS found nothing in time: all eligible courses, then drop the costliest
+    ones while the targets are still earned (checked by the audit's search)."""
+    cat = req.catalog
+
+    def closed(courses: set[str]) -> set[str]:
+        courses = set(courses)
+        changed = True
+        while changed:
+            changed = False
+            for c in sorted(courses):
+                done = validity.completed_courses | (courses - {c})
+                if not prerequisites_met(cat.courses[c].prerequisites, done):
+                    courses.discard(c)
+                    changed = True
+        return courses
+
+    current = closed(set(model.x))
+    if not targets_met(cat, validity, req.targets, current):
+        raise _Infeasible("no plan")
+    weight = _weights(model, primary)
+    for c in sorted(current, key=lambda c: (-weight[c], c)):
+        if c not in current:
+            continue
+        trial = closed(current - {c})
+        if targets_met(cat, validity, req.targets, trial):
+            current = trial
+    budget = req.constraints.budget
+    if budget is not None and _total(cat, current, "cost") > budget + 1e-6:
+        raise _Infeasible("time limit reached before any plan within the budget was found")
+    sched = req.schedule(current, validity)
+    return _Solution(sorted(current), sched, False, "greedy fallback (time limit): not proved "
+                     "optimal", ["HiGHS found no plan within the time limit; greedy plan"], model)
+
+
+def _terms(req: _Request, model: PlanModel, validity: Validity) -> _Solution:
+    """Fewest terms, then hours, then cost, then ids (time-indexed MILP)."""
+    seed = _select(req, model, validity, "hours")
+    horizon = span(seed.schedule, req.start)
+    if horizon <= 1 or not seed.optimal:
+        if not seed.optimal:
+            seed.notes.append("terms objective: no time left for the time-indexed model; "
+                              "hours-optimal plan returned")
+            seed.optimal = False
+        return seed
+    lp, z, active = model.timed(req.start, horizon)
+    vec = np.zeros(lp.n)
+    vec[active] = 1.0
+    first = solve(lp, vec, deadline=req.deadline)
+    if not first.ok:
+        seed.optimal = False
+        seed.status = "time limit: hours-optimal plan, terms not proved optimal"
+        return seed
+    optimal = first.status == "optimal"
+    n_terms = int(round(first.x[active].sum()))  # type: ignore[index]
+    lp.add({a: 1.0 for a in active}, hi=n_terms + 0.5)
+    sol = first.x
+    for name in ("hours", "cost", "ranks"):
+        weights = _weights(model, name)
+        r = solve(lp, model.vector(weights, lp), deadline=req.deadline)
+        if not r.ok:
+            optimal = False
+            break
+        sol = r.x
+        if name != "ranks":
+            optimal = optimal and r.status == "optimal"
+            model.cap(lp, weights, _total(req.catalog, model.chosen(sol), name))  # type: ignore[arg-type]
+    assert sol is not None
+    chosen = model.chosen(sol)
+    sched = req.schedule(chosen, validity)
+    if span(sched, req.start) > n_terms:  # the list schedule is longer: keep the MILP's terms
+        sched = {c: req.start.next(t) for (c, t), v in z.items() if sol[v] > 0.5}
+        sched = dict(sorted(sched.items(), key=lambda kv: (kv[1], kv[0])))
+    status = "optimal" if optimal else "time limit: best found, not proved optimal"
+    return _Solution(chosen, sched, optimal, status, [], model)
+
+
+def _optimise(req: _Request, validity: Validity) -> _Solution:
+    model = req.model(validity)
+    if req.objective == "terms":
+        return _terms(req, model, validity)
+    return _select(req, model, validity, req.objective)
+
+
+# --------------------------------------------------------------------------- infeasibility
+def _feasible(req: _Request, validity: Validity, relax: Iterable[str],
+              weights: dict[str, float] | None = None) -> tuple[PlanModel, SolveResult]:
+    model = req.model(validity, relax)
+    if model.infeasible:
+        return model, SolveResult("infeasible")
+    vec = model.vector(weights or {})
+    return model, solve(model.lp, vec, deadline=max(req.deadline, time.perf_counter() + 2.0))
+
+
+def _money(value: float, currency: str) -> str:
+    return f"{value:,.0f} {currency}" if abs(value - round(value)) < 1e-9 else \
+        f"{value:,.2f} {currency}"
+
+
+def _detail(req: _Request, validity: Validity, family: str, relax: frozenset[str],
+            strict: PlanModel) -> str:
+    cat, cons = req.catalog, req.constraints
+    if family == "budget":
+        model, r = _feasible(req, validity, relax, None)
+        r = solve(model.lp, model.vector(model.cost()),
+                  deadline=max(req.deadline, time.perf_counter() + 2.0))
+        cheapest = _total(cat, model.chosen(r.x), "cost") if r.ok else float("nan")  # type: ignore[arg-type]
+        return (f"over budget: the cheapest plan costs {_money(cheapest, cat.currency)} but the "
+                f"budget is {_money(cons.budget or 0.0, cat.currency)}")
+    blocked = {c for c, f in strict.blocked.items() if f == family}
+    model, r = _feasible(req, validity, relax, {c: 1.0 for c in blocked})
+    needed = [c for c in model.chosen(r.x) if c in blocked] if r.ok else []  # type: ignore[arg-type]
+    parts = []
+    for c in needed:
+        course = cat.courses[c]
+        if family == "providers":
+            parts.append(f"{c} is needed and is offered only by excluded provider "
+                         f"{course.provider}")
+        elif family == "delivery":
+            accepted = ", ".join(sorted(cons.delivery or ()))
+            parts.append(f"{c} is needed and is delivered {course.delivery}; delivery "
+                         f"{course.delivery} is not accepted (accepted: {accepted})")
+        elif family == "load":
+            parts.append(f"{c} ({course.hours:g} h) is needed but is longer than "
+                         f"max_hours_per_term {cons.max_hours_per_term:g}")
+        elif family == "offering":
+            parts.append(f"{c} is needed but is not offered in any term")
+    names = {"providers": "excluded providers", "delivery": "delivery modes",
+             "load": "max_hours_per_term", "offering": "offering terms"}
+    return "; ".join(parts) or f"the {names[family]} constraint blocks every plan"
+
+
+def _diagnose(req: _Request, validity: Validity) -> str:
+    """Name the constraint that blocks every plan (see the module docstring)."""
+    cons = req.constraints
+    strict = req.model(validity)
+    families = [f for f in FAMILIES if f != "exclusive" and (
+        (f == "budget" and cons.budget is not None)
+        or f in set(strict.blocked.values()))]
+    targets = ", ".join(req.targets)
+    everything = frozenset(families) | {"exclusive"}
+    if not _feasible(req, validity, everything)[1].ok:
+        bad = [t for t in req.targets
+               if not _feasible_one(req, validity, t, everything)]
+        names = ", ".join(bad or req.targets)
+        return (f"cannot finish: no combination of the catalog's courses earns {names}"
+                + (" (courses that no longer count would have to be retaken, and even then)"
+                   if any(not validity.course_counts(c, k) for k in req.scope
+                          for c in req.mentions[k] if validity.is_held("course", c)) else ""))
+    if not _feasible(req, validity, frozenset(families))[1].ok:
+        excl = sorted(k for k in req.scope if req.catalog.credentials[k].exclusive)
+        return (f"cannot finish: {', '.join(excl)} is exclusive (its courses may not count "
+                f"toward another credential of the plan), and no plan earns {targets} that way")
+    singles = [f for f in families if _feasible(req, validity, {f})[1].ok]
+    if singles:
+        return "; or ".join(_detail(req, validity, f, frozenset({f}), strict) for f in singles)
+    minimal = set(families)
+    for f in families:
+        if _feasible(req, validity, minimal - {f})[1].ok:
+            minimal.discard(f)
+    relax = frozenset(minimal)
+    return "the constraints together block every plan: " + "; ".join(
+        _detail(req, validity, f, relax, strict) for f in families if f in minimal)
+
+
+def _feasible_one(req: _Request, validity: Validity, target: str, relax: frozenset[str]) -> bool:
+    model = PlanModel(req.catalog, validity, [target], req.courses, req.constraints, relax)
+    if model.infeasible:
+        return False
+    return solve(model.lp, model.vector({}), deadline=time.perf_counter() + 2.0).ok
+
+
+# --------------------------------------------------------------------------- public
+def resolve_targets(catalog: Catalog, learner: LearnerProfile,
+                    targets: Sequence[str] | str | None) -> tuple[str, ...]:
+    """The targets (default: the learner's goal credentials), checked and de-duplicated.
+
+    Raises
+    ------
+    PathwaysError
+        If there is no target, or a target is not a credential of the catalog.
+    """
+    if isinstance(targets, str):
+        targets = [targets]
+    chosen = list(targets) if targets else list(learner.goals.credentials)
+    if not chosen:
+        raise PathwaysError(f"no target: learner {learner.id} has no goal credentials; "
+                            "name a target credential")
+    for t in chosen:
+        if t not in catalog.credentials:
+            import difflib
+
+            close = difflib.get_close_matches(t, list(catalog.credentials), n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            kind = " (it is a course)" if t in catalog.courses else ""
+            raise PathwaysError(f"unknown target {t}: not a credential of the catalog{kind}{hint}")
+    return tuple(dict.fromkeys(chosen))
+
+
+def plan(catalog: Catalog, learner: LearnerProfile, targets: Sequence[str] | str | None = None,
+         *, objective: Objective = "hours", graph: Any = None, time_limit: float = 10.0,
+         explain: bool = True, holdings: Sequence[Holding] | None = None) -> Plan:
+    """The optimal plan toward ``targets`` for ``learner`` (see the module docstring).
+
+    Parameters
+    ----------
+    catalog : Catalog
+    learner : LearnerProfile
+        Holdings, constraints (all optional) and start term (default: today's term).
+    targets : sequence of str, optional
+        Target credential ids; default the learner's goal credentials.
+    objective : {"hours", "cost", "terms"}
+        What to minimise first.
+    graph : networkx.DiGraph, optional
+        A prebuilt :func:`pathways.graph.build_graph` of the catalog (built when None).
+    time_limit : float
+        Seconds for all HiGHS solves of the request together.
+    explain : bool
+        Price the alternatives of every optional choice (extra solves); reasons are always
+        given.
+    holdings : sequence of Holding, optional
+        Replaces the learner's holdings (what-if scenarios).
+
+    Returns
+    -------
+    Plan
+        Feasible and audited, or ``feasible=False`` with the blocking ``reason``.
+
+    Raises
+    ------
+    PathwaysError
+        For unknown or missing targets or an unknown objective.
+    PlanAuditError
+        If the independent audit rejects the plan (a bug).
+
+    Examples
+    --------
+    >>> from pathways.io import catalog_from_data
+    >>> from pathways.domain import LearnerProfile, Constraints, Term
+    >>> cat = catalog_from_data({"courses": [
+    ...     {"id": "A", "title": "A", "hours": 10, "cost": 100},
+    ...     {"id": "B", "title": "B", "hours": 20, "cost": 50},
+    ...     {"id": "C", "title": "C", "hours": 5, "prerequisites": "A"}],
+    ...   "credentials": [{"id": "X", "title": "X", "level": "certificate",
+    ...                    "requires": {"all": ["C", {"any": ["A", "B"]}]}}]}).catalog
+    >>> me = LearnerProfile("me", constraints=Constraints(start=Term(2027, 0)))
+    >>> p = plan(cat, me, ["X"])
+    >>> [(c.id, str(c.term)) for c in p.courses], p.total_hours, p.terms, p.optimal
+    ([('A', '2027-winter'), ('C', '2027-summer')], 15.0, 2, True)
+    """
+    if objective not in _OBJECTIVES:
+        raise PathwaysError(f"unknown objective {objective!r}: use hours, cost or terms")
+    chosen_targets = resolve_targets(catalog, learner, targets)
+    req = _Request(catalog, learner, chosen_targets, objective, graph, time_limit, holdings)
+    as_of = req.start.start
+    validity = req.validity(as_of)
+    solution: _Solution | None = None
+    notes: list[str] = []
+    for _ in range(_MAX_REPLANS):
+        try:
+            solution = _optimise(req, validity)
+        except _Infeasible:
+            return _infeasible_plan(req, validity)
+        completion = (max(solution.schedule.values()).end if solution.schedule
+                      else req.start.start)
+        if completion <= as_of:
+            break
+        later = req.validity(completion)
+        if req.counting(later) == req.counting(validity):
+            break
+        notes.append(f"re-planned: some holdings no longer count at {completion.isoformat()}")
+        as_of, validity = completion, later
+    else:  # pragma: no cover - counting can only shrink a bounded number of times
+        notes.append("re-planning stopped after the iteration limit")
+    assert solution is not None
+    return _finish(req, validity, solution, notes, explain)
+
+
+def _infeasible_plan(req: _Request, validity: Validity) -> Plan:
+    reason = _diagnose(req, validity)
+    return Plan(learner=req.learner.id, targets=req.targets, objective=req.objective,
+                feasible=False, optimal=False, start=req.start, reason=reason,
+                currency=req.catalog.currency, status="infeasible")
+
+
+def _finish(req: _Request, validity: Validity, solution: _Solution, notes: list[str],
+            explain: bool) -> Plan:
+    from pathways.planner.explain import explain_courses
+
+    cat = req.catalog
+    planned = [(c, t) for c, t in sorted(solution.schedule.items(), key=lambda kv: (kv[1], kv[0]))]
+    completion = max(t for _, t in planned).end if planned else req.start.start
+    audits = audit_many(cat, req.learner, req.targets, planned=planned, as_of=completion,
+                        holdings=req.holdings)
+    failed = [a for a in audits if not a.ok]
+    if failed:
+        lines = []
+        for a in failed:
+            lines.append(f"{a.credential}: " + ("; ".join(a.problems) if a.problems
+                                                 else "requirements not met: "
+                                                 + "; ".join(a.missing)))
+        raise PlanAuditError("the plan failed the independent audit (a bug in the planner): "
+                             + " | ".join(lines))
+    renewals = tuple(c for c, _ in planned if validity.is_held("course", c))
+    courses = explain_courses(req, validity, solution, planned, audits, explain=explain)
+    if planned:
+        before = audit_many(cat, req.learner, req.targets, as_of=completion,
+                            holdings=req.holdings, check_schedule=False)
+        already = tuple(a.credential for a in before if a.met)
+    else:
+        already = req.targets
+    return Plan(
+        learner=req.learner.id, targets=req.targets, objective=req.objective, feasible=True,
+        optimal=solution.optimal, courses=tuple(courses), renewals=renewals,
+        total_hours=_total(cat, solution.schedule, "hours"),
+        total_cost=_total(cat, solution.schedule, "cost"),
+        terms=span(solution.schedule, req.start), start=req.start, completion=completion,
+        currency=cat.currency, already_met=already,
+        status=solution.status, notes=tuple(notes + solution.notes), audits=audits)
