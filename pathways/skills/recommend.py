@@ -1,0 +1,1091 @@
+"""Explained course recommendations that close a learner's skill gap for a job.
+
+Three answers, every item explained in words a learner understands:
+
+**Ranked single courses** (:meth:`CourseRecommender.rank`). Each course that raises a gap skill
+is scored by the readiness points it adds (see :mod:`pathways.skills.gap`) per hour and per
+dollar. A course whose prerequisites the learner lacks carries them: its *package* is the
+course plus the cheapest set of missing prerequisites (``or``-aware, hours first; completed
+courses count as satisfied, even with an expired badge), and the package's hours, cost and
+readiness gain are what is scored.
+
+**The optimal bundle** (:meth:`CourseRecommender.bundle`), exact with ``scipy.optimize.milp``.
+A gap *closes* when a taken or held course teaches the skill at or above the required level.
+By default the bundle is the fewest-hours set of courses, with their missing prerequisites, that
+closes every essential gap the catalog can close; ties are broken by cost, then by the smallest
+sum of id ranks (sorted ids). With ``optional=True`` essentials are closed first, then the
+bundle closes as much importance-weighted remaining gap (optional skills, and partial progress on
+essentials no course closes fully) as the learner's budget and ``max_hours`` allow; if the
+essential bundle alone exceeds a cap, that cap is raised to the essential bundle (essentials
+first) and a note says so. The model is built only over the relevant courses: those teaching a
+gap skill above the held level, plus their prerequisite closure. Courses the learner holds
+validly are never recommended; ``exclude_providers`` and ``delivery`` are respected (a course
+with no stated delivery mode is acceptable to everyone). The budget is not a constraint of the
+default bundle; going over it is reported.
+
+**Credentials** (:attr:`Bundle.credentials`): for each bundle, the credentials it earns and
+those it nearly earns (at most the tolerance of extra hours away), computed here from the
+requirement trees with the same MILP machinery (one course fills at most one leaf of a
+credential; ``min_hours`` sums hours; ``recency_months`` is checked at the as-of date). With
+``prefer_credentials=True``, the bundle is instead the cheapest one that also earns a related
+credential (one that counts a course teaching a gap skill), when that costs at most
+``max_extra_hours`` more than the plain bundle (default: 30 h or 25 % of the plain bundle,
+whichever is larger); the highest-level such credential wins, then the fewest extra hours.
+
+Gaps that no course closes are listed as such (:attr:`Recommendation.unclosable`), with the
+reason: no course teaches the skill at that level, the courses that do are excluded by the
+learner's constraints, or their prerequisites cannot be met.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import weakref
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.sparse import csr_matrix
+
+from pathways.domain import (
+    CREDENTIAL_LEVELS,
+    AllOf,
+    AnyOf,
+    Catalog,
+    Choose,
+    Course,
+    Credential,
+    Job,
+    LearnerProfile,
+    MinHours,
+    Node,
+    Ref,
+    add_months,
+    leaf_ids,
+)
+from pathways.errors import PathwaysError
+from pathways.skills.gap import GapReport, SkillGap, gap_analysis, readiness, resolve_job
+from pathways.skills.learner import LearnerSkills, learner_skills
+
+__all__ = [
+    "Bundle",
+    "BundleItem",
+    "CourseRecommender",
+    "CredentialProgress",
+    "RankedCourse",
+    "Recommendation",
+    "UnclosableGap",
+    "recommend",
+    "recommender_for",
+]
+
+_TOL = 1e-6
+_LEVEL_RANK = {lv: i for i, lv in enumerate(CREDENTIAL_LEVELS[:-1])}  # "other" lowest
+
+
+# --------------------------------------------------------------------------- results
+@dataclass(frozen=True, slots=True)
+class RankedCourse:
+    """One course (with its missing prerequisites) scored by readiness gain per hour."""
+
+    id: str
+    title: str
+    hours: float
+    cost: float
+    total_hours: float
+    total_cost: float
+    prerequisites: tuple[str, ...]
+    raises: tuple[tuple[str, int, int], ...]
+    gain: float
+    reason: str
+
+    @property
+    def per_hour(self) -> float:
+        """Readiness points per hour of the package."""
+        return self.gain / self.total_hours if self.total_hours > 0 else float("inf")
+
+    @property
+    def per_dollar(self) -> float | None:
+        """Readiness points per currency unit of the package; None when it is free."""
+        return self.gain / self.total_cost if self.total_cost > 0 else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "hours": self.hours, "cost": self.cost,
+                "total_hours": self.total_hours, "total_cost": self.total_cost,
+                "prerequisites": list(self.prerequisites),
+                "raises": [{"skill": s, "from": a, "to": b} for s, a, b in self.raises],
+                "gain": round(self.gain, 3), "score": round(self.per_hour, 4),
+                "per_hour": round(self.per_hour, 4),
+                "per_dollar": None if self.per_dollar is None else round(self.per_dollar, 6),
+                "reason": self.reason}
+
+
+@dataclass(frozen=True, slots=True)
+class BundleItem:
+    """A course of a bundle: what it closes, what it raises, what it is a prerequisite of."""
+
+    id: str
+    title: str
+    hours: float
+    cost: float
+    closes: tuple[str, ...]
+    raises: tuple[tuple[str, int, int], ...]
+    prerequisite_for: tuple[str, ...]
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "hours": self.hours, "cost": self.cost,
+                "closes": list(self.closes),
+                "raises": [{"skill": s, "from": a, "to": b} for s, a, b in self.raises],
+                "prerequisite_for": list(self.prerequisite_for), "reason": self.reason}
+
+
+@dataclass(frozen=True, slots=True)
+class CredentialProgress:
+    """A credential a bundle earns (``remaining_hours == 0``) or nearly earns."""
+
+    id: str
+    title: str
+    level: str
+    earned: bool
+    remaining_hours: float
+    missing: tuple[str, ...]
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "level": self.level,
+                "status": "earned" if self.earned else "nearly",
+                "remaining_hours": self.remaining_hours, "missing": list(self.missing),
+                "text": self.text}
+
+
+@dataclass(frozen=True, slots=True)
+class UnclosableGap:
+    """A gap the recommendation cannot close, and why."""
+
+    skill: str
+    label: str
+    essential: bool
+    required_level: int
+    held_level: int
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"skill": self.skill, "label": self.label, "essential": self.essential,
+                "required_level": self.required_level, "held_level": self.held_level,
+                "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """A set of courses to take, in prerequisite order, with totals and explanations."""
+
+    items: tuple[BundleItem, ...]
+    total_hours: float
+    total_cost: float
+    readiness_after: float
+    closes: tuple[str, ...]
+    credentials: tuple[CredentialProgress, ...] = ()
+    objective: str = "hours"
+    credential: str | None = None
+    extra_hours: float = 0.0
+    notes: tuple[str, ...] = ()
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(i.id for i in self.items)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"bundle": [i.to_dict() for i in self.items], "total_hours": self.total_hours,
+                "total_cost": self.total_cost, "readiness_after": round(self.readiness_after, 2),
+                "closes": list(self.closes), "objective": self.objective,
+                "credential": self.credential, "extra_hours": self.extra_hours,
+                "credentials": [c.to_dict() for c in self.credentials], "notes": list(self.notes)}
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """The full answer for one learner and job: gap, ranked courses, bundle, unclosable gaps.
+
+    ``plain`` is the default (fewest-hours) bundle when ``bundle`` was chosen differently
+    (``prefer_credentials``), so the extra hours can be shown; otherwise it is ``bundle``.
+    """
+
+    gap: GapReport
+    ranked: tuple[RankedCourse, ...]
+    bundle: Bundle
+    unclosable: tuple[UnclosableGap, ...]
+    currency: str = "CAD"
+    plain: Bundle | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {"job": self.gap.job, "title": self.gap.title, "learner": self.gap.held.learner,
+               "readiness": round(self.gap.readiness, 2), "currency": self.currency}
+        out.update(self.bundle.to_dict())
+        out["unclosable"] = [u.skill for u in self.unclosable]
+        out["unclosable_detail"] = [u.to_dict() for u in self.unclosable]
+        out["ranked"] = [r.to_dict() for r in self.ranked]
+        if self.plain is not None and self.plain is not self.bundle:
+            out["plain_bundle"] = self.plain.to_dict()
+        return out
+
+
+# --------------------------------------------------------------------------- the MILP model
+class _Model:
+    """A 0-1 model under construction: variables, sparse rows, solved in lexicographic stages."""
+
+    def __init__(self) -> None:
+        self.lb: list[float] = []
+        self.ub: list[float] = []
+        self.integer: list[int] = []
+        self.rows: list[int] = []
+        self.cols: list[int] = []
+        self.vals: list[float] = []
+        self.row_lb: list[float] = []
+        self.row_ub: list[float] = []
+
+    def var(self, lb: float = 0.0, ub: float = 1.0, integer: bool = True) -> int:
+        self.lb.append(lb)
+        self.ub.append(ub)
+        self.integer.append(1 if integer else 0)
+        return len(self.lb) - 1
+
+    def row(self, coeffs: Iterable[tuple[int, float]], lb: float = -np.inf, ub: float = np.inf) -> None:
+        r = len(self.row_lb)
+        for c, v in coeffs:
+            if v == 0:
+                continue
+            self.rows.append(r)
+            self.cols.append(c)
+            self.vals.append(v)
+        self.row_lb.append(lb)
+        self.row_ub.append(ub)
+
+    def solve(self, objective: Mapping[int, float], *, time_limit: float) -> np.ndarray | None:
+        """Minimize ``objective``; the solution vector, or None if infeasible."""
+        n = len(self.lb)
+        c = np.zeros(n)
+        for i, v in objective.items():
+            c[i] += v
+        constraints = []
+        if self.row_lb:
+            A = csr_matrix((self.vals, (self.rows, self.cols)), shape=(len(self.row_lb), n))
+            constraints.append(LinearConstraint(A, np.array(self.row_lb), np.array(self.row_ub)))
+        args = dict(integrality=np.array(self.integer), bounds=Bounds(np.array(self.lb), np.array(self.ub)),
+                    constraints=constraints)
+        res = milp(c, **args, options={"mip_rel_gap": 0.0, "time_limit": time_limit})
+        if res.status == 4:  # HiGHS presolve sometimes fails on tiny models: solve without it
+            res = milp(c, **args, options={"mip_rel_gap": 0.0, "time_limit": time_limit,
+                                           "presolve": False})
+        if res.status == 2:  # infeasible
+            return None
+        if res.x is None:
+            raise PathwaysError(f"the bundle optimization did not finish: {res.message}")
+        return np.asarray(res.x)
+
+    def lexmin(self, stages: Sequence[Mapping[int, float]], *, time_limit: float) -> np.ndarray | None:
+        """Minimize each objective in turn, keeping the earlier ones at their optimum."""
+        x: np.ndarray | None = None
+        for k, obj in enumerate(stages):
+            x = self.solve(obj, time_limit=time_limit)
+            if x is None:
+                return None
+            if k < len(stages) - 1:
+                best = sum(v * x[i] for i, v in obj.items())
+                self.row(obj.items(), ub=best + _TOL * max(1.0, abs(best)))
+        return x
+
+
+class _Context:
+    """One learner (and job) against the fitted catalog: what is held, allowed and missing."""
+
+    def __init__(self, rec: CourseRecommender, learner: LearnerProfile | LearnerSkills,
+                 job: Job | str | None, *, as_of: dt.date | None, extractor: Any,
+                 held: LearnerSkills | None = None,
+                 packages: dict[str, tuple[float, frozenset[str]] | None] | None = None) -> None:
+        cat = rec.catalog_
+        self.rec = rec
+        self.cat = cat
+        self.profile = learner if isinstance(learner, LearnerProfile) else None
+        if held is None:
+            held = (learner_skills(cat, learner, as_of=as_of, extractor=extractor)
+                    if isinstance(learner, LearnerProfile) else learner)
+        self.held = held
+        self.job = resolve_job(cat, job, self.profile)
+        self.gap = gap_analysis(cat, self.held, self.job)
+        cons = self.profile.constraints if self.profile is not None else None
+        self.exclude = cons.exclude_providers if cons is not None else frozenset()
+        self.delivery = cons.delivery if cons is not None else None
+        self.budget = cons.budget if cons is not None else None
+        self.valid = self.held.valid_courses
+        self.completed = self.held.completed_courses
+        # packages depend on the learner only: callers may share them across jobs
+        self._packages = {} if packages is None else packages
+
+    # -- what may be taken
+    def allowed(self, course: Course) -> bool:
+        return (course.provider not in self.exclude
+                and (self.delivery is None or course.delivery is None or course.delivery in self.delivery))
+
+    def takeable(self, course_id: str) -> bool:
+        course = self.cat.courses.get(course_id)
+        return course is not None and course_id not in self.valid and self.allowed(course)
+
+    # -- cheapest prerequisite packages (or-aware, hours first)
+    def package(self, course_id: str) -> tuple[float, frozenset[str]] | None:
+        """``course_id`` plus the cheapest missing prerequisites: (hours, course ids) or None."""
+        if course_id in self._packages:
+            return self._packages[course_id]
+        self._packages[course_id] = None  # cycle guard
+        course = self.cat.courses[course_id]
+        result: tuple[float, frozenset[str]] | None = None
+        if self.takeable(course_id):
+            pre = self._expr(course.prerequisites) if course.prerequisites is not None else frozenset()
+            if pre is not None:
+                ids = pre | {course_id}
+                result = (sum(self.cat.courses[c].hours for c in ids), ids)
+        self._packages[course_id] = result
+        return result
+
+    def _expr(self, node: Node) -> frozenset[str] | None:
+        if isinstance(node, Ref):
+            if node.id in self.completed:
+                return frozenset()
+            if node.id not in self.cat.courses:
+                return None
+            pkg = self.package(node.id)
+            return pkg[1] if pkg is not None else None
+        if isinstance(node, MinHours):
+            options = sorted(((p[0], c, p[1]) for c in node.courses
+                              if c not in self.completed and (p := self.package(c)) is not None))
+            got = sum(self.cat.courses[c].hours for c in node.courses if c in self.completed)
+            chosen: set[str] = set()
+            for _, c, ids in options:
+                if got >= node.hours:
+                    break
+                chosen |= ids
+                got += self.cat.courses[c].hours
+            return frozenset(chosen) if got >= node.hours else None
+        parts = [self._expr(ch) for ch in node.children]
+        if isinstance(node, AllOf):
+            if any(p is None for p in parts):
+                return None
+            return frozenset().union(*parts)  # type: ignore[arg-type]
+        k = node.k
+        ok = sorted((p for p in parts if p is not None), key=self._hours)
+        if len(ok) < k:
+            return None
+        return frozenset().union(*ok[:k])
+
+    def _hours(self, ids: Iterable[str]) -> float:
+        return sum(self.cat.courses[c].hours for c in ids)
+
+    def _cost(self, ids: Iterable[str]) -> float:
+        return sum(self.cat.courses[c].cost for c in ids)
+
+    # -- gains
+    def levels_after(self, ids: Iterable[str]) -> dict[str, int]:
+        levels = dict(self.held.levels)
+        for c in ids:
+            for s in self.cat.courses[c].skills:
+                if s.level > levels.get(s.skill, 0):
+                    levels[s.skill] = s.level
+        return levels
+
+    def raises(self, course_id: str, before: Mapping[str, int]) -> list[tuple[str, int, int]]:
+        """(job skill, from, to) that ``course_id`` raises from the levels ``before``."""
+        req = {g.skill: g for g in self.gap.skills}
+        out = []
+        for s in self.cat.courses[course_id].skills:
+            g = req.get(s.skill)
+            if g is not None and s.level > before.get(s.skill, 0) and before.get(s.skill, 0) < g.required_level:
+                out.append((s.skill, before.get(s.skill, 0), s.level))
+        return out
+
+
+# --------------------------------------------------------------------------- explanations
+def _money(value: float, currency: str) -> str:
+    return f"{value:,.0f} {currency}" if value % 1 == 0 else f"{value:,.2f} {currency}"
+
+
+def _h(value: float) -> str:
+    return f"{value:g} h"
+
+
+def _raise_text(ctx: _Context, skill: str, a: int, b: int) -> str:
+    g = ctx.gap.skill(skill)
+    why = "essential" if g.essential else ("optional" if g.importance == 0.5 else f"importance {g.importance:g}")
+    label = ctx.cat.skill_label(skill)
+    change = f"from level {a} to {b}" if a else f"to level {b}"
+    need = "" if b >= g.required_level else f", {g.required_level} needed"
+    return f"raises {label} {change} ({why} for {ctx.job.title}{need})"
+
+
+def _course_name(cat: Catalog, course_id: str) -> str:
+    return cat.courses[course_id].title
+
+
+# --------------------------------------------------------------------------- the estimator
+class CourseRecommender:
+    """Recommend courses that close a learner's gap for a job (scikit-learn style).
+
+    Parameters
+    ----------
+    top_k : int, default 10
+        How many single courses :meth:`rank` returns.
+    optional : bool, default False
+        Also close optional gaps within budget and ``max_hours`` (see the module docstring).
+    max_hours : float, optional
+        Cap on the bundle's hours in ``optional`` mode.
+    prefer_credentials : bool, default False
+        Prefer a bundle that also earns a credential when it costs little extra.
+    max_extra_hours : float, optional
+        Tolerance for ``prefer_credentials`` and for "nearly earned" credentials; default
+        ``max(30, 0.25 * plain bundle hours)``.
+    time_limit : float, default 10.0
+        Seconds per MILP solve.
+
+    Attributes
+    ----------
+    catalog_ : Catalog
+    teaches_ : dict
+        Skill id -> ((course id, level), ...), strongest first.
+    vocabulary_ : list of str
+        Skill ids, the columns of the sparse matrices.
+    course_ids_ : list of str
+    course_matrix_ : scipy.sparse.csr_matrix
+        Courses x (skills * levels) indicators ``[teaches skill at >= level]`` (see
+        :mod:`pathways.skills.batch`).
+    hours_, costs_ : numpy.ndarray
+
+    Examples
+    --------
+    >>> from pathways.io import load_catalog
+    >>> rec = CourseRecommender().fit(load_catalog(EXAMPLES / "catalog.yaml"))  # doctest: +SKIP
+    """
+
+    def __init__(self, *, top_k: int = 10, optional: bool = False, max_hours: float | None = None,
+                 prefer_credentials: bool = False, max_extra_hours: float | None = None,
+                 time_limit: float = 10.0) -> None:
+        self.top_k = top_k
+        self.optional = optional
+        self.max_hours = max_hours
+        self.prefer_credentials = prefer_credentials
+        self.max_extra_hours = max_extra_hours
+        self.time_limit = time_limit
+
+    # -- sklearn contract
+    def fit(self, catalog: Catalog, y: Any = None) -> CourseRecommender:
+        """Index the catalog: skill -> teaching courses, and the sparse course matrix."""
+        from pathways.skills.batch import course_matrix, prerequisite_chains
+
+        teaches: dict[str, list[tuple[str, int]]] = {}
+        for c in catalog.courses.values():
+            for s in c.skills:
+                teaches.setdefault(s.skill, []).append((c.id, s.level))
+        self.catalog_ = catalog
+        self.teaches_ = {s: tuple(sorted(v, key=lambda t: (-t[1], t[0]))) for s, v in teaches.items()}
+        self.rank_ = {cid: i for i, cid in enumerate(sorted(catalog.courses))}
+        self.counted_by_ = self._counted_by(catalog)
+        (self.course_matrix_, self.vocabulary_, self.course_ids_, self.hours_,
+         self.costs_) = course_matrix(catalog)
+        self.chains_ = prerequisite_chains(catalog, self.course_ids_)
+        return self
+
+    def _check(self) -> None:
+        if not hasattr(self, "catalog_"):
+            from sklearn.exceptions import NotFittedError
+
+            raise NotFittedError("CourseRecommender is not fitted yet; call fit(catalog) first")
+
+    @staticmethod
+    def _counted_by(catalog: Catalog) -> dict[str, tuple[str, ...]]:
+        """Course or credential id -> credentials whose tree names it (directly)."""
+        out: dict[str, list[str]] = {}
+        for cred in catalog.credentials.values():
+            for ref in leaf_ids(cred.requires):
+                out.setdefault(ref, []).append(cred.id)
+        return {k: tuple(v) for k, v in out.items()}
+
+    def _context(self, learner: LearnerProfile | LearnerSkills, job: Job | str | None,
+                 as_of: dt.date | None, extractor: Any) -> _Context:
+        self._check()
+        return _Context(self, learner, job, as_of=as_of, extractor=extractor)
+
+    def gap(self, learner: LearnerProfile | LearnerSkills, job: Job | str | None = None, *,
+            as_of: dt.date | None = None, extractor: Any = None) -> GapReport:
+        """The gap analysis (see :func:`pathways.skills.gap.gap_analysis`)."""
+        return self._context(learner, job, as_of, extractor).gap
+
+    # -- ranked single courses
+    def rank(self, learner: LearnerProfile | LearnerSkills, job: Job | str | None = None, *,
+             top_k: int | None = None, as_of: dt.date | None = None,
+             extractor: Any = None) -> list[RankedCourse]:
+        """Single courses (each with its missing prerequisites) by readiness gain per hour.
+
+        Ties are broken by gain per dollar, then fewer hours, then id.
+        """
+        return self._rank(self._context(learner, job, as_of, extractor), top_k)
+
+    def _candidates(self, ctx: _Context, gaps: Iterable[SkillGap]) -> dict[str, None]:
+        """Takeable courses that raise one of ``gaps`` above the held level, in a stable order."""
+        found: dict[str, None] = {}
+        for g in gaps:
+            for cid, level in self.teaches_.get(g.skill, ()):
+                if level <= g.held_level:
+                    break
+                if cid not in found and ctx.takeable(cid):
+                    found[cid] = None
+        return found
+
+    def _rank(self, ctx: _Context, top_k: int | None) -> list[RankedCourse]:
+        gaps = ctx.gap.gaps
+        if not gaps:
+            return []
+        base = ctx.gap.readiness
+        items = []
+        for cid in self._candidates(ctx, gaps):
+            pkg = ctx.package(cid)
+            if pkg is None:
+                continue
+            hours, ids = pkg
+            after = ctx.levels_after(ids)
+            gain = readiness(after, ctx.job) - base
+            if gain <= 1e-12:
+                continue
+            course = ctx.cat.courses[cid]
+            pre = tuple(sorted((p for p in ids if p != cid), key=lambda p: self.rank_[p]))
+            before = dict(ctx.held.levels)
+            for p in pre:
+                for s in ctx.cat.courses[p].skills:
+                    before[s.skill] = max(before.get(s.skill, 0), s.level)
+            raises = tuple(ctx.raises(cid, before))
+            if not raises:  # helps only through its prerequisites: they rank on their own
+                continue
+            total_cost = ctx._cost(ids)
+            items.append(RankedCourse(cid, course.title, course.hours, course.cost, hours,
+                                      total_cost, pre, raises, gain,
+                                      self._rank_reason(ctx, cid, pre, raises, hours, total_cost, gain)))
+        # rounded so that equal ratios computed differently tie, then per dollar decides
+        items.sort(key=lambda r: (-round(r.per_hour, 9),
+                                  -(round(r.per_dollar, 9) if r.per_dollar is not None else np.inf),
+                                  r.total_hours, r.id))
+        k = self.top_k if top_k is None else top_k
+        return items[:k] if k is not None else items
+
+    def _rank_reason(self, ctx: _Context, cid: str, pre: tuple[str, ...],
+                     raises: tuple[tuple[str, int, int], ...], hours: float, cost: float,
+                     gain: float) -> str:
+        cat = ctx.cat
+        course = cat.courses[cid]
+        what = "; ".join(_raise_text(ctx, *r) for r in raises)
+        text = f"{course.title} {what}"
+        if pre:
+            names = ", ".join(f"{p} {_course_name(cat, p)} ({_h(cat.courses[p].hours)})" for p in pre)
+            text += f"; needs {names} first, included"
+        text += f"; {_h(hours)}, {_money(cost, cat.currency)}" + (" in all" if pre else "")
+        return text + f"; readiness +{gain:.1f} points"
+
+    # -- the optimal bundle
+    def bundle(self, learner: LearnerProfile | LearnerSkills, job: Job | str | None = None, *,
+               optional: bool | None = None, max_hours: float | None = None,
+               prefer_credentials: bool | None = None, max_extra_hours: float | None = None,
+               as_of: dt.date | None = None, extractor: Any = None) -> Bundle:
+        """The optimal bundle (see the module docstring); keyword options override ``__init__``."""
+        return self.recommend(learner, job, optional=optional, max_hours=max_hours,
+                              prefer_credentials=prefer_credentials, max_extra_hours=max_extra_hours,
+                              as_of=as_of, extractor=extractor, top_k=0).bundle
+
+    def recommend(self, learner: LearnerProfile | LearnerSkills, job: Job | str | None = None, *,
+                  optional: bool | None = None, max_hours: float | None = None,
+                  prefer_credentials: bool | None = None, max_extra_hours: float | None = None,
+                  top_k: int | None = None, as_of: dt.date | None = None,
+                  extractor: Any = None) -> Recommendation:
+        """Gap, ranked courses, the optimal bundle with its credentials, and unclosable gaps.
+
+        Parameters
+        ----------
+        learner : LearnerProfile or LearnerSkills
+            A learner skills object has no constraints (every course is acceptable).
+        job : Job or str, optional
+            Default: the learner's goal job.
+        optional, max_hours, prefer_credentials, max_extra_hours, top_k
+            Override the estimator's parameters for this call.
+        as_of, extractor
+            See :func:`pathways.skills.learner.learner_skills`.
+
+        Raises
+        ------
+        PathwaysError
+            If the job cannot be resolved, or a solve does not finish in ``time_limit``.
+        """
+        ctx = self._context(learner, job, as_of, extractor)
+        optional = self.optional if optional is None else optional
+        max_hours = self.max_hours if max_hours is None else max_hours
+        prefer = self.prefer_credentials if prefer_credentials is None else prefer_credentials
+        extra_tol = self.max_extra_hours if max_extra_hours is None else max_extra_hours
+        ranked = self._rank(ctx, top_k)
+        closable, unclosable = self._closability(ctx)
+        plain = self._solve_bundle(ctx, closable, optional=optional, max_hours=max_hours)
+        tolerance = extra_tol if extra_tol is not None else max(30.0, 0.25 * plain.total_hours)
+        chosen = plain
+        if prefer:
+            chosen = self._prefer_credential(ctx, closable, plain, tolerance,
+                                             optional=optional, max_hours=max_hours)
+        chosen = replace(chosen, credentials=self._credential_progress(ctx, chosen.ids, tolerance))
+        if chosen is not plain and plain.ids == chosen.ids:
+            chosen = replace(chosen, credential=None)
+        plain_out = plain if chosen.credential is None else replace(
+            plain, credentials=self._credential_progress(ctx, plain.ids, tolerance))
+        return Recommendation(ctx.gap, tuple(ranked), chosen, tuple(unclosable), ctx.cat.currency,
+                              plain_out if chosen.credential is not None else chosen)
+
+    # -- closability
+    def _closability(self, ctx: _Context) -> tuple[list[SkillGap], list[UnclosableGap]]:
+        """Essential gaps some takeable course closes, and every gap that cannot be closed."""
+        closable: list[SkillGap] = []
+        unclosable: list[UnclosableGap] = []
+        for g in ctx.gap.gaps:
+            teachers = [cid for cid, lv in self.teaches_.get(g.skill, ()) if lv >= g.required_level]
+            if any(ctx.package(cid) is not None for cid in teachers):
+                if g.essential:
+                    closable.append(g)
+                continue
+            label = ctx.cat.skill_label(g.skill)
+            best = max((lv for _, lv in self.teaches_.get(g.skill, ())), default=0)
+            if not teachers:
+                reason = (f"no course in the catalog teaches {label}" if best == 0 else
+                          f"no course in the catalog teaches {label} to level {g.required_level} "
+                          f"(the most is level {best})")
+            else:
+                excluded = [c for c in teachers if not ctx.allowed(ctx.cat.courses[c])]
+                if len(excluded) == len(teachers):
+                    reason = (f"the courses that teach it ({', '.join(teachers[:3])}) are excluded "
+                              "by your provider or delivery constraints")
+                else:
+                    reason = (f"the courses that teach it ({', '.join(teachers[:3])}) need "
+                              "prerequisites you cannot take under your constraints")
+            unclosable.append(UnclosableGap(g.skill, label, g.essential, g.required_level,
+                                            g.held_level, reason))
+        return closable, unclosable
+
+    # -- model building
+    def _build(self, ctx: _Context, courses: Iterable[str]) -> tuple[_Model, dict[str, int]]:
+        """Binary variables for ``courses`` and their takeable prerequisite closure, with the
+        prerequisite rows (``or``-aware)."""
+        m = _Model()
+        xs: dict[str, int] = {}
+        queue = [c for c in courses if ctx.takeable(c)]
+        for c in queue:
+            if c not in xs:
+                xs[c] = m.var()
+        i = 0
+        while i < len(queue):
+            cid = queue[i]
+            i += 1
+            pre = ctx.cat.courses[cid].prerequisites
+            if pre is None:
+                continue
+            for ref in leaf_ids(pre):
+                if ref not in xs and ref not in ctx.completed and ctx.takeable(ref):
+                    xs[ref] = m.var()
+                    queue.append(ref)
+        for cid in list(xs):
+            pre = ctx.cat.courses[cid].prerequisites
+            if pre is None:
+                continue
+            r = self._encode_pre(m, ctx, xs, pre)
+            if r is False:
+                m.ub[xs[cid]] = 0.0
+            elif r is not True:
+                m.row([(xs[cid], 1.0), (r, -1.0)], ub=0.0)
+        return m, xs
+
+    def _encode_pre(self, m: _Model, ctx: _Context, xs: Mapping[str, int], node: Node) -> int | bool:
+        if isinstance(node, Ref):
+            if node.id in ctx.completed:
+                return True
+            return xs.get(node.id, False)
+        if isinstance(node, MinHours):
+            need = node.hours - ctx._hours(c for c in node.courses if c in ctx.completed)
+            if need <= 0:
+                return True
+            terms = [(xs[c], ctx.cat.courses[c].hours) for c in node.courses if c in xs]
+            if sum(h for _, h in terms) < need:
+                return False
+            s = m.var()
+            m.row([(s, need)] + [(v, -h) for v, h in terms], ub=0.0)
+            return s
+        parts = [self._encode_pre(m, ctx, xs, ch) for ch in node.children]
+        return _combine(m, parts, node.k if not isinstance(node, AllOf) else len(parts))
+
+    def _solve_bundle(self, ctx: _Context, closable: Sequence[SkillGap], *, optional: bool,
+                      max_hours: float | None, require: Node | None = None) -> Bundle:
+        """Fewest hours closing ``closable`` (and earning ``require``, a credential ref); in
+        ``optional`` mode then the most remaining gap within the caps."""
+        essentials = list(closable)
+        others = [g for g in ctx.gap.gaps if g not in essentials] if optional else []
+        notes: list[str] = []
+        caps: list[tuple[str, float]] = []
+        if optional:
+            base = self._solve_bundle(ctx, closable, optional=False, max_hours=None, require=require)
+            if base.objective == "infeasible":
+                return base
+            if ctx.budget is not None:
+                cap = ctx.budget
+                if base.total_cost > cap + _TOL:
+                    notes.append(f"the essential courses alone cost {_money(base.total_cost, ctx.cat.currency)}, "
+                                 f"over your budget of {_money(cap, ctx.cat.currency)}; "
+                                 "no optional courses were added")
+                    cap = base.total_cost
+                caps.append(("cost", cap))
+            if max_hours is not None:
+                cap = max_hours
+                if base.total_hours > cap + _TOL:
+                    notes.append(f"the essential courses alone take {_h(base.total_hours)}, over the "
+                                 f"{_h(max_hours)} cap; no optional courses were added")
+                    cap = base.total_hours
+                caps.append(("hours", cap))
+        courses = dict.fromkeys(self._candidates(ctx, essentials))
+        if optional:
+            courses.update(self._candidates(ctx, others))
+        if require is not None:
+            courses.update(dict.fromkeys(self._credential_courses(ctx, require)))
+        m, xs = self._build(ctx, courses)
+        _cover_rows(m, ctx, xs, essentials, self.teaches_)
+        if require is not None:
+            r = self._encode_req(m, ctx, xs, require)
+            if r is False:
+                return _empty_bundle(ctx, "infeasible")
+            if r is not True:
+                m.row([(r, 1.0)], lb=1.0)
+        real = {c: i for c, i in xs.items() if not c.startswith("held:")}
+        hours = {i: ctx.cat.courses[c].hours for c, i in real.items()}
+        cost = {i: ctx.cat.courses[c].cost for c, i in real.items()}
+        ranks = {i: float(self.rank_[c]) for c, i in real.items()}
+        stages: list[Mapping[int, float]] = [hours, cost, ranks]
+        if optional:
+            for kind, cap in caps:
+                m.row((hours if kind == "hours" else cost).items(), ub=cap + _TOL)
+            stages.insert(0, _optional_gain_vars(m, ctx, real, others, self.teaches_))
+        x = m.lexmin(stages, time_limit=self.time_limit) if m.lb else np.zeros(0)
+        if x is None:
+            return _empty_bundle(ctx, "infeasible")
+        chosen = [c for c, i in real.items() if x[i] > 0.5]
+        return self._make_bundle(ctx, chosen, "optional" if optional else "hours", notes)
+
+    def _make_bundle(self, ctx: _Context, chosen: Sequence[str], objective: str,
+                     notes: list[str]) -> Bundle:
+        cat = ctx.cat
+        order = _prereq_order(cat, chosen, self.rank_)
+        levels = dict(ctx.held.levels)
+        need = {g.skill: g for g in ctx.gap.gaps}
+        closed: list[str] = []
+        items = []
+        chosen_set = set(chosen)
+        for cid in order:
+            course = cat.courses[cid]
+            raises = ctx.raises(cid, levels)
+            closes = tuple(s for s, _, b in raises if b >= need[s].required_level and s not in closed)
+            closed.extend(closes)
+            for s, _, b in raises:
+                levels[s] = max(levels.get(s, 0), b)
+            pre_for = tuple(o for o in order if o != cid and course.id in
+                            leaf_ids(cat.courses[o].prerequisites or AllOf(())) and o in chosen_set)
+            parts = [_raise_text(ctx, *r) for r in raises]
+            if pre_for:
+                parts.append("needed before " + ", ".join(f"{o} {_course_name(cat, o)}" for o in pre_for))
+            if not parts:
+                parts.append("counts toward the credential")
+            reason = f"{course.title} " + "; ".join(parts) + f"; {_h(course.hours)}, {_money(course.cost, cat.currency)}"
+            items.append(BundleItem(cid, course.title, course.hours, course.cost, closes,
+                                    tuple(raises), pre_for, reason))
+        total_h = ctx._hours(chosen)
+        total_c = ctx._cost(chosen)
+        if objective != "optional" and ctx.budget is not None and total_c > ctx.budget + _TOL:
+            notes = notes + [f"costs {_money(total_c, cat.currency)}, over your budget of "
+                             f"{_money(ctx.budget, cat.currency)}"]
+        return Bundle(tuple(items), total_h, total_c, readiness(ctx.levels_after(chosen), ctx.job),
+                      tuple(closed), objective=objective, notes=tuple(notes))
+
+    # -- credentials
+    def _encode_req(self, m: _Model, ctx: _Context, xs: dict[str, int], node: Node,
+                    cred: Credential | None = None, slots: dict[str, list[int]] | None = None,
+                    seen: frozenset[str] = frozenset()) -> int | bool:
+        """Encode a requirement node; a bare credential ref starts its own slot scope."""
+        if isinstance(node, Ref):
+            if node.id in ctx.cat.credentials:
+                if node.id in ctx.held.earned_credentials:
+                    return True
+                if node.id in seen:
+                    return False
+                inner = ctx.cat.credentials[node.id]
+                own: dict[str, list[int]] = {}
+                r = self._encode_req(m, ctx, xs, inner.requires, inner, own, seen | {node.id})
+                for cid, slot_vars in own.items():
+                    m.row([(v, 1.0) for v in slot_vars] + [(self._course_var(m, ctx, xs, cid), -1.0)], ub=0.0)
+                return r
+            if node.id not in ctx.cat.courses or not self._counts(ctx, node.id, cred):
+                return False
+            if slots is None:
+                return self._course_var(m, ctx, xs, node.id)
+            a = m.var()
+            slots.setdefault(node.id, []).append(a)
+            return a
+        if isinstance(node, MinHours):
+            terms = [(self._course_var(m, ctx, xs, c), ctx.cat.courses[c].hours)
+                     for c in node.courses if c in ctx.cat.courses and self._counts(ctx, c, cred)]
+            if sum(h for _, h in terms) < node.hours - _TOL:
+                return False
+            s = m.var()
+            m.row([(s, node.hours)] + [(v, -h) for v, h in terms], ub=0.0)
+            return s
+        parts = [self._encode_req(m, ctx, xs, ch, cred, slots, seen) for ch in node.children]
+        return _combine(m, parts, node.k if not isinstance(node, AllOf) else len(parts))
+
+    def _counts(self, ctx: _Context, course_id: str, cred: Credential | None) -> bool:
+        """Whether ``course_id`` can count toward ``cred``: held validly (and recent enough),
+        or takeable."""
+        if course_id in ctx.valid:
+            if cred is None or cred.recency_months is None or ctx.profile is None:
+                return True
+            dates = [h.date for h in ctx.profile.completed if h.kind == "course" and h.id == course_id]
+            return bool(dates) and add_months(max(dates), cred.recency_months) >= ctx.held.as_of
+        return ctx.takeable(course_id)
+
+    def _course_var(self, m: _Model, ctx: _Context, xs: dict[str, int], course_id: str) -> int:
+        """The variable of a course, creating it (fixed at 1 when held validly; with its
+        prerequisites encoded when new and takeable)."""
+        if course_id in xs:
+            return xs[course_id]
+        held_key = "held:" + course_id
+        if course_id in ctx.valid:
+            if held_key not in xs:
+                xs[held_key] = m.var(1.0, 1.0)
+            return xs[held_key]
+        xs[course_id] = m.var()
+        pre = ctx.cat.courses[course_id].prerequisites
+        if pre is not None:
+            for ref in leaf_ids(pre):
+                if ref not in ctx.completed and ref not in xs and ctx.takeable(ref):
+                    self._course_var(m, ctx, xs, ref)
+            r = self._encode_pre(m, ctx, {k: v for k, v in xs.items() if not k.startswith("held:")}, pre)
+            if r is False:
+                m.ub[xs[course_id]] = 0.0
+            elif r is not True:
+                m.row([(xs[course_id], 1.0), (r, -1.0)], ub=0.0)
+        return xs[course_id]
+
+    def _credential_courses(self, ctx: _Context, node: Node) -> list[str]:
+        out: list[str] = []
+        stack = list(leaf_ids(node))
+        seen: set[str] = set()
+        while stack:
+            ref = stack.pop()
+            if ref in seen:
+                continue
+            seen.add(ref)
+            if ref in ctx.cat.credentials:
+                if ref not in ctx.held.earned_credentials:
+                    stack.extend(leaf_ids(ctx.cat.credentials[ref].requires))
+            elif ctx.takeable(ref):
+                out.append(ref)
+        return out
+
+    def _remaining(self, ctx: _Context, cred_id: str, fixed: Sequence[str]) -> tuple[float, list[str]] | None:
+        """Fewest extra hours to earn ``cred_id`` on top of ``fixed`` courses, and the courses."""
+        m = _Model()
+        xs: dict[str, int] = {}
+        for c in fixed:
+            xs[c] = m.var(1.0, 1.0)
+        r = self._encode_req(m, ctx, xs, Ref(cred_id))
+        if r is False:
+            return None
+        if r is not True:
+            m.row([(r, 1.0)], lb=1.0)
+        fixed_set = set(fixed)
+        free = {c: i for c, i in xs.items() if c not in fixed_set and not c.startswith("held:")}
+        hours = {i: ctx.cat.courses[c].hours for c, i in free.items()}
+        cost = {i: ctx.cat.courses[c].cost for c, i in free.items()}
+        ranks = {i: float(self.rank_[c]) for c, i in free.items()}
+        x = m.lexmin([hours, cost, ranks], time_limit=self.time_limit) if free else m.solve({}, time_limit=self.time_limit)
+        if x is None:
+            return None
+        missing = [c for c, i in free.items() if x[i] > 0.5]
+        return ctx._hours(missing), _prereq_order(ctx.cat, missing, self.rank_)
+
+    def _related_credentials(self, ctx: _Context, courses: Iterable[str]) -> list[str]:
+        """Credentials not yet earned that count one of ``courses`` (directly or by stacking)."""
+        found: dict[str, None] = {}
+        stack = [c for c in courses]
+        seen: set[str] = set()
+        while stack:
+            ref = stack.pop()
+            for cred in self.counted_by_.get(ref, ()):
+                if cred not in seen:
+                    seen.add(cred)
+                    stack.append(cred)
+                    if cred not in ctx.held.earned_credentials:
+                        found[cred] = None
+        return sorted(found)
+
+    def _credential_progress(self, ctx: _Context, bundle: Sequence[str],
+                             tolerance: float) -> tuple[CredentialProgress, ...]:
+        out = []
+        for cred_id in self._related_credentials(ctx, bundle):
+            got = self._remaining(ctx, cred_id, bundle)
+            if got is None or got[0] > tolerance + _TOL:
+                continue
+            hours, missing = got
+            cred = ctx.cat.credentials[cred_id]
+            if not missing:
+                text = f"this bundle earns {cred.title} ({cred.level})"
+            else:
+                names = ", ".join(f"{c} {_course_name(ctx.cat, c)}" for c in missing)
+                text = f"{_h(hours)} more ({names}) would earn {cred.title} ({cred.level})"
+            out.append(CredentialProgress(cred_id, cred.title, cred.level, not missing, hours,
+                                          tuple(missing), text))
+        out.sort(key=lambda p: (not p.earned, p.remaining_hours, -_LEVEL_RANK.get(p.level, -1), p.id))
+        return tuple(out)
+
+    def _prefer_credential(self, ctx: _Context, closable: Sequence[SkillGap], plain: Bundle,
+                           tolerance: float, *, optional: bool, max_hours: float | None) -> Bundle:
+        related = set(self._candidates(ctx, ctx.gap.gaps)) | set(plain.ids)
+        options = []
+        for cred_id in self._related_credentials(ctx, related):
+            b = self._solve_bundle(ctx, closable, optional=optional, max_hours=max_hours,
+                                   require=Ref(cred_id))
+            if b.objective == "infeasible":
+                continue
+            extra = b.total_hours - plain.total_hours
+            if extra <= tolerance + _TOL:
+                level = ctx.cat.credentials[cred_id].level
+                options.append((-_LEVEL_RANK.get(level, -1), extra, b.total_cost, cred_id, b))
+        if not options:
+            return replace(plain, notes=plain.notes + (
+                f"no related credential can be added for at most {_h(tolerance)} extra",))
+        options.sort(key=lambda t: t[:4])
+        _, extra, _, cred_id, best = options[0]
+        cred = ctx.cat.credentials[cred_id]
+        note = (f"prefers earning {cred.title} ({cred.level}): {_h(extra)} more than the "
+                f"fewest-hours bundle ({_h(plain.total_hours)})")
+        return replace(best, credential=cred_id, extra_hours=extra, objective="credential",
+                       notes=best.notes + (note,))
+
+    # -- batch prediction
+    def predict(self, learner_levels: Any, gap_weights: Any, *, held_courses: Any = None,
+                k: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Top-k courses for many learners at once (see :func:`pathways.skills.batch.top_courses`).
+
+        ``learner_levels`` is a learners x ``vocabulary_`` sparse matrix of held levels and
+        ``gap_weights`` the learners' goal requirements as a learners x (skills * levels) matrix
+        (:func:`pathways.skills.batch.requirement_matrix` rows, one per learner's goal job).
+        """
+        from pathways.skills.batch import top_courses
+
+        self._check()
+        return top_courses(learner_levels, gap_weights, self.course_matrix_, self.hours_,
+                           held_courses=held_courses, chains=self.chains_,
+                           k=self.top_k if k is None else k)
+
+
+# --------------------------------------------------------------------------- model helpers
+def _combine(m: _Model, parts: Sequence[int | bool], k: int) -> int | bool:
+    """A variable (or constant) that can be 1 only if at least ``k`` of ``parts`` are."""
+    need = k - sum(1 for p in parts if p is True)
+    vars_ = [p for p in parts if p is not True and p is not False]
+    if need <= 0:
+        return True
+    if len(vars_) < need:
+        return False
+    if len(vars_) == 1:
+        return vars_[0]
+    s = m.var()
+    if need == len(vars_):  # all of them: s <= each
+        for v in vars_:
+            m.row([(s, 1.0), (v, -1.0)], ub=0.0)
+    else:
+        m.row([(s, float(need))] + [(v, -1.0) for v in vars_], ub=0.0)
+    return s
+
+
+def _cover_rows(m: _Model, ctx: _Context, xs: Mapping[str, int], gaps: Iterable[SkillGap],
+               teaches: Mapping[str, Sequence[tuple[str, int]]]) -> None:
+    """Each gap closed: some chosen course teaches the skill at >= the required level."""
+    for g in gaps:
+        row = [(xs[c], 1.0) for c, lv in teaches.get(g.skill, ()) if lv >= g.required_level and c in xs]
+        m.row(row, lb=1.0)
+
+
+def _optional_gain_vars(m: _Model, ctx: _Context, xs: Mapping[str, int], gaps: Iterable[SkillGap],
+                       teaches: Mapping[str, Sequence[tuple[str, int]]]) -> dict[int, float]:
+    """Continuous z[g, l] <= sum of chosen courses teaching g at >= l; the objective to minimize
+    (negative importance-weighted coverage gained)."""
+    obj: dict[int, float] = {}
+    for g in gaps:
+        for level in range(g.held_level + 1, g.required_level + 1):
+            row = [(xs[c], -1.0) for c, lv in teaches.get(g.skill, ()) if lv >= level and c in xs]
+            if not row:
+                continue
+            z = m.var(integer=False)
+            m.row([(z, 1.0)] + row, ub=0.0)
+            obj[z] = -g.importance / g.required_level
+    return obj
+
+
+def _prereq_order(cat: Catalog, chosen: Iterable[str], ranks: Mapping[str, int]) -> list[str]:
+    """``chosen`` with prerequisites first (ties by id)."""
+    chosen = set(chosen)
+    deps = {c: {r for r in leaf_ids(cat.courses[c].prerequisites) if r in chosen}
+            if cat.courses[c].prerequisites is not None else set() for c in chosen}
+    order: list[str] = []
+    done: set[str] = set()
+    while len(order) < len(chosen):
+        ready = sorted((c for c in chosen if c not in done and deps[c] <= done), key=lambda c: ranks.get(c, 0))
+        if not ready:  # a cycle cannot happen in a validated catalog; keep going anyway
+            ready = sorted((c for c in chosen if c not in done), key=lambda c: ranks.get(c, 0))
+        order.append(ready[0])
+        done.add(ready[0])
+    return order
+
+
+def _empty_bundle(ctx: _Context, objective: str) -> Bundle:
+    return Bundle((), 0.0, 0.0, ctx.gap.readiness, (), objective=objective)
+
+
+# --------------------------------------------------------------------------- functional API
+_CACHE: dict[int, tuple[weakref.ref[Catalog], CourseRecommender]] = {}
+
+
+def recommender_for(catalog: Catalog) -> CourseRecommender:
+    """A fitted :class:`CourseRecommender` for ``catalog``, cached while the catalog lives."""
+    key = id(catalog)
+    hit = _CACHE.get(key)
+    if hit is not None and hit[0]() is catalog:
+        return hit[1]
+    rec = CourseRecommender().fit(catalog)
+    _CACHE[key] = (weakref.ref(catalog, lambda _r, key=key, cache=_CACHE: cache.pop(key, None)), rec)
+    return rec
+
+
+def recommend(catalog: Catalog, learner: LearnerProfile | LearnerSkills, job: Job | str | None = None,
+              **options: Any) -> Recommendation:
+    """Recommendations for ``learner`` and ``job`` (default: the goal job).
+
+    Keyword options are those of :meth:`CourseRecommender.recommend`.
+
+    Examples
+    --------
+    >>> from pathways.domain import Course, JobSkill, SkillLevel
+    >>> cat = Catalog(courses={"A": Course("A", "Intro SQL", 10, cost=100,
+    ...                                    skills=(SkillLevel("sql", 2),))},
+    ...               jobs={"J": Job("J", "analyst", (JobSkill("sql", level=2),))})
+    >>> rec = recommend(cat, LearnerProfile("me"), "J")
+    >>> rec.bundle.ids, rec.bundle.total_hours, rec.gap.readiness
+    (('A',), 10, 0.0)
+    >>> rec.bundle.items[0].reason
+    'Intro SQL raises sql to level 2 (essential for analyst); 10 h, 100 CAD'
+    """
+    return recommender_for(catalog).recommend(learner, job, **options)

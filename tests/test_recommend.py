@@ -1,0 +1,350 @@
+"""Recommendations: priya's bundle worked out by hand, scenarios, and a brute-force property."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pathways.domain import (
+    AllOf,
+    AnyOf,
+    Catalog,
+    Constraints,
+    Course,
+    Credential,
+    Holding,
+    Job,
+    JobSkill,
+    LearnerProfile,
+    Node,
+    Ref,
+    SkillLevel,
+)
+from pathways.io import load_catalog, load_learner
+from pathways.skills.match import match_jobs
+from pathways.skills.recommend import CourseRecommender, recommend
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "spec" / "examples"
+ANALYST = "esco-occ:d3edb8f8-3a06-47a0-8fb9-9b212c006aa2"
+SQL = "esco:598de5b0-5b58-4ea7-8058-a4bc4d18c742"
+DQA = "esco:cc7370dd-69fa-4c67-a96f-d4d135d38700"
+ANALYSIS = "esco:2b92a5b2-6758-4ee3-9fb4-b6387a55cc8f"
+VIZ = "esco:348b74cd-49ce-4844-8bdf-ec188b497213"
+PYTHON = "esco:ccd0a1d9-afda-43d9-b901-96344886e14d"
+DAY = dt.date(2025, 1, 1)
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return load_catalog(EXAMPLES / "catalog.yaml")
+
+
+@pytest.fixture(scope="module")
+def priya(catalog: Catalog) -> LearnerProfile:
+    return load_learner(EXAMPLES / "learner-priya.yaml", catalog)
+
+
+# --------------------------------------------------------------------------- priya, by hand
+def test_priya_default_bundle(catalog: Catalog, priya: LearnerProfile) -> None:
+    rec = recommend(catalog, priya)
+    b = rec.bundle
+    # perform data analysis: UT-DA-101 (36 h) needs UT-PY-1 (36 h; UT-DA-100 held) and
+    # UT-STAT-1 (held) or UT-STAT-2; SQL 1 -> 2: UT-SQL-1 (24 h); visual presentation:
+    # UT-VIZ-1 (24 h, UT-DA-100 held); statistics is met; data quality assessment: no course.
+    assert set(b.ids) == {"UT-PY-1", "UT-DA-101", "UT-SQL-1", "UT-VIZ-1"}
+    assert b.ids.index("UT-PY-1") < b.ids.index("UT-DA-101")  # prerequisites first
+    assert b.total_hours == 120 and b.total_cost == 795 + 795 + 495 + 595
+    assert [u.skill for u in rec.unclosable] == [DQA]
+    assert "no course in the catalog teaches data quality assessment" in rec.unclosable[0].reason
+    items = {i.id: i for i in b.items}
+    assert items["UT-SQL-1"].closes == (SQL,)
+    assert items["UT-SQL-1"].reason == ("SQL for Analysts raises SQL from level 1 to 2 "
+                                        "(essential for data analyst); 24 h, 495 CAD")
+    assert items["UT-PY-1"].prerequisite_for == ("UT-DA-101",)
+    assert "needed before UT-DA-101" in items["UT-PY-1"].reason
+    assert ANALYSIS in items["UT-DA-101"].closes
+    assert set(b.closes) == {ANALYSIS, SQL, VIZ, PYTHON}
+    # readiness after: every skill but data quality assessment (1) and BI (0.4) of 5.9
+    assert b.readiness_after == pytest.approx(100 * 4.5 / 5.9)
+    # credentials: UT-VIZ-1 and UT-SQL-1 fill the reporting microcredential's two slots;
+    # the BI certificate is 30 h (UT-BI-1) away, within the 30 h tolerance
+    creds = {c.id: c for c in b.credentials}
+    assert creds["UT-MC-REPORTING"].earned
+    assert not creds["UT-CERT-BI"].earned and creds["UT-CERT-BI"].remaining_hours == 30
+    assert creds["UT-CERT-BI"].missing == ("UT-BI-1",)
+    assert "UT-CERT-DA" not in creds  # needs a second elective and 40 capstone hours: 70 h
+
+
+def test_priya_ranked_courses(catalog: Catalog, priya: LearnerProfile) -> None:
+    ranked = recommend(catalog, priya).ranked
+    assert ranked[0].id == "UT-VIZ-1"  # 1 essential skill of 5.9 weight in 24 h
+    da = next(r for r in ranked if r.id == "UT-DA-101")
+    assert da.prerequisites == ("UT-PY-1",) and da.total_hours == 72 and da.total_cost == 1590
+    assert "needs UT-PY-1 Python for Data Work (36 h) first" in da.reason
+    assert da.gain == pytest.approx(100 * 1.5 / 5.9)  # analysis 2/2 and python (0.5) 2/2
+    # per hour DA-101 and SQL-1 tie (1/48 of the weight per hour); SQL-1 is cheaper per dollar
+    ids = [r.id for r in ranked]
+    assert ids.index("UT-SQL-1") < ids.index("UT-DA-101")
+    assert all(r.per_hour >= s.per_hour - 1e-12 for r, s in itertools.pairwise(ranked))
+    assert not {"UT-DA-100", "UT-STAT-1"} & set(ids)  # held validly: never recommended
+    assert "UT-CAP-1" not in ids  # helps only through its prerequisite UT-DA-101
+
+
+def test_priya_optional_and_caps(catalog: Catalog, priya: LearnerProfile) -> None:
+    rec = recommend(catalog, priya, optional=True)  # budget 6000 CAD
+    assert set(rec.bundle.ids) == {"UT-PY-1", "UT-DA-101", "UT-SQL-1", "UT-VIZ-1", "UT-BI-1"}
+    assert rec.bundle.total_hours == 150
+    capped = recommend(catalog, priya, optional=True, max_hours=140)
+    assert set(capped.bundle.ids) == {"UT-PY-1", "UT-DA-101", "UT-SQL-1", "UT-VIZ-1"}
+    tight = recommend(catalog, priya, optional=True, max_hours=100)  # essentials come first
+    assert tight.bundle.total_hours == 120
+    assert any("over the 100 h cap" in n for n in tight.bundle.notes)
+
+
+def test_priya_prefer_credentials(catalog: Catalog, priya: LearnerProfile) -> None:
+    rec = recommend(catalog, priya, prefer_credentials=True)
+    assert rec.bundle.credential == "UT-CERT-BI"  # a certificate for 30 extra hours
+    assert rec.bundle.extra_hours == 30 and rec.bundle.total_hours == 150
+    assert "UT-BI-1" in rec.bundle.ids
+    assert rec.plain is not None and rec.plain.total_hours == 120
+    assert any(c.id == "UT-CERT-BI" and c.earned for c in rec.bundle.credentials)
+    strict = recommend(catalog, priya, prefer_credentials=True, max_extra_hours=10)
+    assert strict.bundle.credential is None and strict.bundle.total_hours == 120
+    data = rec.to_dict()
+    assert data["plain_bundle"]["total_hours"] == 120 and data["extra_hours"] == 30
+
+
+def test_recommend_json_fields(catalog: Catalog, priya: LearnerProfile) -> None:
+    data = recommend(catalog, priya).to_dict()
+    assert set(data) >= {"bundle", "total_hours", "total_cost", "unclosable", "credentials", "ranked"}
+    assert set(data["bundle"][0]) >= {"id", "hours", "cost", "closes", "reason"}
+    assert data["unclosable"] == [DQA]
+    assert set(data["ranked"][0]) >= {"id", "score", "reason"}
+
+
+def test_estimator_contract(catalog: Catalog, priya: LearnerProfile) -> None:
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        CourseRecommender().rank(priya)
+    rec = CourseRecommender(top_k=2, optional=True)
+    assert rec.fit(catalog) is rec
+    assert rec.get_params()["top_k"] == 2 if hasattr(rec, "get_params") else True
+    assert len(rec.rank(priya)) == 2
+    assert rec.bundle(priya).objective == "optional"
+    assert rec.course_matrix_.shape == (len(catalog.courses), len(rec.vocabulary_) * 4)
+
+
+# --------------------------------------------------------------------------- scenarios
+def _course(cid: str, hours: float, skills: dict[str, int], *, cost: float = 100,
+            pre: Node | None = None, provider: str | None = None,
+            delivery: str | None = None, badge: int | None = None) -> Course:
+    return Course(cid, f"Course {cid}", hours, provider=provider, cost=cost, delivery=delivery,
+                  prerequisites=pre, skills=tuple(SkillLevel(s, lv) for s, lv in skills.items()),
+                  badge_valid_months=badge)
+
+
+def _job(**skills: tuple[int, bool]) -> Job:
+    return Job("J", "tester", tuple(JobSkill(s, 1.0 if e else 0.5, e, lv) for s, (lv, e) in skills.items()))
+
+
+def test_or_prerequisites_take_the_cheaper_option() -> None:
+    cat = Catalog(courses={
+        "BIG": _course("BIG", 50, {}), "SMALL": _course("SMALL", 10, {}),
+        "T": _course("T", 20, {"x": 2}, pre=AnyOf((Ref("BIG"), Ref("SMALL"))))},
+        jobs={"J": _job(x=(2, True))})
+    rec = recommend(cat, LearnerProfile("me"), "J", as_of=DAY)
+    assert set(rec.bundle.ids) == {"SMALL", "T"} and rec.bundle.total_hours == 30
+    assert rec.ranked[0].prerequisites == ("SMALL",) and rec.ranked[0].total_hours == 30
+
+
+def test_constraints_exclusions_and_delivery() -> None:
+    cat = Catalog(courses={
+        "A": _course("A", 10, {"x": 2}, provider="p1"),
+        "B": _course("B", 20, {"x": 2}, provider="p2", delivery="in-person"),
+        "C": _course("C", 40, {"x": 2}, provider="p2", delivery="online"),
+        "D": _course("D", 5, {"y": 1}, provider="p1")},
+        jobs={"J": _job(x=(2, True), y=(1, True))})
+    me = LearnerProfile("me", constraints=Constraints(exclude_providers=frozenset({"p1"}),
+                                                      delivery=frozenset({"online"})))
+    rec = recommend(cat, me, "J", as_of=DAY)
+    assert rec.bundle.ids == ("C",)
+    assert [u.skill for u in rec.unclosable] == ["y"]
+    assert "excluded by your provider or delivery constraints" in rec.unclosable[0].reason
+
+
+def test_expired_course_can_be_retaken_and_still_counts_as_prerequisite() -> None:
+    cat = Catalog(courses={
+        "A": _course("A", 10, {"x": 2}, badge=12),
+        "B": _course("B", 10, {"y": 2}, pre=Ref("A"))},
+        jobs={"J": _job(x=(2, True), y=(2, True))})
+    me = LearnerProfile("me", completed=(Holding("course", "A", dt.date(2020, 1, 1)),))
+    rec = recommend(cat, me, "J", as_of=DAY)
+    assert rec.gap.skill("x").held_level == 1  # expired: lowered by one
+    assert set(rec.bundle.ids) == {"A", "B"}
+    fresh = LearnerProfile("me", completed=(Holding("course", "A", dt.date(2024, 6, 1)),))
+    assert recommend(cat, fresh, "J", as_of=DAY).bundle.ids == ("B",)
+
+
+def test_unreachable_prerequisite_and_partial_level() -> None:
+    cat = Catalog(courses={
+        "LOCK": _course("LOCK", 10, {}, provider="gone"),
+        "A": _course("A", 10, {"x": 3}, pre=Ref("LOCK")),
+        "B": _course("B", 10, {"x": 1, "z": 1})},
+        jobs={"J": _job(x=(3, True), z=(1, False))})
+    me = LearnerProfile("me", constraints=Constraints(exclude_providers=frozenset({"gone"})))
+    rec = recommend(cat, me, "J", as_of=DAY)
+    assert [u.skill for u in rec.unclosable] == ["x"]
+    assert "prerequisites you cannot take" in rec.unclosable[0].reason
+    assert rec.bundle.ids == ()  # nothing essential can be closed
+    # optional mode makes partial progress on x and closes z
+    opt = recommend(cat, me, "J", as_of=DAY, optional=True)
+    assert opt.bundle.ids == ("B",)
+    assert rec.gap.readiness < opt.bundle.readiness_after
+
+
+def test_bundle_credential_slots_are_not_double_counted() -> None:
+    cat = Catalog(courses={
+        "V": _course("V", 10, {"x": 1}), "W": _course("W", 10, {}), "S": _course("S", 15, {})},
+        credentials={"MC": Credential("MC", "mc", "microcredential", AllOf((
+            AnyOf((Ref("V"), Ref("W"))), AnyOf((Ref("V"), Ref("S"))))))},
+        jobs={"J": _job(x=(1, True))})
+    rec = recommend(cat, LearnerProfile("me"), "J", as_of=DAY)
+    assert rec.bundle.ids == ("V",)
+    mc = rec.bundle.credentials[0]
+    assert not mc.earned and mc.missing == ("W",) and mc.remaining_hours == 10
+
+
+def test_match_jobs(catalog: Catalog, priya: LearnerProfile) -> None:
+    other = Job("easy", "SQL clerk", (JobSkill(SQL, 1.0, True, 2),))
+    found = match_jobs(catalog, priya, [catalog.jobs[ANALYST], other])
+    assert [m.job for m in found] == ["easy", ANALYST]  # 50 % (SQL 1 of 2) before 25.4 %
+    found = match_jobs(catalog, priya, [catalog.jobs[ANALYST], other], sort="hours")
+    assert found[0].job == "easy" and found[0].hours_to_ready == 24 and found[0].exact
+    analyst = found[1]
+    assert analyst.hours_to_ready == 120 and analyst.unclosable == 1 and analyst.exact
+    greedy = match_jobs(catalog, priya, [catalog.jobs[ANALYST]], exact_top=0)[0]
+    assert not greedy.exact and greedy.hours_to_ready >= 120
+
+
+# --------------------------------------------------------------------------- brute force
+def _random_case(seed: int) -> tuple[Catalog, LearnerProfile]:
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(3, 8))
+    skills = ["s0", "s1", "s2", "s3"][: int(rng.integers(2, 5))]
+    courses = {}
+    for i in range(n):
+        cid = f"C{i}"
+        taught = {s: int(rng.integers(1, 4)) for s in skills if rng.random() < 0.4}
+        pre: Node | None = None
+        if i and rng.random() < 0.5:
+            refs = [Ref(f"C{j}") for j in rng.choice(i, size=min(i, int(rng.integers(1, 3))), replace=False)]
+            pre = refs[0] if len(refs) == 1 else (AllOf(tuple(refs)) if rng.random() < 0.5 else AnyOf(tuple(refs)))
+        courses[cid] = _course(cid, float(rng.integers(1, 6) * 5), taught, cost=float(rng.integers(0, 5) * 100),
+                               pre=pre, provider=str(rng.choice(["p", "q"])))
+    job = Job("J", "job", tuple(JobSkill(s, 1.0 if ess else float(rng.choice([0.5, 0.3])), ess,
+                                         int(rng.integers(1, 4)))
+                                for s in skills for ess in [bool(rng.random() < 0.6)]))
+    completed = tuple(Holding("course", f"C{i}", dt.date(2024, 1, 1)) for i in range(n) if rng.random() < 0.2)
+    declared = tuple(SkillLevel(s, int(rng.integers(1, 3))) for s in skills if rng.random() < 0.3)
+    cons = Constraints(exclude_providers=frozenset({"q"}) if rng.random() < 0.3 else frozenset(),
+                       budget=float(rng.integers(0, 8) * 100))
+    me = LearnerProfile("me", completed=completed, skills=declared, constraints=cons)
+    return Catalog(courses=courses, jobs={"J": job}), me
+
+
+def _satisfied(node: Node | None, have: set[str]) -> bool:
+    if node is None:
+        return True
+    if isinstance(node, Ref):
+        return node.id in have
+    ok = [_satisfied(c, have) for c in node.children]  # type: ignore[union-attr]
+    return all(ok) if isinstance(node, AllOf) else any(ok)
+
+
+def _brute(cat: Catalog, me: LearnerProfile, *, optional: bool) -> tuple[float, float, float]:
+    """(gain, hours, cost) of the best bundle by enumeration (gain only in optional mode)."""
+    held_levels: dict[str, int] = {}
+    for s in me.skills:
+        held_levels[s.skill] = max(held_levels.get(s.skill, 0), s.level)
+    done = {h.id for h in me.completed}
+    for c in done:
+        for s in cat.courses[c].skills:
+            held_levels[s.skill] = max(held_levels.get(s.skill, 0), s.level)
+    job = cat.jobs["J"]
+    options = [c for c in cat.courses.values()
+               if c.id not in done and c.provider not in me.constraints.exclude_providers]
+
+    def feasible(subset: tuple[Course, ...]) -> bool:
+        have = done | {c.id for c in subset}
+        return all(_satisfied(c.prerequisites, have) for c in subset)
+
+    def levels(subset: tuple[Course, ...]) -> dict[str, int]:
+        out = dict(held_levels)
+        for c in subset:
+            for s in c.skills:
+                out[s.skill] = max(out.get(s.skill, 0), s.level)
+        return out
+
+    subsets = [s for r in range(len(options) + 1) for s in itertools.combinations(options, r) if feasible(s)]
+    # prerequisites are monotone, so the union of feasible subsets is feasible
+    union = tuple({c.id: c for s in subsets for c in s}.values())
+    biggest = levels(union)
+    closable = [s for s in job.skills if s.essential and held_levels.get(s.skill, 0) < s.level
+                and biggest.get(s.skill, 0) >= s.level]
+    others = [s for s in job.skills if held_levels.get(s.skill, 0) < s.level and s not in closable]
+
+    def ok(subset: tuple[Course, ...]) -> bool:
+        lv = levels(subset)
+        return all(lv.get(s.skill, 0) >= s.level for s in closable)
+
+    good = [s for s in subsets if ok(s)]
+    hours = lambda s: sum(c.hours for c in s)  # noqa: E731
+    cost = lambda s: sum(c.cost for c in s)  # noqa: E731
+    if not optional:
+        best = min(good, key=lambda s: (hours(s), cost(s)))
+        return 0.0, hours(best), cost(best)
+    ess = min(good, key=lambda s: (hours(s), cost(s)))
+    cap = max(me.constraints.budget or 0.0, cost(ess))
+    within = [s for s in good if cost(s) <= cap + 1e-9]
+
+    def gain(subset: tuple[Course, ...]) -> float:
+        lv = levels(subset)
+        return sum(s.importance * (min(lv.get(s.skill, 0), s.level) - min(held_levels.get(s.skill, 0), s.level))
+                   / s.level for s in others)
+
+    best = min(within, key=lambda s: (-round(gain(s), 9), hours(s), cost(s)))
+    return gain(best), hours(best), cost(best)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 10**9), st.booleans())
+def test_bundle_equals_brute_force(seed: int, optional: bool) -> None:
+    cat, me = _random_case(seed)
+    b = CourseRecommender().fit(cat).bundle(me, "J", optional=optional, as_of=DAY)
+    gain, hours, cost = _brute(cat, me, optional=optional)
+    assert (b.total_hours, b.total_cost) == pytest.approx((hours, cost)), (seed, b.ids)
+    if optional:
+        held = recommend(cat, me, "J", as_of=DAY).gap.readiness
+        total = sum(s.importance for s in cat.jobs["J"].skills)
+        assert b.readiness_after - held == pytest.approx(100 * gain / total + _closed_share(cat, me, b.ids, total))
+    # every course of the bundle is takeable, with its prerequisites met inside it
+    have = {h.id for h in me.completed} | set(b.ids)
+    assert all(_satisfied(cat.courses[c].prerequisites, have) for c in b.ids)
+    assert not {h.id for h in me.completed} & set(b.ids)
+
+
+def _closed_share(cat: Catalog, me: LearnerProfile, ids: tuple[str, ...], total: float) -> float:
+    """Readiness points of the closable essential gaps (closed by every valid bundle)."""
+    from pathways.skills.recommend import _Context, recommender_for
+
+    rec = recommender_for(cat)
+    ctx = _Context(rec, me, "J", as_of=DAY, extractor=None)
+    closable, _ = rec._closability(ctx)
+    return sum(100 * g.importance * (1 - g.coverage) / total for g in closable)
