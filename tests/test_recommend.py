@@ -348,3 +348,21 @@ def _closed_share(cat: Catalog, me: LearnerProfile, ids: tuple[str, ...], total:
     ctx = _Context(rec, me, "J", as_of=DAY, extractor=None)
     closable, _ = rec._closability(ctx)
     return sum(100 * g.importance * (1 - g.coverage) / total for g in closable)
+
+
+@pytest.mark.parametrize("options", [{}, {"prefer_credentials": True}, {"optional": True}])
+def test_credentials_agree_with_the_planner_audit(catalog: Catalog, priya: LearnerProfile,
+                                                  options: dict[str, bool]) -> None:
+    planner = pytest.importorskip("pathways.planner")
+    from pathways.domain import Term
+
+    bundle = recommend(catalog, priya, **options).bundle
+    assert bundle.credentials
+    for progress in bundle.credentials:
+        courses = bundle.ids + progress.missing  # prerequisites first: one course a term
+        planned = [(c, Term(2027, 0).next(i)) for i, c in enumerate(courses)]
+        result = planner.audit(catalog, priya, progress.id, planned=planned)
+        assert result.met, (progress.id, courses)
+        if not progress.earned:
+            only = [(c, Term(2027, 0).next(i)) for i, c in enumerate(bundle.ids)]
+            assert not planner.audit(catalog, priya, progress.id, planned=only).met

@@ -1,3 +1,316 @@
-"""Commands of the skills engine (registered on import)."""
+"""Commands of the skills engine (registered on import): ``gap``, ``recommend``, ``jobs``,
+``skills-from-text`` and ``import``."""
 
 from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+import pathways
+from pathways.cli._common import (
+    CatalogOpt,
+    Format,
+    FormatOpt,
+    app,
+    console,
+    emit_json,
+    fail,
+    learner,
+    load,
+    print_table,
+    user_errors,
+)
+from pathways.domain import Catalog, LearnerProfile
+
+LearnerOpt = Annotated[Path, typer.Option("--learner", "-l", help="Learner profile (YAML).")]
+JobOpt = Annotated[str | None, typer.Option("--job", "-j", help="Job id (default: the learner's goal job).")]
+AsOfOpt = Annotated[str | None, typer.Option(
+    "--as-of", help="Date for badge expiry, YYYY-MM-DD (default: the learner's start term, else today).")]
+EscoOpt = Annotated[Path | None, typer.Option(
+    "--esco", help="ESCO v1.1.1 directory (default: $PATHWAYS_ESCO, else ../shared/data/esco-1.1.1).")]
+
+
+def default_esco() -> Path:
+    """``$PATHWAYS_ESCO``, else ``shared/data/esco-1.1.1`` beside the repository."""
+    env = os.environ.get("PATHWAYS_ESCO")
+    if env:
+        return Path(env)
+    return Path(pathways.__file__).resolve().parents[2] / "shared" / "data" / "esco-1.1.1"
+
+
+def _no_csv(format: Format, command: str) -> None:
+    if format is Format.csv:
+        raise fail(f"--format csv is not available for {command}; use table or json")
+
+
+def _as_of(text: str | None) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise fail(f"--as-of {text!r} is not a date; write it as YYYY-MM-DD") from None
+
+
+def _learner(path: Path, cat: Catalog) -> LearnerProfile:
+    if not path.exists():
+        raise fail(f"learner file {path} does not exist")
+    found = learner(path, cat)
+    if found is None:  # pragma: no cover - a path was given
+        raise fail(f"no learner in {path}")
+    return found
+
+
+def _pct(value: float) -> str:
+    return f"{value:.1f} %"
+
+
+def _money(value: float, currency: str) -> str:
+    return f"{value:,.0f} {currency}" if value % 1 == 0 else f"{value:,.2f} {currency}"
+
+
+def _hours(value: float) -> str:
+    return f"{value:g} h"
+
+
+def _load_extractor(esco: Path | None) -> tuple[Any, Any]:
+    """The ESCO taxonomy and a SkillExtractor fitted on it, or a clear error."""
+    path = esco or default_esco()
+    if not path.is_dir():
+        raise fail(f"ESCO data not found at {path}; pass --esco DIR or set PATHWAYS_ESCO "
+                   "to the directory of the ESCO v1.1.1 zips")
+    try:
+        from pathways.io.esco import load_esco
+        from pathways.skills.text import SkillExtractor
+    except ImportError as err:  # the text engine is not installed in this build
+        raise fail(f"text-to-skills is not available: {err}") from None
+    with user_errors():
+        taxonomy = load_esco(path)
+        return taxonomy, SkillExtractor().fit(taxonomy)
+
+
+# --------------------------------------------------------------------------- gap
+@app.command()
+def gap(
+    learner_path: LearnerOpt,
+    job: JobOpt = None,
+    catalog: CatalogOpt = None,
+    format: FormatOpt = Format.table,
+    as_of: AsOfOpt = None,
+) -> None:
+    """What a job requires against what the learner holds, and the readiness (0-100 %).
+
+    Readiness is the importance-weighted coverage of the job's skills: a skill held at level 1
+    of a required 2 counts half. Essential gaps come first.
+    """
+    from pathways.skills.gap import gap_analysis
+
+    _no_csv(format, "gap")
+    cat = load(catalog).catalog
+    me = _learner(learner_path, cat)
+    with user_errors():
+        report = gap_analysis(cat, me, job, as_of=_as_of(as_of))
+    if format is Format.json:
+        emit_json(report.to_dict())
+        return
+    console.print(f"[bold]{me.name or me.id}[/] for [bold]{report.title}[/] ({report.job}): "
+                  f"readiness {_pct(report.readiness)} "
+                  f"({len(report.essential_gaps)} essential gaps, {len(report.gaps)} gaps in all; "
+                  f"skills as of {report.held.as_of.isoformat()})", highlight=False)
+    rows = []
+    for s in report.skills:
+        need = "essential" if s.essential else f"{s.importance:g}"
+        status = "met" if s.met else f"missing {s.deficit}"
+        rows.append([s.label, need, s.required_level, s.held_level, status,
+                     s.held_from if s.held_level or s.held_from != "not held" else ""])
+    print_table(None, ["skill", "importance", "required", "held", "gap", "held because"], rows,
+                justify={"required": "right", "held": "right"})
+
+
+# --------------------------------------------------------------------------- recommend
+@app.command()
+def recommend(
+    learner_path: LearnerOpt,
+    job: JobOpt = None,
+    catalog: CatalogOpt = None,
+    format: FormatOpt = Format.table,
+    optional: Annotated[bool, typer.Option(
+        "--optional", help="Also close optional gaps, within the budget and --max-hours.")] = False,
+    max_hours: Annotated[float | None, typer.Option(
+        "--max-hours", help="Cap on the bundle's hours (with --optional).")] = None,
+    prefer_credentials: Annotated[bool, typer.Option(
+        "--prefer-credentials", help="Prefer a bundle that also earns a credential when it costs "
+        "little extra.")] = False,
+    max_extra_hours: Annotated[float | None, typer.Option(
+        "--max-extra-hours", help="Extra hours allowed for --prefer-credentials and for 'nearly "
+        "earned' credentials (default: 30 h or 25 % of the bundle, whichever is larger).")] = None,
+    top: Annotated[int, typer.Option("--top", "-n", help="Single courses to rank.")] = 10,
+    as_of: AsOfOpt = None,
+) -> None:
+    """The courses that close the learner's gap for a job fastest, each explained.
+
+    The bundle is the fewest-hours set of courses (with missing prerequisites) that closes every
+    essential gap the catalog can close; single courses are ranked by readiness gained per hour.
+    """
+    from pathways.skills.recommend import recommend as _recommend
+
+    _no_csv(format, "recommend")
+    if max_hours is not None and max_hours < 0:
+        raise fail(f"--max-hours must be >= 0, got {max_hours:g}")
+    cat = load(catalog).catalog
+    me = _learner(learner_path, cat)
+    with user_errors():
+        rec = _recommend(cat, me, job, optional=optional, max_hours=max_hours,
+                         prefer_credentials=prefer_credentials, max_extra_hours=max_extra_hours,
+                         top_k=top, as_of=_as_of(as_of))
+    if format is Format.json:
+        emit_json(rec.to_dict())
+        return
+    cur = rec.currency
+    b = rec.bundle
+    console.print(f"[bold]{me.name or me.id}[/] for [bold]{rec.gap.title}[/]: readiness "
+                  f"{_pct(rec.gap.readiness)} now, {_pct(b.readiness_after)} after this bundle",
+                  highlight=False)
+    what = {"hours": "fewest hours closing every essential gap that can be closed",
+            "optional": "essential gaps, then as much optional gap as budget and hours allow",
+            "credential": "essential gaps, also earning a credential"}.get(b.objective, b.objective)
+    if b.items:
+        print_table(f"Bundle ({what}): {_hours(b.total_hours)}, {_money(b.total_cost, cur)}",
+                    ["#", "course", "hours", "cost", "why"],
+                    [[i + 1, f"{it.id}", it.hours, it.cost, it.reason] for i, it in enumerate(b.items)],
+                    justify={"hours": "right", "cost": "right"})
+    elif not rec.gap.essential_gaps:
+        console.print("No essential gap: the learner already meets every essential skill.")
+    else:
+        console.print("No course closes an essential gap for this learner.")
+    if rec.plain is not None and rec.plain is not b:
+        console.print(f"The fewest-hours bundle would be {', '.join(rec.plain.ids) or 'empty'} "
+                      f"({_hours(rec.plain.total_hours)}); this one takes {_hours(b.extra_hours)} more.",
+                      highlight=False)
+    for c in b.credentials:
+        console.print(f"[green]credential:[/] {c.text}", highlight=False)
+    for u in rec.unclosable:
+        kind = "essential" if u.essential else "optional"
+        console.print(f"[yellow]not closable:[/] {u.label} ({kind}, level {u.required_level}): {u.reason}",
+                      highlight=False)
+    for note in b.notes:
+        console.print(f"note: {note}", highlight=False)
+    if rec.ranked:
+        print_table("Single courses by readiness gained per hour (prerequisites included)",
+                    ["course", "hours", "cost", "points/h", "why"],
+                    [[r.id, r.total_hours, r.total_cost, round(r.per_hour, 3), r.reason]
+                     for r in rec.ranked],
+                    justify={"hours": "right", "cost": "right", "points/h": "right"})
+
+
+# --------------------------------------------------------------------------- jobs
+@app.command()
+def jobs(
+    learner_path: LearnerOpt,
+    catalog: CatalogOpt = None,
+    format: FormatOpt = Format.table,
+    top: Annotated[int, typer.Option("--top", "-n", help="Jobs to list (0: all).")] = 10,
+    sort: Annotated[str, typer.Option("--sort", help="readiness or hours.")] = "readiness",
+    exact_top: Annotated[int, typer.Option(
+        "--exact-top", help="How many top jobs get exact bundle hours (others a greedy estimate).")] = 10,
+    esco: Annotated[bool, typer.Option(
+        "--all-esco", help="Rank every ESCO occupation instead of the catalog's jobs.")] = False,
+    esco_dir: EscoOpt = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """Jobs ranked for the learner by readiness and by hours to ready (essential gaps closed)."""
+    from pathways.skills.match import match_jobs
+
+    _no_csv(format, "jobs")
+    if sort not in ("readiness", "hours"):
+        raise fail(f"--sort must be readiness or hours, got {sort!r}")
+    cat = load(catalog).catalog
+    me = _learner(learner_path, cat)
+    pool = None
+    if esco:
+        path = esco_dir or default_esco()
+        if not path.is_dir():
+            raise fail(f"ESCO data not found at {path}; pass --esco DIR or set PATHWAYS_ESCO")
+        from pathways.io.esco import load_esco
+
+        with user_errors():
+            pool = list(load_esco(path).jobs.values())
+    with user_errors():
+        found = match_jobs(cat, me, pool, top=top or None, sort=sort,  # type: ignore[arg-type]
+                           exact_top=exact_top, as_of=_as_of(as_of))
+    if format is Format.json:
+        emit_json({"learner": me.id, "jobs": [m.to_dict() for m in found]})
+        return
+    print_table(f"Jobs for {me.name or me.id} (by {sort})",
+                ["job", "readiness", "hours to ready", "essential gaps", "not closable", "courses"],
+                [[m.title, _pct(m.readiness), _hours(m.hours_to_ready) + ("" if m.exact else " ~"),
+                  m.essential_gaps, m.unclosable, ", ".join(m.courses)] for m in found],
+                justify={"readiness": "right", "hours to ready": "right"})
+    if any(not m.exact for m in found):
+        console.print("~ greedy estimate (an upper bound); the others are exact.")
+
+
+# --------------------------------------------------------------------------- skills-from-text
+@app.command("skills-from-text")
+def skills_from_text(
+    files: Annotated[list[Path], typer.Argument(help="Text files (a CV, a job ad, a course description).")],
+    top: Annotated[int, typer.Option("--top", "-k", help="Skills per file.")] = 10,
+    esco: EscoOpt = None,
+    format: FormatOpt = Format.table,
+) -> None:
+    """The ESCO skills a text asks for or shows, with scores (TF-IDF over ESCO labels)."""
+    _no_csv(format, "skills-from-text")
+    if top < 1:
+        raise fail(f"--top must be at least 1, got {top}")
+    texts = []
+    for f in files:
+        try:
+            texts.append(f.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as err:
+            raise fail(f"cannot read {f}: {err}") from None
+    _, extractor = _load_extractor(esco)
+    extractor.set_params(top_k=top)
+    with user_errors():
+        predicted = extractor.predict(texts)
+    out = [{"file": str(f), "skills": [{"skill": sid, "label": label, "score": round(float(score), 4)}
+                                       for sid, label, score in found[:top]]}
+           for f, found in zip(files, predicted, strict=True)]
+    if format is Format.json:
+        emit_json(out)
+        return
+    for item in out:
+        print_table(str(item["file"]), ["skill", "label", "score"],
+                    [[s["skill"], s["label"], s["score"]] for s in item["skills"]],
+                    justify={"score": "right"})
+
+
+# --------------------------------------------------------------------------- import
+@app.command("import")
+def import_(
+    source: Annotated[str, typer.Argument(help="esco or onet.")],
+    path: Annotated[Path, typer.Argument(help="Directory of the downloaded taxonomy files.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="The YAML file to write.")],
+    occupation: Annotated[list[str] | None, typer.Option(
+        "--occupation", help="Occupation id or title text (repeatable; default: all).")] = None,
+    format: FormatOpt = Format.table,
+) -> None:
+    """Write occupations of ESCO or O*NET as jobs in the catalog format."""
+    _no_csv(format, "import")
+    if source not in ("esco", "onet"):
+        raise fail(f"unknown source {source!r}; use esco or onet")
+    if not path.is_dir():
+        raise fail(f"{path} is not a directory of {source} files")
+    try:
+        from pathways.io.esco import import_jobs
+    except ImportError as err:
+        raise fail(f"taxonomy import is not available: {err}") from None
+    with user_errors():
+        n = import_jobs(source, path, occupation or None, out)  # type: ignore[arg-type]
+    if format is Format.json:
+        emit_json({"source": source, "out": str(out), "jobs": n})
+        return
+    console.print(f"wrote {n} jobs to {out}", highlight=False)

@@ -1,0 +1,105 @@
+"""The skills commands: gap, recommend, jobs, skills-from-text and import."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pathways.cli import app
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "spec" / "examples"
+DATA = Path(__file__).resolve().parents[1] / "data"
+ESCO = Path(__file__).resolve().parents[2] / "shared" / "data" / "esco-1.1.1"
+CAT = ["--catalog", str(EXAMPLES / "catalog.yaml")]
+PRIYA = ["--learner", str(EXAMPLES / "learner-priya.yaml")]
+DQA = "esco:cc7370dd-69fa-4c67-a96f-d4d135d38700"
+SQL = "esco:598de5b0-5b58-4ea7-8058-a4bc4d18c742"
+
+runner = CliRunner()
+
+
+def run(*args: str, code: int = 0) -> str:
+    result = runner.invoke(app, list(args))
+    assert result.exit_code == code, result.output
+    return result.output
+
+
+def test_gap_json_and_table() -> None:
+    data = json.loads(run("gap", *PRIYA, *CAT, "--format", "json"))
+    assert data["job"] == "esco-occ:d3edb8f8-3a06-47a0-8fb9-9b212c006aa2"
+    assert data["readiness"] == pytest.approx(25.42, abs=0.01)
+    sql = next(s for s in data["skills"] if s["skill"] == SQL)
+    assert (sql["label"], sql["required_level"], sql["held_level"], sql["deficit"],
+            sql["importance"]) == ("SQL", 2, 1, 1, 1.0)
+    assert data["skills"][0]["deficit"] > 0  # essential gaps first
+    out = run("gap", *PRIYA, *CAT)
+    assert "readiness 25.4 %" in out and "data quality assessment" in out
+
+
+def test_recommend_json() -> None:
+    data = json.loads(run("recommend", *PRIYA, *CAT, "--format", "json"))
+    assert sorted(b["id"] for b in data["bundle"]) == ["UT-DA-101", "UT-PY-1", "UT-SQL-1", "UT-VIZ-1"]
+    assert data["total_hours"] == 120 and data["total_cost"] == 2680
+    assert data["unclosable"] == [DQA]
+    assert {"id", "hours", "cost", "closes", "reason"} <= set(data["bundle"][0])
+    assert any(c["id"] == "UT-MC-REPORTING" and c["status"] == "earned" for c in data["credentials"])
+    assert data["ranked"][0]["id"] == "UT-VIZ-1" and "score" in data["ranked"][0]
+
+
+def test_recommend_table_and_modes() -> None:
+    out = run("recommend", *PRIYA, *CAT)
+    assert "SQL for Analysts raises SQL from level 1 to 2" in out
+    assert "not closable: data quality assessment" in out
+    assert "120 h" in out
+    out = run("recommend", *PRIYA, *CAT, "--prefer-credentials")
+    assert "Certificate in Business Intelligence" in out and "30 h more" in out
+    data = json.loads(run("recommend", *PRIYA, *CAT, "--optional", "--max-hours", "140",
+                          "--format", "json"))
+    assert data["total_hours"] == 120 and data["objective"] == "optional"
+
+
+def test_jobs() -> None:
+    data = json.loads(run("jobs", *PRIYA, *CAT, "--format", "json"))
+    assert data["jobs"][0]["hours_to_ready"] == 120 and data["jobs"][0]["exact"]
+    assert "data analyst" in run("jobs", *PRIYA, *CAT, "--top", "3")
+
+
+def test_errors_are_one_line_exit_1(tmp_path: Path) -> None:
+    out = run("gap", *PRIYA, *CAT, "--job", "nope", code=1)
+    assert "not a job of the catalog" in out and "Traceback" not in out
+    assert "does not exist" in run("recommend", "--learner", str(tmp_path / "x.yaml"), *CAT, code=1)
+    assert "YYYY-MM-DD" in run("gap", *PRIYA, *CAT, "--as-of", "soon", code=1)
+    assert "csv" in run("gap", *PRIYA, *CAT, "--format", "csv", code=1)
+    assert "readiness or hours" in run("jobs", *PRIYA, *CAT, "--sort", "x", code=1)
+    text = tmp_path / "cv.txt"
+    text.write_text("I analyse data with SQL.")
+    out = run("skills-from-text", str(text), "--esco", str(tmp_path / "no-esco"), code=1)
+    assert "ESCO data not found" in out
+    assert "unknown source" in run("import", "nope", str(tmp_path), "--out", str(tmp_path / "o.yaml"), code=1)
+    assert "not a directory" in run("import", "esco", str(tmp_path / "none"), "--out",
+                                    str(tmp_path / "o.yaml"), code=1)
+
+
+@pytest.mark.skipif(not (DATA / "learners").is_dir(), reason="no sample learners in data/")
+@pytest.mark.parametrize("profile", sorted(p.name for p in (DATA / "learners").glob("*.yaml")))
+def test_sample_learners(profile: str) -> None:
+    data = json.loads(run("recommend", "--learner", str(DATA / "learners" / profile), "--format", "json"))
+    assert data["total_hours"] == sum(b["hours"] for b in data["bundle"])
+    assert all(b["reason"] for b in data["bundle"])
+    assert set(data["unclosable"]) <= {s["skill"] for s in data["unclosable_detail"]}
+
+
+@pytest.mark.realdata
+@pytest.mark.skipif(not ESCO.is_dir(), reason=f"ESCO data not found at {ESCO}")
+def test_skills_from_text_on_esco(tmp_path: Path) -> None:
+    pytest.importorskip("pathways.skills.text")
+    cv = tmp_path / "cv.txt"
+    cv.write_text("Data analyst. I write SQL queries, build dashboards and use Python for "
+                  "statistical analysis.")
+    data = json.loads(run("skills-from-text", str(cv), "--top", "5", "--esco", str(ESCO),
+                          "--format", "json"))
+    assert data[0]["file"] == str(cv) and len(data[0]["skills"]) <= 5
+    assert {"skill", "label", "score"} <= set(data[0]["skills"][0])
