@@ -1,0 +1,33 @@
+"""pathways in the browser: ``streamlit run app.py`` (or ``pathways app``).
+
+A router: the page config, the pages (in ``ui/``), the sidebar that picks the catalog and the
+learner (kept in ``st.session_state``), then the chosen page.
+"""
+
+import streamlit as st
+
+from ui.state import render_sidebar
+
+st.set_page_config(page_title="pathways", page_icon="🧭", layout="wide",
+                   initial_sidebar_state="expanded")
+
+pages = {
+    "Learner": [
+        st.Page("ui/plan.py", title="Plan", icon=":material/event_note:", url_path="plan",
+                default=True),
+        st.Page("ui/stacking_map.py", title="Stacking map", icon=":material/account_tree:",
+                url_path="map"),
+        st.Page("ui/profile.py", title="Learner profile", icon=":material/person:",
+                url_path="profile"),
+    ],
+    "Advisor": [
+        st.Page("ui/skills_gap.py", title="Skills gap", icon=":material/work:", url_path="gap"),
+    ],
+    "Designer": [
+        st.Page("ui/overlap.py", title="Catalog overlap", icon=":material/join_inner:",
+                url_path="overlap"),
+    ],
+}
+page = st.navigation(pages)
+render_sidebar()
+page.run()

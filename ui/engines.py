@@ -1,0 +1,191 @@
+"""Cached calls into the pathways engines, one per thing a page shows.
+
+Catalog, learner and graph are passed with a leading underscore (not hashed) next to the
+string keys that identify them (``catalog_key``, ``learner_key``), so every result is cached
+per catalog, learner and widget values. Results are plain data (dicts, DataFrames) so they
+can go through ``st.cache_data``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from pathways.domain import Catalog, LearnerProfile
+from pathways.errors import PathwaysError
+from pathways.io import ValidationReport
+
+__all__ = [
+    "audit",
+    "available",
+    "course_similarity",
+    "credential_overlap",
+    "distances",
+    "esco_available",
+    "esco_taxonomy",
+    "extract_skills",
+    "health_report",
+    "match_jobs",
+    "not_available",
+    "plan",
+    "recommend",
+    "skill_demand",
+    "skill_extractor",
+    "what_if",
+]
+
+
+def available(module: str, name: str | None = None) -> bool:
+    """Whether an engine module (and its function ``name``) can be imported."""
+    try:
+        found = importlib.import_module(module)
+    except ImportError:
+        return False
+    return name is None or hasattr(found, name)
+
+
+def not_available(what: str) -> None:
+    """Say that an engine is missing, and stop the page there."""
+    st.info(f"{what} is not available yet in this version of pathways.", icon=":material/construction:")
+    st.stop()
+
+
+# --------------------------------------------------------------------------- overlap
+@st.cache_data(show_spinner="Comparing every pair of courses…", max_entries=16)
+def course_similarity(catalog_key: str, threshold: float, cluster_threshold: float,
+                      _catalog: Catalog) -> Any:
+    from pathways.overlap import course_similarity as run
+
+    return run(_catalog, top_k=len(_catalog.courses), threshold=threshold,
+               cluster_threshold=cluster_threshold)
+
+
+@st.cache_data(show_spinner="Comparing credentials…", max_entries=8)
+def credential_overlap(catalog_key: str, use_planner: bool, _catalog: Catalog, _graph: Any) -> pd.DataFrame:
+    from pathways.overlap import credential_overlap as run
+
+    return run(_catalog, use_planner=use_planner, graph=_graph)
+
+
+@st.cache_data(show_spinner="Checking the catalog…", max_entries=8)
+def health_report(catalog_key: str, _report: ValidationReport) -> pd.DataFrame:
+    from pathways.overlap import health_report as run
+
+    return run(_report)
+
+
+@st.cache_data(show_spinner="Counting skill supply and demand…", max_entries=8)
+def skill_demand(catalog_key: str, _catalog: Catalog) -> pd.DataFrame:
+    from pathways.overlap import skill_demand as run
+
+    return run(_catalog)
+
+
+# --------------------------------------------------------------------------- planner
+def _guard(func: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    """``func(...).to_dict()``, or ``{"error": message}`` for a library error."""
+    try:
+        return func(*args, **kwargs).to_dict()
+    except PathwaysError as err:
+        return {"error": str(err)}
+
+
+@st.cache_data(show_spinner="Planning…", max_entries=256)
+def plan(catalog_key: str, learner_key: str, targets: tuple[str, ...], objective: str,
+         _catalog: Catalog, _learner: LearnerProfile, _graph: Any) -> dict[str, Any]:
+    """The plan as :meth:`pathways.planner.Plan.to_dict`, or ``{"error": ...}``."""
+    from pathways.planner import plan as run
+
+    return _guard(run, _catalog, _learner, list(targets), objective=objective, graph=_graph)
+
+
+@st.cache_data(max_entries=256)
+def audit(catalog_key: str, learner_key: str, credential: str,
+          _catalog: Catalog, _learner: LearnerProfile, _graph: Any) -> dict[str, Any]:
+    """The audit of ``credential`` for the learner as of today's plan start, without a plan."""
+    from pathways.planner import audit as run
+
+    return _guard(run, _catalog, _learner, credential, graph=_graph)
+
+
+@st.cache_data(show_spinner="Measuring the distance to every credential…", max_entries=64)
+def distances(catalog_key: str, learner_key: str, _catalog: Catalog, _learner: LearnerProfile,
+              _graph: Any) -> list[dict[str, Any]] | dict[str, Any]:
+    """Every credential, nearest first (:meth:`Distance.to_dict` rows), or ``{"error": ...}``."""
+    from pathways.planner import distances as run
+
+    try:
+        return [d.to_dict() for d in run(_catalog, _learner, graph=_graph)]
+    except PathwaysError as err:
+        return {"error": str(err)}
+
+
+@st.cache_data(show_spinner="Comparing the two targets…", max_entries=128)
+def what_if(catalog_key: str, learner_key: str, first: str, second: str, objective: str,
+            _catalog: Catalog, _learner: LearnerProfile, _graph: Any) -> dict[str, Any]:
+    """Plans for two alternative targets side by side (:meth:`WhatIf.to_dict`)."""
+    from pathways.planner import what_if as run
+
+    return _guard(run, _catalog, _learner, {first: [first], second: [second]},
+                  objective=objective, graph=_graph)
+
+
+# --------------------------------------------------------------------------- skills
+@st.cache_data(show_spinner="Finding the courses that close the gap…", max_entries=128)
+def recommend(catalog_key: str, learner_key: str, job_key: str, prefer_credentials: bool,
+              _catalog: Catalog, _learner: LearnerProfile, _job: Any) -> dict[str, Any]:
+    """The gap (``gap``: :meth:`GapReport.to_dict`) and the recommendation
+    (:meth:`Recommendation.to_dict`) for one job, or ``{"error": ...}``."""
+    from pathways.skills.recommend import recommend as run
+
+    try:
+        rec = run(_catalog, _learner, _job, prefer_credentials=prefer_credentials)
+    except PathwaysError as err:
+        return {"error": str(err)}
+    return {**rec.to_dict(), "gap": rec.gap.to_dict()}
+
+
+@st.cache_data(show_spinner="Ranking the jobs…", max_entries=64)
+def match_jobs(catalog_key: str, learner_key: str, top: int, _catalog: Catalog,
+               _learner: LearnerProfile) -> list[dict[str, Any]] | dict[str, Any]:
+    """The catalog's jobs nearest first (:meth:`JobMatch.to_dict` rows)."""
+    from pathways.skills.match import match_jobs as run
+
+    try:
+        return [m.to_dict() for m in run(_catalog, _learner, top=top)]
+    except PathwaysError as err:
+        return {"error": str(err)}
+
+
+def esco_available() -> bool:
+    """Whether the ESCO v1.1.1 download is on this machine (see ``ui.state.ESCO_DIR``)."""
+    from ui.state import ESCO_DIR
+
+    return (ESCO_DIR / "ESCO_dataset_v1.1.1_classification_en_csv.zip").is_file()
+
+
+@st.cache_resource(show_spinner="Reading the ESCO taxonomy (about 15 s the first time)…")
+def esco_taxonomy() -> Any:
+    """The ESCO taxonomy, read once per process (and cached on disk by the loader)."""
+    from pathways.io.esco import load_esco
+    from ui.state import ESCO_DIR
+
+    return load_esco(ESCO_DIR)
+
+
+@st.cache_resource(show_spinner="Learning the 13,896 ESCO skills to read job ads "
+                                "(about a minute, once per server start)…")
+def skill_extractor() -> Any:
+    """A :class:`~pathways.skills.text.SkillExtractor` fitted on ESCO, shared by all sessions."""
+    from pathways.skills.text import SkillExtractor
+
+    return SkillExtractor().fit(esco_taxonomy())
+
+
+@st.cache_data(max_entries=64)
+def extract_skills(text: str) -> list[tuple[str, str, float]]:
+    """The ESCO skills a text mentions or implies, best first: (id, label, score)."""
+    return skill_extractor().predict([text])[0]
