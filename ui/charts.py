@@ -1,0 +1,228 @@
+"""Chart builders for the pages: DOT text for st.graphviz_chart and altair specs.
+
+Display only: these functions draw what the engines computed; they decide nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from collections.abc import Iterable, Mapping, Sequence
+
+import altair as alt
+import networkx as nx
+import pandas as pd
+
+from pathways.domain import Term
+
+__all__ = [
+    "MAP_COLOURS",
+    "gap_chart",
+    "heatmap",
+    "legend_html",
+    "stacking_dot",
+    "supply_demand_chart",
+    "timeline_chart",
+]
+
+# fill, border, font: one entry per node status of the stacking map
+MAP_COLOURS: dict[str, tuple[str, str, str]] = {
+    "held": ("#c8e6c9", "#2e7d32", "#1b3d1d"),
+    "planned": ("#bbdefb", "#1565c0", "#0d2f57"),
+    "renew": ("#ffe0b2", "#e65100", "#5a2a00"),
+    "lacking": ("#ffffff", "#9aa5ad", "#4a5660"),
+    "credential": ("#ede7f6", "#5e35b1", "#2a1857"),
+    "earned": ("#c8e6c9", "#2e7d32", "#1b3d1d"),
+}
+LEGEND_LABELS = {
+    "held": "Completed",
+    "planned": "In the plan",
+    "renew": "Expired: retake",
+    "lacking": "Not taken",
+    "credential": "Credential",
+    "earned": "Credential held",
+}
+
+
+def _q(text: str) -> str:
+    """A DOT double-quoted string body."""
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def _wrap(text: str, width: int = 26) -> str:
+    return "\\n".join(_q(line) for line in textwrap.wrap(text, width) or [""])
+
+
+def stacking_dot(G: nx.DiGraph, nodes: Iterable[str], target: str, *,
+                 status: Mapping[str, str], ladder: Sequence[str] = ()) -> str:
+    """DOT text for the stacking map around ``target``.
+
+    Parameters
+    ----------
+    G
+        The catalog graph (node ``kind``/``title``/``hours``, edge ``kind``).
+    nodes
+        The courses and credentials to draw (e.g. ``relevant_subgraph(G, target)``).
+    target
+        The chosen credential (drawn with a heavy border).
+    status
+        Node id -> a key of :data:`MAP_COLOURS`; courses default to ``lacking``,
+        credentials to ``credential``.
+    ladder
+        Credentials above ``target`` (lowest first), drawn above it with their stacking edges.
+    """
+    shown = [n for n in nodes if G.nodes[n].get("kind") in ("course", "credential")]
+    shown += [c for c in ladder if c not in shown]
+    members = set(shown)
+    lines = [
+        "digraph stacking {",
+        ('  graph [rankdir=BT, nodesep=0.25, ranksep=0.45, bgcolor="transparent", '
+        'fontname="Helvetica"];'),
+        ('  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=11, '
+        'margin="0.12,0.06", penwidth=1.2];'),
+        '  edge [color="#8a969e", arrowsize=0.6];',
+    ]
+    for n in shown:
+        data = G.nodes[n]
+        kind = data["kind"]
+        state = status.get(n, "lacking" if kind == "course" else "credential")
+        fill, border, font = MAP_COLOURS[state]
+        title = _wrap(str(data.get("title", n)))
+        if kind == "course":
+            text = f"{_q(n)}\\n{title}\\n{data.get('hours', 0):g} h"
+            extra = ""
+        else:
+            text = f"{_q(n)}\\n{title}\\n({_q(str(data.get('level', '')))})"
+            extra = ', shape=box, style="filled,bold"'
+        if n == target:
+            extra += ", penwidth=3"
+        lines.append(f'  "{_q(n)}" [label="{text}", fillcolor="{fill}", color="{border}", '
+                     f'fontcolor="{font}"{extra}];')
+    for u, v, kind in G.edges(data="kind"):
+        if u not in members or v not in members:
+            continue
+        if kind == "prerequisite":
+            alt_edge = G.edges[u, v].get("alternative", False)
+            style = "dotted" if alt_edge else "dashed"
+            lines.append(f'  "{_q(u)}" -> "{_q(v)}" [style={style}, color="#b0513a"];')
+        elif kind == "counts_toward":
+            lines.append(f'  "{_q(u)}" -> "{_q(v)}";')
+    lines.append("}")
+    return "\n".join(lines)
+
+
+def legend_html(keys: Iterable[str]) -> str:
+    """Coloured chips naming the node colours of the stacking map, plus the edge styles."""
+    chips = []
+    for key in keys:
+        fill, border, _font = MAP_COLOURS[key]
+        chips.append(
+            f'<span style="display:inline-block;margin:0 14px 4px 0;white-space:nowrap">'
+            f'<span style="display:inline-block;width:14px;height:14px;border-radius:3px;'
+            f'background:{fill};border:2px solid {border};vertical-align:-2px;margin-right:5px">'
+            f'</span>{LEGEND_LABELS[key]}</span>')
+    chips.append('<span style="white-space:nowrap;margin-right:14px">'
+                 '<span style="color:#8a969e">&#8594;</span> counts toward</span>')
+    chips.append('<span style="white-space:nowrap"><span style="color:#b0513a">&#8674;</span> '
+                 'is a prerequisite of (dotted: one option)</span>')
+    return f'<div style="font-size:0.85rem;line-height:1.6">{"".join(chips)}</div>'
+
+
+# --------------------------------------------------------------------------- plan timeline
+def timeline_chart(courses: pd.DataFrame) -> alt.Chart:
+    """Gantt-like bars: one row per course, spanning its term (columns ``id``, ``title``,
+    ``term``, ``hours``, ``cost``, ``counts_toward``, ``reason``)."""
+    df = courses.copy()
+    terms = [Term.parse(t) for t in df["term"]]
+    df["start"] = [pd.Timestamp(t.start) for t in terms]
+    df["end"] = [pd.Timestamp(t.end + dt.timedelta(days=1)) for t in terms]
+    df["label"] = df["id"] + "  " + df["title"]
+    order = df.sort_values(["start", "id"])["label"].tolist()
+    height = max(120, 34 * len(df) + 40)
+    base = alt.Chart(df).encode(
+        y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)),
+        x=alt.X("start:T", title=None, axis=alt.Axis(format="%b %Y", tickCount="month")),
+        x2="end:T",
+    )
+    bars = base.mark_bar(cornerRadius=4, height=22).encode(
+        color=alt.Color("counts_toward:N", title="Counts toward",
+                        legend=alt.Legend(orient="bottom", labelLimit=400)),
+        tooltip=[alt.Tooltip("id:N", title="Course"), alt.Tooltip("title:N"),
+                 alt.Tooltip("term:N", title="Term"), alt.Tooltip("hours:Q", title="Hours"),
+                 alt.Tooltip("cost:Q", title="Cost", format=",.0f"),
+                 alt.Tooltip("reason:N", title="Why")],
+    )
+    text = base.mark_text(align="left", dx=6, color="#1b2a33", fontSize=11).encode(
+        text=alt.Text("term:N"))
+    return (bars + text).properties(height=height)
+
+
+# --------------------------------------------------------------------------- skills gap
+def gap_chart(skills: pd.DataFrame, *, max_rows: int = 25) -> alt.Chart:
+    """Required vs held level per skill (columns ``label``, ``required_level``,
+    ``held_level``, ``essential``), in the given order (essential first)."""
+    df = skills.head(max_rows).copy()
+    df["need"] = df["essential"].map({True: "essential", False: "optional"})
+    order = df["label"].tolist()
+    height = max(140, 24 * len(df) + 40)
+    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=300))
+    required = alt.Chart(df).mark_bar(color="#d7dee3", height=16, cornerRadius=3).encode(
+        y=y, x=alt.X("required_level:Q", title="Level (1 basic … 4 expert)",
+                     scale=alt.Scale(domain=[0, 4]), axis=alt.Axis(tickCount=4, format="d")),
+        tooltip=[alt.Tooltip("label:N", title="Skill"), alt.Tooltip("need:N", title="Need"),
+                 alt.Tooltip("required_level:Q", title="Required"),
+                 alt.Tooltip("held_level:Q", title="Held")],
+    )
+    held = alt.Chart(df).mark_bar(height=8, cornerRadius=2).encode(
+        y=y, x="held_level:Q",
+        color=alt.Color("need:N", title=None,
+                        scale=alt.Scale(domain=["essential", "optional"],
+                                        range=["#1f6f8b", "#7fb3c8"]),
+                        legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("label:N", title="Skill"), alt.Tooltip("need:N", title="Need"),
+                 alt.Tooltip("required_level:Q", title="Required"),
+                 alt.Tooltip("held_level:Q", title="Held")],
+    )
+    return (required + held).properties(height=height)
+
+
+# --------------------------------------------------------------------------- overlap
+def heatmap(df: pd.DataFrame, *, x: str, y: str, value: str, title: str, fmt: str = ".2f",
+            order: Sequence[str] | None = None, scheme: str = "blues",
+            tooltip: Sequence[alt.Tooltip] = ()) -> alt.Chart:
+    """A square heatmap of ``value`` over ``x`` x ``y`` (long format)."""
+    axis = alt.Axis(labelLimit=160, labelFontSize=10)
+    n = len(order) if order is not None else df[x].nunique()
+    size = min(720, max(240, 15 * n))
+    return alt.Chart(df).mark_rect().encode(
+        x=alt.X(f"{x}:N", sort=list(order) if order is not None else "ascending", title=None,
+                axis=alt.Axis(labelLimit=160, labelFontSize=10, labelAngle=-60)),
+        y=alt.Y(f"{y}:N", sort=list(order) if order is not None else "ascending", title=None,
+                axis=axis),
+        color=alt.Color(f"{value}:Q", title=title, scale=alt.Scale(scheme=scheme),
+                        legend=alt.Legend(orient="right")),
+        tooltip=list(tooltip) or [alt.Tooltip(f"{y}:N"), alt.Tooltip(f"{x}:N"),
+                                  alt.Tooltip(f"{value}:Q", format=fmt)],
+    ).properties(width=size, height=size)
+
+
+def supply_demand_chart(df: pd.DataFrame, *, top: int = 30) -> alt.Chart:
+    """Demand (sum of job importance) against supply (courses teaching) per skill, as
+    diverging bars (columns ``label``, ``demand``, ``courses``, ``status``)."""
+    rows = df.head(top).copy()
+    order = rows["label"].tolist()
+    long = pd.concat([
+        rows.assign(side="demanded by jobs", amount=rows["demand"]),
+        rows.assign(side="taught by courses", amount=-rows["courses"].astype(float)),
+    ])
+    height = max(160, 20 * len(rows) + 40)
+    return alt.Chart(long).mark_bar(height=12).encode(
+        y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=260)),
+        x=alt.X("amount:Q", title="← courses teaching it      jobs demanding it (importance) →"),
+        color=alt.Color("side:N", title=None,
+                        scale=alt.Scale(domain=["demanded by jobs", "taught by courses"],
+                                        range=["#c0504d", "#1f6f8b"]),
+                        legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("label:N", title="Skill"), alt.Tooltip("status:N", title="Status"),
+                 alt.Tooltip("demand:Q", title="Demand"), alt.Tooltip("courses:Q", title="Courses")],
+    ).properties(height=height)

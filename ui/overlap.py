@@ -1,0 +1,178 @@
+"""Designer: where courses duplicate each other, what credentials share, what to fix, and
+which skills employers want that the catalog does not teach."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from ui import engines
+from ui.charts import heatmap, supply_demand_chart
+from ui.state import context, keep, sticky
+
+ctx = context()
+st.title("Catalog overlap")
+st.caption("For program designers: duplicated courses, what credentials share, what to fix in "
+           "the catalog, and the skills jobs ask for that no course teaches.")
+
+if not engines.available("pathways.overlap", "course_similarity"):
+    engines.not_available("Overlap analysis")
+
+catalog = ctx.catalog
+threshold = 0.3  # pairs kept for the heatmap; the slider below filters what is listed
+similar = engines.course_similarity(ctx.catalog_key, threshold, 0.7, catalog)
+health = engines.health_report(ctx.catalog_key, ctx.active.report)
+demand = engines.skill_demand(ctx.catalog_key, catalog)
+
+c1, c2, c3, c4 = st.columns(4)
+c1.metric("Near-duplicate clusters", len(similar.clusters),
+          help="Groups of courses whose similarity score is at least 0.7.")
+c2.metric("Similar pairs (≥ 0.5)", int((similar.pairs["score"] >= 0.5).sum()))
+c3.metric("Health warnings", int((health["severity"] == "warning").sum()),
+          help="Findings worth fixing; the rest are for information.")
+c4.metric("Skills no course teaches", int((demand["status"] == "unmet").sum()),
+          help="Skills the catalog's jobs require that no course teaches.")
+
+tab_sim, tab_cred, tab_health, tab_demand = st.tabs(
+    ["Similar courses", "Credential overlap", "Health report", "Skill supply vs demand"])
+
+# --------------------------------------------------------------------------- similar courses
+with tab_sim:
+    st.subheader("Course similarity")
+    st.caption("Score = mean of the skills two courses share (level-weighted) and the words of "
+               "their titles and descriptions. 1 means identical.")
+    sticky("overlap_threshold", 0.5)
+    min_score = st.slider("Show pairs scoring at least", 0.3, 0.9, step=0.05, key="overlap_threshold")
+    keep("overlap_threshold")
+    pairs = similar.pairs[similar.pairs["score"] >= min_score]
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        cells = similar.neighbors[similar.neighbors["score"] >= threshold]
+        involved = set(cells["course"]) | set(cells["other"])
+        order = [c for c in catalog.courses if c in involved]
+        if order:
+            both = pd.concat([cells, cells.rename(columns={"course": "other", "other": "course"})])
+            both = both.drop_duplicates(["course", "other"])
+            diag = pd.DataFrame({"course": order, "other": order, "score": 1.0})
+            grid = pd.concat([both[["course", "other", "score"]], diag])
+            grid["title"] = grid["course"].map(lambda c: catalog.courses[c].title)
+            grid["other_title"] = grid["other"].map(lambda c: catalog.courses[c].title)
+            st.altair_chart(heatmap(
+                grid, x="other", y="course", value="score", title="Score", order=order,
+                tooltip=[alt.Tooltip("course:N", title="Course"), alt.Tooltip("title:N", title=""),
+                         alt.Tooltip("other:N", title="Similar to"),
+                         alt.Tooltip("other_title:N", title=""),
+                         alt.Tooltip("score:Q", format=".2f")]))
+            st.caption(f"The {len(order)} courses with a neighbour scoring at least {threshold}.")
+        else:
+            st.info("No two courses are similar.")
+    with right:
+        st.markdown("**Near-duplicate clusters**")
+        if similar.clusters.empty:
+            st.success("No near-duplicates: no pair scores 0.7 or more.")
+        for row in similar.clusters.itertuples():
+            with st.container(border=True):
+                st.markdown(" · ".join(f"**{m}** {t}" for m, t in zip(row.members, row.titles)))
+                st.caption(f"{row.explanation} (weakest link {row.min_score:.2f})")
+    st.markdown(f"**{len(pairs)} pairs scoring at least {min_score:.2f}**")
+    st.dataframe(
+        pairs[["a", "a_title", "b", "b_title", "score", "shared_skills", "shared_words"]],
+        hide_index=True, width="stretch",
+        column_config={
+            "a": st.column_config.TextColumn("Course", width="small"),
+            "a_title": st.column_config.TextColumn("Title"),
+            "b": st.column_config.TextColumn("Similar course", width="small"),
+            "b_title": st.column_config.TextColumn("Title"),
+            "score": st.column_config.ProgressColumn("Score", min_value=0, max_value=1, format="%.2f"),
+            "shared_skills": st.column_config.ListColumn("Skills both teach"),
+            "shared_words": st.column_config.ListColumn("Words in common"),
+        })
+
+# --------------------------------------------------------------------------- credentials
+with tab_cred:
+    st.subheader("What credentials share")
+    st.caption("Rows: the credential a learner holds. Columns: the one they aim for. A cell "
+               "counts the courses that can count toward both.")
+    overlap = engines.credential_overlap(ctx.catalog_key, False, catalog, ctx.graph)
+    shared = overlap[overlap["n_shared"] > 0]
+    creds = [c for c in catalog.credentials
+             if c in set(shared["a"]) | set(shared["b"])]
+    if shared.empty:
+        st.info("No two credentials share a course.")
+    else:
+        st.altair_chart(heatmap(
+            shared.assign(a_title=shared["a"].map(catalog.title), b_title=shared["b"].map(catalog.title)),
+            x="b", y="a", value="n_shared", title="Shared courses", order=creds, scheme="purples",
+            tooltip=[alt.Tooltip("a:N", title="Holder of"), alt.Tooltip("a_title:N", title=""),
+                     alt.Tooltip("b:N", title="Aiming for"), alt.Tooltip("b_title:N", title=""),
+                     alt.Tooltip("n_shared:Q", title="Shared courses"),
+                     alt.Tooltip("shared_hours:Q", title="Shared hours"),
+                     alt.Tooltip("summary:N", title="")]))
+        table = shared[shared["a"] < shared["b"]].sort_values(
+            ["shared_hours", "n_shared"], ascending=False)
+        st.dataframe(
+            table[["a", "b", "shared_courses", "shared_hours", "b_nests_a", "summary"]],
+            hide_index=True, width="stretch",
+            column_config={
+                "a": st.column_config.TextColumn("Credential", width="small"),
+                "b": st.column_config.TextColumn("and credential", width="small"),
+                "shared_courses": st.column_config.ListColumn("Courses counting toward both"),
+                "shared_hours": st.column_config.NumberColumn("Shared hours", format="%d h"),
+                "b_nests_a": st.column_config.CheckboxColumn("Stacks", help="The second requires the first."),
+                "summary": st.column_config.TextColumn("Summary"),
+            })
+
+# --------------------------------------------------------------------------- health
+with tab_health:
+    st.subheader("Catalog health report")
+    st.caption("What a designer should look at: courses that count toward nothing, credentials "
+               "with a single path, skills taught by one course only, long prerequisite chains.")
+    counts = health.groupby("category").size()
+    sticky("health_categories", list(counts.index),
+           valid=lambda v: isinstance(v, list) and all(c in counts.index for c in v))
+    categories = st.multiselect("Categories", list(counts.index), key="health_categories",
+                                format_func=lambda c: f"{c} ({counts[c]})")
+    keep("health_categories")
+    shown = health[health["category"].isin(categories)].copy()
+    shown["severity"] = shown["severity"].map({"warning": "⚠️ warning", "info": "ℹ️ info"})
+    st.dataframe(
+        shown[["severity", "category", "ids", "message", "action"]], hide_index=True,
+        width="stretch", height=min(560, 38 + 35 * max(1, len(shown))),
+        column_config={
+            "severity": st.column_config.TextColumn("", width="small"),
+            "category": st.column_config.TextColumn("Category", width="small"),
+            "ids": st.column_config.ListColumn("Items"),
+            "message": st.column_config.TextColumn("Finding", width="large"),
+            "action": st.column_config.TextColumn("Suggested action", width="large"),
+        })
+
+# --------------------------------------------------------------------------- demand
+with tab_demand:
+    st.subheader("Skill supply vs demand")
+    st.caption("Demand: how much the catalog's jobs need a skill (essential counts 1, optional "
+               "0.5, summed over jobs). Supply: how many courses teach it.")
+    statuses = [s for s in ("unmet", "undersupplied", "oversupply", "supplied", "not demanded")
+                if s in set(demand["status"])]
+    sticky("demand_status", statuses[0] if statuses else None, valid=lambda v: v in statuses)
+    status = st.segmented_control("Status", statuses, key="demand_status")
+    keep("demand_status")
+    rows = demand[demand["status"] == status] if status else demand
+    left, right = st.columns([1, 1], gap="large")
+    with left:
+        st.altair_chart(supply_demand_chart(rows, top=25))
+        if len(rows) > 25:
+            st.caption(f"The top 25 of {len(rows)} skills; all are in the table.")
+    with right:
+        st.dataframe(
+            rows[["label", "demand", "jobs", "courses", "required_level", "max_level", "taught_by"]],
+            hide_index=True, width="stretch", height=520,
+            column_config={
+                "label": st.column_config.TextColumn("Skill", width="medium"),
+                "demand": st.column_config.NumberColumn("Demand", format="%.1f"),
+                "jobs": st.column_config.NumberColumn("Jobs"),
+                "courses": st.column_config.NumberColumn("Courses"),
+                "required_level": st.column_config.NumberColumn("Level needed"),
+                "max_level": st.column_config.NumberColumn("Level taught"),
+                "taught_by": st.column_config.ListColumn("Taught by"),
+            })

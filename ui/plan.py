@@ -1,0 +1,208 @@
+"""Learner: the optimal term-by-term plan toward the chosen credentials, why each course is in
+it, the audit of each target, the distance to every credential and a what-if comparison."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from pathways.graph import ladder
+from ui import engines
+from ui.charts import timeline_chart
+from ui.state import context, keep, reset_on_change, sticky
+from ui.views import (
+    AUDIT_LEGEND,
+    audit_markdown,
+    money,
+    plan_courses_frame,
+    plan_csv,
+    plan_json,
+)
+
+ctx = context()
+catalog, learner, G = ctx.catalog, ctx.learner, ctx.graph
+
+st.title("Plan your path")
+if learner is None:
+    st.info("Choose a learner in the sidebar (a sample, an uploaded profile, or your own) to plan.",
+            icon=":material/person:")
+    st.stop()
+who = learner.name or learner.id
+st.caption(f"The shortest, cheapest or quickest way from what **{who}** has completed to the "
+           "credentials they want, term by term, within their budget and limits.")
+if not engines.available("pathways.planner", "plan"):
+    engines.not_available("The planner")
+if not catalog.credentials:
+    st.info("This catalog has no credentials to plan toward.")
+    st.stop()
+
+OBJECTIVES = {"hours": "Fewest hours", "cost": "Lowest cost", "terms": "Fewest terms"}
+credentials = list(catalog.credentials)
+# A new learner (or catalog) starts from their goal credentials.
+reset_on_change("plan", ctx.learner_key, "plan_targets", "whatif_a", "whatif_b")
+goals = [g for g in learner.goals.credentials if g in catalog.credentials]
+sticky("plan_targets", goals or credentials[:1],
+       valid=lambda v: isinstance(v, list) and all(t in catalog.credentials for t in v))
+sticky("plan_objective", "hours", valid=lambda v: v in OBJECTIVES)
+left, right = st.columns([3, 2], vertical_alignment="bottom")
+targets = left.multiselect("Target credentials", credentials, key="plan_targets",
+                           format_func=lambda c: f"{c} · {catalog.credentials[c].title}")
+objective = right.segmented_control("Optimise for", list(OBJECTIVES), key="plan_objective",
+                                    format_func=OBJECTIVES.get) or "hours"
+keep("plan_targets")
+keep("plan_objective")
+if not targets:
+    st.info("Pick at least one target credential.")
+    st.stop()
+
+result = engines.plan(ctx.catalog_key, ctx.learner_key, tuple(targets), objective, catalog, learner, G)
+if "error" in result:
+    st.error(result["error"], icon=":material/error:")
+    st.stop()
+currency = result.get("currency", catalog.currency)
+
+if not result["feasible"]:
+    st.warning(f"**No plan fits {who}'s limits.** {result.get('reason', '')}", icon=":material/block:")
+else:
+    m1, m2, m3, m4, m5 = st.columns(5)
+    m1.metric("Courses", len(result["courses"]))
+    m2.metric("Total hours", f"{result['total_hours']:g}")
+    m3.metric("Total cost", money(result["total_cost"], currency))
+    m4.metric("Terms", result["terms"])
+    m5.metric("Done by", result["completion"] or "—")
+    if not result["courses"]:
+        st.success(f"{who} already meets every target: nothing to take, only to claim "
+                   f"{', '.join(result['already_met'] or targets)}.", icon=":material/verified:")
+    status = ("Proven optimal." if result["optimal"] else
+              "The best plan found in the time limit (not proven optimal).")
+    if learner.constraints.start is not None:
+        status += f" Starts {learner.constraints.start}."
+    st.caption(status + " " + " ".join(result.get("notes", [])))
+    if result["renewals"]:
+        st.warning("**Expired badges to renew:** " + ", ".join(
+            f"{r} ({catalog.title(r)})" for r in result["renewals"]) +
+            ". Their validity ran out, so the plan retakes them.", icon=":material/autorenew:")
+
+d1, d2, _ = st.columns([1, 1, 3])
+name = f"plan-{learner.id}-{'-'.join(targets)}"
+d1.download_button("Download CSV", plan_csv(result), file_name=f"{name}.csv", mime="text/csv",
+                   icon=":material/table:", key="plan_csv", on_click="ignore", width="stretch")
+d2.download_button("Download JSON", plan_json(result), file_name=f"{name}.json",
+                   mime="application/json", icon=":material/data_object:", key="plan_json",
+                   on_click="ignore", width="stretch")
+
+tab_terms, tab_audit, tab_dist, tab_whatif = st.tabs(
+    ["Term by term", "Requirement audit", "Distance to every credential", "What if…"])
+
+with tab_terms:
+    courses = plan_courses_frame(result)
+    if courses.empty:
+        st.info("No courses to take.")
+    else:
+        st.altair_chart(timeline_chart(courses), width="stretch")
+        st.dataframe(
+            courses, hide_index=True, width="stretch",
+            column_config={
+                "term": st.column_config.TextColumn("Term", width="small"),
+                "id": st.column_config.TextColumn("Course", width="small"),
+                "title": st.column_config.TextColumn("Title", width="medium"),
+                "provider": None,
+                "hours": st.column_config.NumberColumn("Hours", format="%d h", width="small"),
+                "cost": st.column_config.NumberColumn(f"Cost ({currency})", format="%,.0f", width="small"),
+                "counts_toward": st.column_config.TextColumn("Counts toward", width="small"),
+                "renewal": st.column_config.CheckboxColumn("Renewal", width="small"),
+                "reason": st.column_config.TextColumn("Why it is in the plan", width="large"),
+            })
+
+with tab_audit:
+    st.caption("Each target's requirements, with what the learner has, what the plan adds and "
+               "what is still missing. " + AUDIT_LEGEND)
+    sticky("plan_audit_today", False)
+    today = st.toggle("Without the plan (what is met today)", key="plan_audit_today")
+    keep("plan_audit_today")
+    audits = {a["credential"]: a for a in result.get("audit", [])}
+    for target in targets:
+        a = (engines.audit(ctx.catalog_key, ctx.learner_key, target, catalog, learner, G)
+             if today or target not in audits else audits[target])
+        if "error" in a:
+            st.error(a["error"])
+            continue
+        state = "held" if a["held"] else a["status"]
+        with st.container(border=True):
+            st.markdown(f"**{a['credential']} · {a['title']}** — {state} (as of {a['as_of']})")
+            st.markdown("\n".join(audit_markdown(a["tree"])))
+            if a["missing"] and not a["met"]:
+                st.markdown("**Missing:**\n" + "\n".join(f"- {m}" for m in a["missing"]))
+            for n in a.get("not_counting", []):
+                st.caption(f"{n['id']} does not count toward {n['credential']}: {n['reason']}")
+            for p in a.get("problems", []):
+                st.warning(p)
+
+with tab_dist:
+    st.caption(f"Every credential, nearest first: what {who} still needs for each on their own, "
+               "and where the stack lets them stop with a credential in hand.")
+    if not engines.available("pathways.planner", "distances"):
+        st.info("Distances are not available yet in this version of pathways.")
+    else:
+        dist = engines.distances(ctx.catalog_key, ctx.learner_key, catalog, learner, G)
+        if isinstance(dist, dict):
+            st.error(dist["error"])
+        else:
+            table = pd.DataFrame(dist)
+            table["distance"] = table["summary"]
+            st.dataframe(
+                table[["credential", "title", "level", "distance", "hours", "cost", "terms", "exits"]],
+                hide_index=True, width="stretch", height=min(600, 38 + 35 * len(table)),
+                column_config={
+                    "credential": st.column_config.TextColumn("Credential", width="small"),
+                    "title": st.column_config.TextColumn("Title", width="medium"),
+                    "level": st.column_config.TextColumn("Level", width="small"),
+                    "distance": st.column_config.TextColumn("Distance", width="medium"),
+                    "hours": st.column_config.NumberColumn("Hours", format="%d h", width="small"),
+                    "cost": st.column_config.NumberColumn(f"Cost ({currency})", format="%,.0f", width="small"),
+                    "terms": st.column_config.NumberColumn("Terms", width="small"),
+                    "exits": st.column_config.TextColumn("Exits on the way", width="large"),
+                })
+
+with tab_whatif:
+    st.caption("Compare two targets: what the second costs in hours, money and terms over the first.")
+    if not engines.available("pathways.planner", "what_if"):
+        st.info("What-if comparisons are not available yet in this version of pathways.")
+    else:
+        first_default = targets[0]
+        up = ladder(G, first_default)
+        second_default = up[0] if up else next(c for c in credentials if c != first_default)
+        for key, value in (("whatif_a", first_default), ("whatif_b", second_default)):
+            sticky(key, value, valid=lambda v: v in catalog.credentials)
+        w1, w2 = st.columns(2)
+        first = w1.selectbox("Target A", credentials, key="whatif_a",
+                             format_func=lambda c: f"{c} · {catalog.credentials[c].title}")
+        second = w2.selectbox("Target B", credentials, key="whatif_b",
+                              format_func=lambda c: f"{c} · {catalog.credentials[c].title}")
+        keep("whatif_a")
+        keep("whatif_b")
+        if first == second:
+            st.info("Pick two different targets.")
+        else:
+            comparison = engines.what_if(ctx.catalog_key, ctx.learner_key, first, second,
+                                         objective, catalog, learner, G)
+            if "error" in comparison:
+                st.error(comparison["error"])
+            else:
+                for column, row in zip((w1, w2), comparison["rows"]):
+                    with column.container(border=True):
+                        st.markdown(f"**{row['targets']}** · {catalog.title(row['targets'])}")
+                        if not row["feasible"]:
+                            st.warning(f"Not reachable: {row['reason']}")
+                            continue
+                        base = row is comparison["rows"][0]
+                        c1, c2, c3 = st.columns(3)
+                        c1.metric("Hours", f"{row['hours']:g}",
+                                  None if base else f"{row['extra_hours']:+g} h", delta_color="inverse")
+                        c2.metric("Cost", money(row["cost"], currency),
+                                  None if base else f"{row['extra_cost']:+,.0f}", delta_color="inverse")
+                        c3.metric("Terms", row["terms"],
+                                  None if base else f"{row['extra_terms']:+d}", delta_color="inverse")
+                        plan_b = comparison["plans"].get(row["scenario"], {})
+                        ids = [c["id"] for c in plan_b.get("courses", [])]
+                        st.caption(f"{row['courses']} courses: {', '.join(ids) or 'none'}")

@@ -1,0 +1,86 @@
+"""Text renderings of engine results for the pages (Markdown), and download payloads."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+__all__ = ["audit_markdown", "money", "plan_courses_frame", "plan_csv", "plan_json"]
+
+_MARKS = {
+    ("met", "held"): ":green[✔]",
+    ("met", "earned"): ":green[✔]",
+    ("met", "planned"): ":blue[◆]",
+    ("met", None): ":green[✔]",
+    ("partial", None): ":orange[◐]",
+    ("not met", None): ":red[✘]",
+}
+AUDIT_LEGEND = (":green[✔] completed  ·  :blue[◆] in the plan  ·  :orange[◐] partly met  ·  "
+                ":red[✘] missing  ·  :gray[○] an option not needed")
+
+
+def _escape(text: str) -> str:
+    for ch in ("\\", "*", "_", "[", "]", "`", "#", "$", "~"):
+        text = text.replace(ch, "\\" + ch)
+    return text
+
+
+def _node_text(node: Mapping[str, Any]) -> str:
+    text = str(node.get("text", ""))
+    node_id = node.get("id")
+    if node_id and text.startswith(str(node_id)):
+        rest = text[len(str(node_id)):].strip()
+        text = f"**{_escape(str(node_id))}** {_escape(rest)}"
+    else:
+        text = _escape(text)
+    detail = node.get("detail")
+    return f"{text} — _{_escape(str(detail))}_" if detail else text
+
+
+def audit_markdown(tree: Mapping[str, Any], *, depth: int = 0, needed: bool = True) -> list[str]:
+    """An audited requirement tree (``AuditNode.to_dict()``) as nested Markdown list lines.
+
+    Options of a met choice that are not needed are drawn as ``○`` and not expanded.
+    """
+    status = tree.get("status", "not met")
+    if not needed and status != "met":
+        return [f"{'  ' * depth}- :gray[○ {_node_text(tree)}]"]
+    source = tree.get("source") if status == "met" else None
+    mark = _MARKS.get((status, source), _MARKS.get((status, None), ""))
+    lines = [f"{'  ' * depth}- {mark} {_node_text(tree)}"]
+    children = tree.get("children", [])
+    if tree.get("kind") == "credential" and status == "met" and tree.get("source") == "held":
+        return lines  # a held credential: its own requirements are not the point
+    child_needed = status != "met" or tree.get("kind") in ("all", "credential", "min_hours")
+    for child in children:
+        lines.extend(audit_markdown(child, depth=depth + 1, needed=child_needed or child.get("status") == "met"))
+    return lines
+
+
+def money(value: float, currency: str) -> str:
+    return f"{value:,.0f} {currency}" if float(value).is_integer() else f"{value:,.2f} {currency}"
+
+
+def plan_courses_frame(plan: Mapping[str, Any]) -> pd.DataFrame:
+    """One row per planned course, in term order (the plan's own order)."""
+    rows = [{
+        "term": c["term"], "id": c["id"], "title": c["title"], "provider": c.get("provider") or "",
+        "hours": c["hours"], "cost": c["cost"],
+        "counts_toward": ", ".join(c.get("counts_toward", [])) or "—",
+        "renewal": bool(c.get("renewal")), "reason": c.get("reason", ""),
+    } for c in plan.get("courses", [])]
+    return pd.DataFrame(rows, columns=["term", "id", "title", "provider", "hours", "cost",
+                                       "counts_toward", "renewal", "reason"])
+
+
+def plan_csv(plan: Mapping[str, Any]) -> str:
+    """The plan's courses as CSV (one row per course, with the reason)."""
+    return plan_courses_frame(plan).to_csv(index=False)
+
+
+def plan_json(plan: Mapping[str, Any]) -> str:
+    """The whole plan (``Plan.to_dict()``) as indented JSON."""
+    return json.dumps(dict(plan), indent=2, ensure_ascii=False, default=str)
