@@ -176,7 +176,12 @@ def test_constraints_exclusions_and_delivery() -> None:
     rec = recommend(cat, me, "J", as_of=DAY)
     assert rec.bundle.ids == ("C",)
     assert [u.skill for u in rec.unclosable] == ["y"]
-    assert "excluded by your provider or delivery constraints" in rec.unclosable[0].reason
+    assert rec.unclosable[0].reason == ("the courses that teach it are excluded by your "
+                                        "constraints (D is from p1, a provider you exclude)")
+    me = LearnerProfile("me", constraints=Constraints(delivery=frozenset({"hybrid"})))
+    cat2 = Catalog(courses={"E": _course("E", 5, {"y": 1}, delivery="in-person")},
+                   jobs={"J": _job(y=(1, True))})
+    assert "E is in-person only, you accept hybrid" in recommend(cat2, me, "J").unclosable[0].reason
 
 
 def test_expired_course_can_be_retaken_and_still_counts_as_prerequisite() -> None:

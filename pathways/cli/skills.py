@@ -245,11 +245,18 @@ def jobs(
     if format is Format.json:
         emit_json({"learner": me.id, "jobs": [m.to_dict() for m in found]})
         return
+    def hours(m: Any) -> str:
+        if m.essential_gaps and m.unclosable == m.essential_gaps:
+            return "no course"
+        return _hours(m.hours_to_ready) + ("" if m.exact else " ~")
+
     print_table(f"Jobs for {me.name or me.id} (by {sort})",
                 ["job", "readiness", "hours to ready", "essential gaps", "not closable", "courses"],
-                [[m.title, _pct(m.readiness), _hours(m.hours_to_ready) + ("" if m.exact else " ~"),
-                  m.essential_gaps, m.unclosable, ", ".join(m.courses)] for m in found],
+                [[m.title, _pct(m.readiness), hours(m), m.essential_gaps, m.unclosable,
+                  ", ".join(m.courses)] for m in found],
                 justify={"readiness": "right", "hours to ready": "right"})
+    console.print("hours to ready: the fewest hours of courses (with prerequisites) closing every "
+                  "essential gap a course can close; gaps no course closes stay open.")
     if any(not m.exact for m in found):
         console.print("~ greedy estimate (an upper bound); the others are exact.")
 
@@ -276,8 +283,9 @@ def skills_from_text(
     extractor.set_params(top_k=top)
     with user_errors():
         predicted = extractor.predict(texts)
-    out = [{"file": str(f), "skills": [{"skill": sid, "label": label, "score": round(float(score), 4)}
-                                       for sid, label, score in found[:top]]}
+    out: list[dict[str, Any]] = [
+        {"file": str(f), "skills": [{"skill": sid, "label": label, "score": round(float(score), 4)}
+                                    for sid, label, score in found[:top]]}
            for f, found in zip(files, predicted, strict=True)]
     if format is Format.json:
         emit_json(out)

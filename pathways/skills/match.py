@@ -68,11 +68,11 @@ def _greedy(ctx: _Context, rec: CourseRecommender) -> tuple[float, tuple[str, ..
     hours = ctx.cat.courses
     while uncovered:
         best: tuple[float, str] | None = None
-        for cid, pkg in options.items():
+        for cid, group in options.items():
             covered = len(closes[cid] & uncovered)
             if not covered:
                 continue
-            new = sum(hours[c].hours for c in pkg - chosen)
+            new = sum(hours[c].hours for c in group - chosen)
             key = (new / covered, cid)
             if best is None or key < best:
                 best = key

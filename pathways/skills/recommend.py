@@ -329,6 +329,14 @@ class _Context:
         return (course.provider not in self.exclude
                 and (self.delivery is None or course.delivery is None or course.delivery in self.delivery))
 
+    def why_not(self, course: Course) -> str:
+        """Why ``course`` is not allowed, in words."""
+        if course.provider in self.exclude:
+            name = self.cat.providers[course.provider].name if course.provider in self.cat.providers else course.provider
+            return f"is from {name}, a provider you exclude"
+        modes = " or ".join(sorted(self.delivery or ()))
+        return f"is {course.delivery} only, you accept {modes}"
+
     def takeable(self, course_id: str) -> bool:
         course = self.cat.courses.get(course_id)
         return course is not None and course_id not in self.valid and self.allowed(course)
@@ -345,7 +353,7 @@ class _Context:
             pre = self._expr(course.prerequisites) if course.prerequisites is not None else frozenset()
             if pre is not None:
                 ids = pre | {course_id}
-                result = (sum(self.cat.courses[c].hours for c in ids), ids)
+                result = (self._hours(ids), ids)
         self._packages[course_id] = result
         return result
 
@@ -380,7 +388,8 @@ class _Context:
         return frozenset().union(*ok[:k])
 
     def _hours(self, ids: Iterable[str]) -> float:
-        return sum(self.cat.courses[c].hours for c in ids)
+        hours = self.rec.hours_by_id_
+        return sum(hours[c] for c in ids)
 
     def _cost(self, ids: Iterable[str]) -> float:
         return sum(self.cat.courses[c].cost for c in ids)
@@ -488,6 +497,7 @@ class CourseRecommender:
         self.catalog_ = catalog
         self.teaches_ = {s: tuple(sorted(v, key=lambda t: (-t[1], t[0]))) for s, v in teaches.items()}
         self.rank_ = {cid: i for i, cid in enumerate(sorted(catalog.courses))}
+        self.hours_by_id_ = {cid: c.hours for cid, c in catalog.courses.items()}
         self.counted_by_ = self._counted_by(catalog)
         (self.course_matrix_, self.vocabulary_, self.course_ids_, self.hours_,
          self.costs_) = course_matrix(catalog)
@@ -542,7 +552,7 @@ class CourseRecommender:
 
     def _rank(self, ctx: _Context, top_k: int | None) -> list[RankedCourse]:
         gaps = ctx.gap.gaps
-        if not gaps:
+        if not gaps or top_k == 0:
             return []
         base = ctx.gap.readiness
         items = []
@@ -564,16 +574,16 @@ class CourseRecommender:
             raises = tuple(ctx.raises(cid, before))
             if not raises:  # helps only through its prerequisites: they rank on their own
                 continue
-            total_cost = ctx._cost(ids)
             items.append(RankedCourse(cid, course.title, course.hours, course.cost, hours,
-                                      total_cost, pre, raises, gain,
-                                      self._rank_reason(ctx, cid, pre, raises, hours, total_cost, gain)))
+                                      ctx._cost(ids), pre, raises, gain, ""))
         # rounded so that equal ratios computed differently tie, then per dollar decides
         items.sort(key=lambda r: (-round(r.per_hour, 9),
                                   -(round(r.per_dollar, 9) if r.per_dollar is not None else np.inf),
                                   r.total_hours, r.id))
         k = self.top_k if top_k is None else top_k
-        return items[:k] if k is not None else items
+        return [replace(r, reason=self._rank_reason(ctx, r.id, r.prerequisites, r.raises,
+                                                    r.total_hours, r.total_cost, r.gain))
+                for r in (items[:k] if k is not None else items)]
 
     def _rank_reason(self, ctx: _Context, cid: str, pre: tuple[str, ...],
                      raises: tuple[tuple[str, int, int], ...], hours: float, cost: float,
@@ -592,17 +602,20 @@ class CourseRecommender:
     def bundle(self, learner: LearnerProfile | LearnerSkills, job: Job | str | None = None, *,
                optional: bool | None = None, max_hours: float | None = None,
                prefer_credentials: bool | None = None, max_extra_hours: float | None = None,
-               as_of: dt.date | None = None, extractor: Any = None) -> Bundle:
-        """The optimal bundle (see the module docstring); keyword options override ``__init__``."""
+               credentials: bool = True, as_of: dt.date | None = None,
+               extractor: Any = None) -> Bundle:
+        """The optimal bundle (see the module docstring); keyword options override ``__init__``.
+        ``credentials=False`` skips the credentials earned or nearly earned."""
         return self.recommend(learner, job, optional=optional, max_hours=max_hours,
                               prefer_credentials=prefer_credentials, max_extra_hours=max_extra_hours,
-                              as_of=as_of, extractor=extractor, top_k=0).bundle
+                              credentials=credentials, as_of=as_of, extractor=extractor,
+                              top_k=0).bundle
 
     def recommend(self, learner: LearnerProfile | LearnerSkills, job: Job | str | None = None, *,
                   optional: bool | None = None, max_hours: float | None = None,
                   prefer_credentials: bool | None = None, max_extra_hours: float | None = None,
-                  top_k: int | None = None, as_of: dt.date | None = None,
-                  extractor: Any = None) -> Recommendation:
+                  top_k: int | None = None, credentials: bool = True,
+                  as_of: dt.date | None = None, extractor: Any = None) -> Recommendation:
         """Gap, ranked courses, the optimal bundle with its credentials, and unclosable gaps.
 
         Parameters
@@ -613,6 +626,8 @@ class CourseRecommender:
             Default: the learner's goal job.
         optional, max_hours, prefer_credentials, max_extra_hours, top_k
             Override the estimator's parameters for this call.
+        credentials : bool, default True
+            List the credentials the bundle earns or nearly earns (one small MILP each).
         as_of, extractor
             See :func:`pathways.skills.learner.learner_skills`.
 
@@ -634,10 +649,11 @@ class CourseRecommender:
         if prefer:
             chosen = self._prefer_credential(ctx, closable, plain, tolerance,
                                              optional=optional, max_hours=max_hours)
-        chosen = replace(chosen, credentials=self._credential_progress(ctx, chosen.ids, tolerance))
+        if credentials:
+            chosen = replace(chosen, credentials=self._credential_progress(ctx, chosen.ids, tolerance))
         if chosen is not plain and plain.ids == chosen.ids:
             chosen = replace(chosen, credential=None)
-        plain_out = plain if chosen.credential is None else replace(
+        plain_out = plain if chosen.credential is None or not credentials else replace(
             plain, credentials=self._credential_progress(ctx, plain.ids, tolerance))
         return Recommendation(ctx.gap, tuple(ranked), chosen, tuple(unclosable), ctx.cat.currency,
                               plain_out if chosen.credential is not None else chosen)
@@ -662,8 +678,8 @@ class CourseRecommender:
             else:
                 excluded = [c for c in teachers if not ctx.allowed(ctx.cat.courses[c])]
                 if len(excluded) == len(teachers):
-                    reason = (f"the courses that teach it ({', '.join(teachers[:3])}) are excluded "
-                              "by your provider or delivery constraints")
+                    whys = "; ".join(f"{c} {ctx.why_not(ctx.cat.courses[c])}" for c in teachers[:3])
+                    reason = f"the courses that teach it are excluded by your constraints ({whys})"
                 else:
                     reason = (f"the courses that teach it ({', '.join(teachers[:3])}) need "
                               "prerequisites you cannot take under your constraints")
@@ -1038,8 +1054,10 @@ def _optional_gain_vars(m: _Model, ctx: _Context, xs: Mapping[str, int], gaps: I
 def _prereq_order(cat: Catalog, chosen: Iterable[str], ranks: Mapping[str, int]) -> list[str]:
     """``chosen`` with prerequisites first (ties by id)."""
     chosen = set(chosen)
-    deps = {c: {r for r in leaf_ids(cat.courses[c].prerequisites) if r in chosen}
-            if cat.courses[c].prerequisites is not None else set() for c in chosen}
+    deps: dict[str, set[str]] = {}
+    for c in chosen:
+        pre = cat.courses[c].prerequisites
+        deps[c] = {r for r in leaf_ids(pre) if r in chosen} if pre is not None else set()
     order: list[str] = []
     done: set[str] = set()
     while len(order) < len(chosen):
@@ -1066,7 +1084,10 @@ def recommender_for(catalog: Catalog) -> CourseRecommender:
     if hit is not None and hit[0]() is catalog:
         return hit[1]
     rec = CourseRecommender().fit(catalog)
-    _CACHE[key] = (weakref.ref(catalog, lambda _r, key=key, cache=_CACHE: cache.pop(key, None)), rec)
+    def forget(_ref: object, key: int = key, cache: dict[int, Any] = _CACHE) -> None:
+        cache.pop(key, None)
+
+    _CACHE[key] = (weakref.ref(catalog, forget), rec)
     return rec
 
 
