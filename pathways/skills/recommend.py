@@ -48,6 +48,8 @@ from typing import Any
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csr_matrix
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
 
 from pathways.domain import (
     CREDENTIAL_LEVELS,
@@ -437,7 +439,7 @@ def _course_name(cat: Catalog, course_id: str) -> str:
 
 
 # --------------------------------------------------------------------------- the estimator
-class CourseRecommender:
+class CourseRecommender(BaseEstimator):
     """Recommend courses that close a learner's gap for a job (scikit-learn style).
 
     Parameters
@@ -471,8 +473,16 @@ class CourseRecommender:
 
     Examples
     --------
-    >>> from pathways.io import load_catalog
-    >>> rec = CourseRecommender().fit(load_catalog(EXAMPLES / "catalog.yaml"))  # doctest: +SKIP
+    >>> from pathways.domain import Course, JobSkill, SkillLevel
+    >>> cat = Catalog(courses={"A": Course("A", "Intro SQL", 10, skills=(SkillLevel("sql", 2),)),
+    ...                        "B": Course("B", "SQL II", 20, skills=(SkillLevel("sql", 3),))},
+    ...               jobs={"J": Job("J", "analyst", (JobSkill("sql", level=3),))})
+    >>> rec = CourseRecommender(top_k=1).fit(cat)
+
+    A gives the most readiness per hour (2 of 3 levels in 10 h), but only B closes the gap:
+
+    >>> [r.id for r in rec.rank(LearnerProfile("me"), "J")], rec.bundle(LearnerProfile("me"), "J").ids
+    (['A'], ('B',))
     """
 
     def __init__(self, *, top_k: int = 10, optional: bool = False, max_hours: float | None = None,
@@ -505,10 +515,7 @@ class CourseRecommender:
         return self
 
     def _check(self) -> None:
-        if not hasattr(self, "catalog_"):
-            from sklearn.exceptions import NotFittedError
-
-            raise NotFittedError("CourseRecommender is not fitted yet; call fit(catalog) first")
+        check_is_fitted(self, "catalog_")
 
     @staticmethod
     def _counted_by(catalog: Catalog) -> dict[str, tuple[str, ...]]:
