@@ -28,6 +28,8 @@ pages = {
                 url_path="overlap"),
     ],
 }
+# Less empty space above the page title than Streamlit's default.
+st.html("<style>[data-testid='stMainBlockContainer']{padding-top:2.5rem}</style>")
 page = st.navigation(pages)
 render_sidebar()
 page.run()

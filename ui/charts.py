@@ -34,6 +34,8 @@ MAP_COLOURS: dict[str, tuple[str, str, str]] = {
     "credential": ("#ede7f6", "#5e35b1", "#2a1857"),
     "earned": ("#c8e6c9", "#2e7d32", "#1b3d1d"),
 }
+#: Calm categorical colours (no red: red reads as an error).
+PALETTE = ["#4e79a7", "#59a14f", "#f28e2b", "#76b7b2", "#b07aa1", "#edc948", "#9c755f", "#bab0ac"]
 LEGEND_LABELS = {
     "held": "Completed",
     "planned": "In the plan",
@@ -146,6 +148,7 @@ def timeline_chart(courses: pd.DataFrame) -> alt.Chart:
     )
     bars = base.mark_bar(cornerRadius=4, height=22).encode(
         color=alt.Color("counts_toward:N", title="Counts toward",
+                        scale=alt.Scale(range=PALETTE),
                         legend=alt.Legend(orient="bottom", labelLimit=400)),
         tooltip=[alt.Tooltip("id:N", title="Course"), alt.Tooltip("title:N"),
                  alt.Tooltip("term:N", title="Term"), alt.Tooltip("hours:Q", title="Hours"),
@@ -160,30 +163,33 @@ def timeline_chart(courses: pd.DataFrame) -> alt.Chart:
 # --------------------------------------------------------------------------- skills gap
 def gap_chart(skills: pd.DataFrame, *, max_rows: int = 25) -> alt.Chart:
     """Required vs held level per skill (columns ``label``, ``required_level``,
-    ``held_level``, ``essential``), in the given order (essential first)."""
+    ``held_level``, ``essential``), in the given order (essential first): two thin bars per
+    skill, optional skills paler."""
     df = skills.head(max_rows).copy()
     df["need"] = df["essential"].map({True: "essential", False: "optional"})
     order = df["label"].tolist()
-    height = max(140, 24 * len(df) + 40)
-    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=300))
-    required = alt.Chart(df).mark_bar(color="#d7dee3", height=16, cornerRadius=3).encode(
-        y=y, x=alt.X("required_level:Q", title="Level (1 basic … 4 expert)",
-                     scale=alt.Scale(domain=[0, 4]), axis=alt.Axis(tickCount=4, format="d")),
+    long = pd.concat([
+        df.assign(measure="required", level=df["required_level"]),
+        df.assign(measure="held", level=df["held_level"]),
+    ])
+    height = max(140, 26 * len(df) + 30)
+    top = int(max(df["required_level"].max(), df["held_level"].max(), 1)) if len(df) else 4
+    return alt.Chart(long).mark_bar(cornerRadiusEnd=2).encode(
+        y=alt.Y("label:N", sort=order, title=None,
+                axis=alt.Axis(labelLimit=230, labelFontSize=11)),
+        yOffset=alt.YOffset("measure:N", sort=["required", "held"]),
+        x=alt.X("level:Q", title="Level (1 basic … 4 expert)", scale=alt.Scale(domain=[0, top]),
+                axis=alt.Axis(values=list(range(top + 1)), format="d", grid=True)),
+        color=alt.Color("measure:N", title=None, sort=["required", "held"],
+                        scale=alt.Scale(domain=["required", "held"], range=["#c5ced6", "#1f6f8b"]),
+                        legend=alt.Legend(orient="top", direction="horizontal")),
+        opacity=alt.Opacity("need:N", title=None, sort=["essential", "optional"],
+                            scale=alt.Scale(domain=["essential", "optional"], range=[1.0, 0.45]),
+                            legend=None),
         tooltip=[alt.Tooltip("label:N", title="Skill"), alt.Tooltip("need:N", title="Need"),
-                 alt.Tooltip("required_level:Q", title="Required"),
-                 alt.Tooltip("held_level:Q", title="Held")],
-    )
-    held = alt.Chart(df).mark_bar(height=8, cornerRadius=2).encode(
-        y=y, x="held_level:Q",
-        color=alt.Color("need:N", title=None,
-                        scale=alt.Scale(domain=["essential", "optional"],
-                                        range=["#1f6f8b", "#7fb3c8"]),
-                        legend=alt.Legend(orient="bottom")),
-        tooltip=[alt.Tooltip("label:N", title="Skill"), alt.Tooltip("need:N", title="Need"),
-                 alt.Tooltip("required_level:Q", title="Required"),
-                 alt.Tooltip("held_level:Q", title="Held")],
-    )
-    return (required + held).properties(height=height)
+                 alt.Tooltip("required_level:Q", title="Required level"),
+                 alt.Tooltip("held_level:Q", title="Held level")],
+    ).properties(height=height)
 
 
 # --------------------------------------------------------------------------- overlap
@@ -191,19 +197,19 @@ def heatmap(df: pd.DataFrame, *, x: str, y: str, value: str, title: str, fmt: st
             order: Sequence[str] | None = None, scheme: str = "blues",
             tooltip: Sequence[alt.Tooltip] = ()) -> alt.Chart:
     """A square heatmap of ``value`` over ``x`` x ``y`` (long format)."""
-    axis = alt.Axis(labelLimit=160, labelFontSize=10)
+    axis = alt.Axis(labelLimit=160, labelFontSize=11)
     n = len(order) if order is not None else df[x].nunique()
-    size = min(720, max(240, 15 * n))
+    size = min(600, max(240, 26 * n))
     return alt.Chart(df).mark_rect().encode(
         x=alt.X(f"{x}:N", sort=list(order) if order is not None else "ascending", title=None,
-                axis=alt.Axis(labelLimit=160, labelFontSize=10, labelAngle=-60)),
+                axis=alt.Axis(labelLimit=160, labelFontSize=11, labelAngle=-50)),
         y=alt.Y(f"{y}:N", sort=list(order) if order is not None else "ascending", title=None,
                 axis=axis),
         color=alt.Color(f"{value}:Q", title=title, scale=alt.Scale(scheme=scheme),
                         legend=alt.Legend(orient="right")),
         tooltip=list(tooltip) or [alt.Tooltip(f"{y}:N"), alt.Tooltip(f"{x}:N"),
                                   alt.Tooltip(f"{value}:Q", format=fmt)],
-    ).properties(width=size, height=size)
+    ).properties(width=size, height=size, autosize=alt.AutoSizeParams(type="pad"))
 
 
 def supply_demand_chart(df: pd.DataFrame, *, top: int = 30) -> alt.Chart:

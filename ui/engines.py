@@ -23,6 +23,7 @@ __all__ = [
     "available",
     "course_similarity",
     "credential_overlap",
+    "default_similarity_threshold",
     "distances",
     "esco_available",
     "esco_taxonomy",
@@ -54,13 +55,21 @@ def not_available(what: str) -> None:
 
 
 # --------------------------------------------------------------------------- overlap
-@st.cache_data(show_spinner="Comparing every pair of courses…", max_entries=16)
-def course_similarity(catalog_key: str, threshold: float, cluster_threshold: float,
-                      _catalog: Catalog) -> Any:
+def default_similarity_threshold() -> float:
+    """The overlap engine's own default threshold for similar pairs and clusters."""
+    import inspect
+
     from pathways.overlap import course_similarity as run
 
-    return run(_catalog, top_k=len(_catalog.courses), threshold=threshold,
-               cluster_threshold=cluster_threshold)
+    return float(inspect.signature(run).parameters["threshold"].default)
+
+
+@st.cache_data(show_spinner="Comparing every pair of courses…", max_entries=32)
+def course_similarity(catalog_key: str, threshold: float, _catalog: Catalog) -> Any:
+    """Pairs and near-duplicate clusters at ``threshold``; every course's neighbours."""
+    from pathways.overlap import course_similarity as run
+
+    return run(_catalog, top_k=max(1, len(_catalog.courses) - 1), threshold=threshold)
 
 
 @st.cache_data(show_spinner="Comparing credentials…", max_entries=8)

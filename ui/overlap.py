@@ -20,15 +20,16 @@ if not engines.available("pathways.overlap", "course_similarity"):
     engines.not_available("Overlap analysis")
 
 catalog = ctx.catalog
-threshold = 0.3  # pairs kept for the heatmap; the slider below filters what is listed
-similar = engines.course_similarity(ctx.catalog_key, threshold, 0.7, catalog)
+DEFAULT = engines.default_similarity_threshold()
+HEATMAP_FLOOR = 0.3  # the heatmap shows the courses with a neighbour at least this similar
+similar = engines.course_similarity(ctx.catalog_key, DEFAULT, catalog)
 health = engines.health_report(ctx.catalog_key, ctx.active.report)
 demand = engines.skill_demand(ctx.catalog_key, catalog)
 
 c1, c2, c3, c4 = st.columns(4)
 c1.metric("Near-duplicate clusters", len(similar.clusters),
-          help="Groups of courses whose similarity score is at least 0.7.")
-c2.metric("Similar pairs (≥ 0.5)", int((similar.pairs["score"] >= 0.5).sum()))
+          help=f"Groups of courses linked by similarity scores of at least {DEFAULT:g}.")
+c2.metric(f"Similar pairs (≥ {DEFAULT:g})", len(similar.pairs))
 c3.metric("Health warnings", int((health["severity"] == "warning").sum()),
           help="Findings worth fixing; the rest are for information.")
 c4.metric("Skills no course teaches", int((demand["status"] == "unmet").sum()),
@@ -42,20 +43,20 @@ with tab_sim:
     st.subheader("Course similarity")
     st.caption("Score = mean of the skills two courses share (level-weighted) and the words of "
                "their titles and descriptions. 1 means identical.")
-    sticky("overlap_threshold", 0.5)
-    min_score = st.slider("Show pairs scoring at least", 0.3, 0.9, step=0.05, key="overlap_threshold")
+    sticky("overlap_threshold", DEFAULT)
+    min_score = st.slider("Similarity threshold", 0.2, 0.9, step=0.05, key="overlap_threshold",
+                          help="Pairs scoring at least this are listed and linked into clusters.")
     keep("overlap_threshold")
-    pairs = similar.pairs[similar.pairs["score"] >= min_score]
+    chosen = engines.course_similarity(ctx.catalog_key, round(min_score, 2), catalog)
+    pairs = chosen.pairs
     left, right = st.columns([3, 2], gap="large")
     with left:
-        cells = similar.neighbors[similar.neighbors["score"] >= threshold]
+        cells = similar.neighbors[similar.neighbors["score"] >= HEATMAP_FLOOR]
         involved = set(cells["course"]) | set(cells["other"])
         order = [c for c in catalog.courses if c in involved]
         if order:
             both = pd.concat([cells, cells.rename(columns={"course": "other", "other": "course"})])
-            both = both.drop_duplicates(["course", "other"])
-            diag = pd.DataFrame({"course": order, "other": order, "score": 1.0})
-            grid = pd.concat([both[["course", "other", "score"]], diag])
+            grid = both.drop_duplicates(["course", "other"])[["course", "other", "score"]]
             grid["title"] = grid["course"].map(lambda c: catalog.courses[c].title)
             grid["other_title"] = grid["other"].map(lambda c: catalog.courses[c].title)
             st.altair_chart(heatmap(
@@ -63,15 +64,16 @@ with tab_sim:
                 tooltip=[alt.Tooltip("course:N", title="Course"), alt.Tooltip("title:N", title=""),
                          alt.Tooltip("other:N", title="Similar to"),
                          alt.Tooltip("other_title:N", title=""),
-                         alt.Tooltip("score:Q", format=".2f")]))
-            st.caption(f"The {len(order)} courses with a neighbour scoring at least {threshold}.")
+                         alt.Tooltip("score:Q", format=".2f")]), width="content")
+            st.caption(f"The {len(order)} courses with a neighbour scoring at least {HEATMAP_FLOOR}; "
+                       "darker is more alike.")
         else:
             st.info("No two courses are similar.")
     with right:
-        st.markdown("**Near-duplicate clusters**")
-        if similar.clusters.empty:
-            st.success("No near-duplicates: no pair scores 0.7 or more.")
-        for row in similar.clusters.itertuples():
+        st.markdown(f"**Near-duplicate clusters (≥ {min_score:.2f})**")
+        if chosen.clusters.empty:
+            st.success(f"No near-duplicates: no pair scores {min_score:.2f} or more.")
+        for row in chosen.clusters.itertuples():
             with st.container(border=True):
                 st.markdown(" · ".join(f"**{m}** {t}" for m, t in zip(row.members, row.titles)))
                 st.caption(f"{row.explanation} (weakest link {row.min_score:.2f})")
@@ -108,7 +110,7 @@ with tab_cred:
                      alt.Tooltip("b:N", title="Aiming for"), alt.Tooltip("b_title:N", title=""),
                      alt.Tooltip("n_shared:Q", title="Shared courses"),
                      alt.Tooltip("shared_hours:Q", title="Shared hours"),
-                     alt.Tooltip("summary:N", title="")]))
+                     alt.Tooltip("summary:N", title="")]), width="content")
         table = shared[shared["a"] < shared["b"]].sort_values(
             ["shared_hours", "n_shared"], ascending=False)
         st.dataframe(

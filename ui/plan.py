@@ -3,6 +3,8 @@ it, the audit of each target, the distance to every credential and a what-if com
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import streamlit as st
 
@@ -44,7 +46,7 @@ goals = [g for g in learner.goals.credentials if g in catalog.credentials]
 sticky("plan_targets", goals or credentials[:1],
        valid=lambda v: isinstance(v, list) and all(t in catalog.credentials for t in v))
 sticky("plan_objective", "hours", valid=lambda v: v in OBJECTIVES)
-left, right = st.columns([3, 2], vertical_alignment="bottom")
+left, right = st.columns([1.35, 1], vertical_alignment="bottom")
 targets = left.multiselect("Target credentials", credentials, key="plan_targets",
                            format_func=lambda c: f"{c} · {catalog.credentials[c].title}")
 objective = right.segmented_control("Optimise for", list(OBJECTIVES), key="plan_objective",
@@ -67,9 +69,10 @@ else:
     m1, m2, m3, m4, m5 = st.columns(5)
     m1.metric("Courses", len(result["courses"]))
     m2.metric("Total hours", f"{result['total_hours']:g}")
-    m3.metric("Total cost", money(result["total_cost"], currency))
+    m3.metric(f"Total cost ({currency})", f"{result['total_cost']:,.0f}")
     m4.metric("Terms", result["terms"])
-    m5.metric("Done by", result["completion"] or "—")
+    done = dt.date.fromisoformat(result["completion"]).strftime("%b %Y") if result["completion"] else "—"
+    m5.metric("Done by", done, help=result["completion"])
     if not result["courses"]:
         st.success(f"{who} already meets every target: nothing to take, only to claim "
                    f"{', '.join(result['already_met'] or targets)}.", icon=":material/verified:")
@@ -168,6 +171,8 @@ with tab_whatif:
     st.caption("Compare two targets: what the second costs in hours, money and terms over the first.")
     if not engines.available("pathways.planner", "what_if"):
         st.info("What-if comparisons are not available yet in this version of pathways.")
+    elif len(credentials) < 2:
+        st.info("This catalog has a single credential: nothing to compare it with.")
     else:
         first_default = targets[0]
         up = ladder(G, first_default)

@@ -56,7 +56,7 @@ def _title(item: str) -> str:
 with st.form("profile_form", border=False):
     c1, c2 = st.columns([1, 2])
     pid = c1.text_input("Profile id", d["id"], key=PREFIX + "id",
-                        help="A short id, e.g. your first name (letters, digits, - and _).")
+                        help="A short id for the profile, e.g. a first name.")
     name = c2.text_input("Name", d["name"], key=PREFIX + "name")
 
     st.subheader("Completed", divider="gray")

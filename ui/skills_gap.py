@@ -114,14 +114,14 @@ m3.metric("Essential gaps", essential_gaps)
 m4.metric("Courses to take", f"{len(rec['bundle'])} · {rec['total_hours']:g} h",
           help=f"Total cost {money(rec['total_cost'], currency)}")
 
-left, right = st.columns([1, 1], gap="large")
+left, right = st.columns([1.15, 1], gap="large")
 with left:
     st.subheader("Required vs held level")
     if skills.empty:
         st.info("This job lists no skills.")
     else:
         st.caption(f"Grey: the level {rec['title']} requires; blue: the level {who} holds. "
-                   "Essential skills first.")
+                   "Essential skills first; optional ones paler.")
         st.altair_chart(gap_chart(skills, max_rows=20), width="stretch")
         if len(skills) > 20:
             st.caption(f"The first 20 of {len(skills)} skills.")
@@ -131,11 +131,10 @@ with right:
         st.success("No course needed: every gap the catalog can close is closed.")
     st.caption(f"{len(rec['bundle'])} courses, {rec['total_hours']:g} h, "
                f"{money(rec['total_cost'], currency)}, in the order to take them.")
-    for item in rec["bundle"]:
-        with st.container(border=True):
-            st.markdown(f"**{item['id']}** {item['title']} · {item['hours']:g} h · "
-                        f"{money(item['cost'], currency)}")
-            st.caption(item["reason"])
+    st.markdown("\n".join(
+        f"{i}. **{item['id']}** {item['title']} · {item['hours']:g} h · "
+        f"{money(item['cost'], currency)}  \n   :small[:gray[{item['reason']}]]"
+        for i, item in enumerate(rec["bundle"], 1)))
     for note in rec.get("notes", []):
         st.warning(note[:1].upper() + note[1:], icon=":material/info:")
     earned = [c for c in rec.get("credentials", []) if c.get("status") == "earned"]

@@ -1,0 +1,397 @@
+"""The Streamlit app, driven page by page with ``streamlit.testing.v1.AppTest``.
+
+Every expected number is computed here by calling the library on the same sample data the
+app opens on, so the tests check that the pages show what the engines answer.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import io
+import json
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+from typer.testing import CliRunner
+
+from pathways.errors import CatalogError
+from pathways.graph import build_graph
+from pathways.io import learner_from_data, load_learner, validate_catalog
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:  # the app's ui/ package sits next to app.py, outside pathways/
+    sys.path.insert(0, str(REPO))
+
+from ui.charts import MAP_COLOURS
+from ui.forms import form_defaults, profile_data
+from ui.state import parse_catalog_upload, parse_learner_upload
+from ui.views import plan_csv, plan_json
+
+APP = str(REPO / "app.py")
+DATA = REPO / "data"
+PAGES = ["ui/plan.py", "ui/stacking_map.py", "ui/profile.py", "ui/skills_gap.py", "ui/overlap.py"]
+
+
+# --------------------------------------------------------------------------- helpers
+@pytest.fixture(scope="module")
+def sample():
+    report = validate_catalog(DATA)
+    catalog = report.catalog
+    maria = load_learner(DATA / "learners" / "career-changer-maria.yaml", catalog)
+    return report, catalog, build_graph(catalog), maria
+
+
+def open_app() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def goto(at: AppTest, page: str) -> AppTest:
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def metric(at: AppTest, label: str) -> str:
+    """The value of the first metric labelled ``label``."""
+    for m in at.metric:
+        if m.label == label:
+            return m.value
+    raise AssertionError(f"no metric {label!r}: {[m.label for m in at.metric]}")
+
+
+def markdown(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def dot_node(dot: str, node: str) -> str:
+    line = next((ln for ln in dot.splitlines() if ln.strip().startswith(f'"{node}" [')), None)
+    assert line is not None, f"{node} is not drawn"
+    return line
+
+
+# --------------------------------------------------------------------------- plan
+def test_plan_page_opens_with_the_sample_learners_goal_planned(sample):
+    from pathways.planner import plan
+
+    _, catalog, G, maria = sample
+    at = open_app()
+    assert [t.value for t in at.title] == ["Plan your path"]
+    assert at.multiselect(key="plan_targets").value == list(maria.goals.credentials)
+    expected = plan(catalog, maria, list(maria.goals.credentials), objective="hours", graph=G)
+    assert expected.feasible and expected.courses
+    assert metric(at, "Total hours") == f"{expected.total_hours:g}"
+    assert metric(at, "Courses") == str(len(expected.courses))
+    assert metric(at, "Terms") == str(expected.terms)
+    assert metric(at, f"Total cost ({catalog.currency})") == f"{expected.total_cost:,.0f}"
+    table = at.dataframe[0].value
+    assert table["id"].tolist() == [c.id for c in expected.courses]
+    assert all(table["reason"].str.len() > 0)
+    assert [b.label for b in at.get("download_button")] == ["Download CSV", "Download JSON"]
+    # the audit of the target is drawn as a tree with marks
+    assert "UT-CERT-DA" in markdown(at) and "✔" in markdown(at)
+
+
+def test_plan_page_objective_targets_distances_and_what_if(sample):
+    from pathways.planner import distances, plan, what_if
+
+    _, catalog, G, maria = sample
+    at = open_app()
+    at.segmented_control(key="plan_objective").set_value("cost").run()
+    at.multiselect(key="plan_targets").set_value(["UT-MC-DA"]).run()
+    assert not at.exception
+    expected = plan(catalog, maria, ["UT-MC-DA"], objective="cost", graph=G)
+    assert metric(at, "Total hours") == f"{expected.total_hours:g}"
+    assert metric(at, f"Total cost ({catalog.currency})") == f"{expected.total_cost:,.0f}"
+
+    dist = at.dataframe[1].value
+    want = distances(catalog, maria, graph=G)
+    assert dist["credential"].tolist() == [d.credential for d in want]
+    assert dist["distance"].tolist() == [d.summary for d in want]
+
+    at.selectbox(key="whatif_a").set_value("UT-CERT-DA")
+    at.selectbox(key="whatif_b").set_value("UT-DIP-DATA").run()
+    assert not at.exception
+    rows = what_if(catalog, maria, {"a": ["UT-CERT-DA"], "b": ["UT-DIP-DATA"]},
+                   objective="cost", graph=G).rows
+    hours = [m.value for m in at.metric if m.label == "Hours"]
+    assert hours == [f"{rows[0]['hours']:g}", f"{rows[1]['hours']:g}"]
+
+
+def test_plan_shows_renewals_of_expired_badges(sample):
+    from pathways.planner import plan
+
+    _, catalog, G, _ = sample
+    li = load_learner(DATA / "learners" / "expired-badge-li.yaml", catalog)
+    at = open_app()
+    at.selectbox(key="learner_sample").set_value("expired-badge-li").run()
+    assert not at.exception
+    expected = plan(catalog, li, list(li.goals.credentials), graph=G)
+    assert expected.renewals
+    warning = "\n".join(w.value for w in at.warning)
+    assert "Expired badges to renew" in warning
+    assert all(r in warning for r in expected.renewals)
+    assert metric(at, "Total hours") == f"{expected.total_hours:g}"
+
+
+def test_plan_downloads_hold_the_plan(sample):
+    from pathways.planner import plan
+
+    _, catalog, G, maria = sample
+    data = plan(catalog, maria, graph=G).to_dict()
+    csv = pd.read_csv(io.StringIO(plan_csv(data)))
+    assert csv["id"].tolist() == [c["id"] for c in data["courses"]]
+    assert csv["hours"].sum() == data["total_hours"]
+    assert json.loads(plan_json(data))["total_cost"] == data["total_cost"]
+
+
+# --------------------------------------------------------------------------- stacking map
+def test_stacking_map_colours_held_planned_and_missing_courses(sample):
+    from pathways.planner import plan
+
+    _, catalog, G, _ = sample
+    jonas = load_learner(DATA / "learners" / "halfway-jonas.yaml", catalog)
+    at = open_app()
+    at.selectbox(key="learner_sample").set_value("halfway-jonas").run()
+    goto(at, "ui/stacking_map.py")
+    assert [t.value for t in at.title] == ["Stacking map"]
+    assert at.selectbox(key="map_credential").value == jonas.goals.credentials[0]
+    at.selectbox(key="map_credential").set_value("UT-CERT-DA").run()
+    assert not at.exception
+    dot = at.get("graphviz_chart")[0].proto.spec
+    planned = {c.id for c in plan(catalog, jonas, ["UT-CERT-DA"], graph=G).courses}
+    held = {h.id for h in jonas.completed if h.kind == "course"}
+    assert planned and held
+    for course in planned:
+        assert f'fillcolor="{MAP_COLOURS["planned"][0]}"' in dot_node(dot, course)
+    for course in held - planned:
+        assert f'fillcolor="{MAP_COLOURS["held"][0]}"' in dot_node(dot, course)
+    assert f'fillcolor="{MAP_COLOURS["lacking"][0]}"' in dot_node(dot, "SEN-DB-110")
+    assert "penwidth=3" in dot_node(dot, "UT-CERT-DA")  # the chosen credential stands out
+    assert "UT-DIP-DATA" in dot  # what it stacks into
+    at.toggle(key="map_ladder").set_value(False).run()
+    assert '"UT-DIP-DATA"' not in at.get("graphviz_chart")[0].proto.spec
+    legend = "\n".join(h.proto.body for h in at.get("html"))
+    assert "Completed" in legend and "In the plan" in legend
+
+
+# --------------------------------------------------------------------------- profile form
+def test_profile_form_round_trips_a_sample_learner(sample):
+    _, catalog, _, maria = sample
+    d = form_defaults(maria)
+    data = profile_data(
+        id=d["id"], name=d["name"], completed=d["completed"], skills=d["skills"],
+        goal_credentials=d["goal_credentials"], goal_job=d["goal_job"], start=d["start"],
+        max_courses_per_term=d["max_courses_per_term"], max_hours_per_term=d["max_hours_per_term"],
+        budget=d["budget"], exclude_providers=d["exclude_providers"], delivery=d["delivery"])
+    rebuilt = learner_from_data(data, source=maria.source, catalog=catalog)
+    assert rebuilt == maria
+
+
+def test_profile_page_builds_a_learner_used_by_every_page(sample):
+    from pathways.planner import plan
+
+    _, catalog, G, maria = sample
+    at = open_app()
+    goto(at, "ui/profile.py")
+    assert [t.value for t in at.title] == ["Learner profile"]
+    assert at.text_input(key="profile_name").value == maria.name
+    at.text_input(key="profile_name").set_value("Test Learner")
+    at.number_input(key="profile_budget").set_value(2500.0)
+    at.button(key="profile_submit").click().run()
+    assert not at.exception
+    assert at.radio(key="learner_choice").value == "Build your own"
+    assert any("Profile applied" in s.value for s in at.success)
+
+    goto(at, "ui/plan.py")
+    edited = dataclasses.replace(maria, name="Test Learner", source="<form>",
+                                 constraints=dataclasses.replace(maria.constraints, budget=2500.0))
+    expected = plan(catalog, edited, list(maria.goals.credentials), graph=G)
+    assert "Test Learner" in "\n".join(c.value for c in at.caption)
+    if expected.feasible:
+        assert metric(at, f"Total cost ({catalog.currency})") == f"{expected.total_cost:,.0f}"
+    else:
+        assert any(expected.reason in w.value for w in at.warning)
+
+
+def test_profile_form_problems_come_from_the_loader(sample):
+    _, catalog, _, _ = sample
+    data = profile_data(
+        id="me", name="", completed=[{"kind": "course", "item": "UT-DA-100", "date": None}],
+        skills=[], goal_credentials=[], goal_job=None, start=None, max_courses_per_term=None,
+        max_hours_per_term=None, budget=None, exclude_providers=[], delivery=[])
+    with pytest.raises(CatalogError, match=r"completed\[0\]\.date"):
+        learner_from_data(data, source="<form>", catalog=catalog)
+
+
+# --------------------------------------------------------------------------- skills gap
+def test_skills_gap_page_shows_readiness_bundle_and_closest_jobs(sample):
+    from pathways.skills.match import match_jobs
+    from pathways.skills.recommend import recommend
+
+    _, catalog, _, maria = sample
+    at = open_app()
+    goto(at, "ui/skills_gap.py")
+    assert [t.value for t in at.title] == ["Skills gap"]
+    assert at.selectbox(key="gap_job").value == maria.goals.job
+    job = next(j for j in catalog.jobs.values() if j.title == "financial analyst")
+    at.selectbox(key="gap_job").set_value(job.id).run()
+    assert not at.exception
+    rec = recommend(catalog, maria, job.id)
+    assert metric(at, "Readiness") == f"{rec.gap.readiness:.0f}%"
+    assert metric(at, "After the courses") == f"{rec.bundle.readiness_after:.0f}%"
+    assert metric(at, "Courses to take") == f"{len(rec.bundle.items)} · {rec.bundle.total_hours:g} h"
+    text = markdown(at)
+    assert all(item.id in text for item in rec.bundle.items)
+    jobs = at.dataframe[-1].value
+    assert jobs["title"].tolist() == [m.title for m in match_jobs(catalog, maria, top=10)]
+    assert at.get("vega_lite_chart"), "the gap chart is drawn"
+
+
+def test_skills_gap_hides_esco_features_without_the_taxonomy(monkeypatch, tmp_path):
+    import ui.state
+
+    monkeypatch.setattr(ui.state, "ESCO_DIR", tmp_path / "missing")
+    at = open_app()
+    goto(at, "ui/skills_gap.py")
+    assert at.segmented_control(key="gap_source").options == ["Catalog job"]
+    assert any("ESCO v1.1.1 download" in c.value for c in at.caption)
+
+
+# --------------------------------------------------------------------------- overlap
+def test_overlap_page_shows_the_engines_numbers(sample):
+    from pathways.overlap import course_similarity, health_report, skill_demand
+
+    report, catalog, _, _ = sample
+    at = open_app()
+    goto(at, "ui/overlap.py")
+    assert [t.value for t in at.title] == ["Catalog overlap"]
+    sim = course_similarity(catalog)  # the engine's defaults
+    health = health_report(report)
+    demand = skill_demand(catalog)
+    assert metric(at, "Near-duplicate clusters") == str(len(sim.clusters))
+    assert metric(at, "Health warnings") == str(int((health["severity"] == "warning").sum()))
+    assert metric(at, "Skills no course teaches") == str(int((demand["status"] == "unmet").sum()))
+    assert metric(at, f"Similar pairs (≥ {sim.params['threshold']:g})") == str(len(sim.pairs))
+    at.slider(key="overlap_threshold").set_value(0.6).run()
+    assert not at.exception
+    stricter = course_similarity(catalog, threshold=0.6)
+    assert f"**{len(stricter.pairs)} pairs scoring at least 0.60**" in markdown(at)
+    assert sum("weakest link" in c.value for c in at.caption) == len(stricter.clusters)
+    at.multiselect(key="health_categories").set_value(["no-credential"]).run()
+    shown = next(df.value for df in at.dataframe if "action" in df.value.columns)
+    assert len(shown) == int((health["category"] == "no-credential").sum())
+
+
+# --------------------------------------------------------------------------- uploads
+def _zip(files: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name, data in files.items():
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+def test_catalog_upload_parsing():
+    files = {f"data/{p.name}": p.read_bytes() for p in DATA.glob("*.yaml")}
+    files.update({f"data/learners/{p.name}": p.read_bytes() for p in (DATA / "learners").glob("*.yaml")})
+    report, learners = parse_catalog_upload("catalog.zip", _zip(files))
+    assert len(report.catalog.courses) == 70 and len(report.catalog.credentials) == 22
+    assert len(learners) == 7
+
+    with pytest.raises(CatalogError, match=r"bad\.yaml:3: .*YAML syntax error"):
+        parse_catalog_upload("bad.yaml", b"courses:\n  - id: A\n    title: [oops\n")
+    with pytest.raises(CatalogError, match="not a zip archive"):
+        parse_catalog_upload("catalog.zip", b"not a zip")
+    with pytest.raises(CatalogError, match="holds no catalog files"):
+        parse_catalog_upload("evil.zip", _zip({"../evil.yaml": b"courses: []\n"}))
+    with pytest.raises(CatalogError, match="not a catalog file"):
+        parse_catalog_upload("catalog.txt", b"")
+    with pytest.raises(CatalogError, match="hours"):
+        parse_catalog_upload("c.yaml", b"courses:\n  - {id: A, title: A, hours: -1}\n")
+
+
+def test_invalid_catalog_upload_shows_the_error_and_keeps_the_catalog(sample):
+    from pathways.planner import plan
+
+    _, catalog, G, maria = sample
+    at = open_app()
+    at.radio(key="catalog_choice").set_value("Upload").run()
+    bad = b"courses:\n  - id: A-1\n    title: Broken\n    hours: -5\n"
+    at.file_uploader(key="catalog_upload").set_value(("broken.yaml", bad, "application/x-yaml")).run()
+    assert not at.exception
+    errors = "\n".join(e.value for e in at.sidebar.error)
+    assert "broken.yaml is not a valid catalog" in errors
+    with pytest.raises(CatalogError) as err:
+        parse_catalog_upload("broken.yaml", bad)
+    assert all(line in errors for line in str(err.value).splitlines())
+    assert at.session_state["_active_catalog"].label == "Sample catalog"
+    assert metric(at, "Total hours") == f"{plan(catalog, maria, graph=G).total_hours:g}"
+
+
+def test_valid_catalog_upload_replaces_the_catalog():
+    one = b"""courses:
+  - {id: A, title: Alpha, hours: 10, cost: 100}
+  - {id: B, title: Beta, hours: 20, cost: 50, prerequisites: A}
+credentials:
+  - {id: X, title: Tiny certificate, level: certificate, requires: {all: [A, B]}}
+"""
+    at = open_app()
+    at.radio(key="catalog_choice").set_value("Upload").run()
+    at.file_uploader(key="catalog_upload").set_value(("tiny.yaml", one, "application/x-yaml")).run()
+    assert not at.exception
+    assert at.session_state["_active_catalog"].label == "tiny.yaml"
+    # no learners ship with it: a new learner plans the only credential
+    assert metric(at, "Total hours") == "30"
+    assert at.multiselect(key="plan_targets").value == ["X"]
+
+
+def test_invalid_learner_upload_shows_the_error(sample):
+    _, catalog, _, _ = sample
+    bad = b"learner:\n  id: me\n  completed:\n    - course: NOPE-1\n      date: 2024-01-01\n"
+    with pytest.raises(CatalogError, match="unknown course NOPE-1"):
+        parse_learner_upload("me.yaml", bad, catalog)
+    at = open_app()
+    at.radio(key="learner_choice").set_value("Upload").run()
+    at.file_uploader(key="learner_upload").set_value(("me.yaml", bad, "application/x-yaml")).run()
+    assert not at.exception
+    assert any("unknown course NOPE-1" in e.value for e in at.sidebar.error)
+    assert any("Choose a learner" in i.value for i in at.info)
+
+
+# --------------------------------------------------------------------------- speed
+def test_pages_respond_in_under_a_second_after_the_first_load():
+    at = open_app()
+    for page in PAGES:  # the first visit fills the caches
+        goto(at, page)
+    slow = {}
+    for page in PAGES:
+        start = time.perf_counter()
+        goto(at, page)
+        took = time.perf_counter() - start
+        if took >= 1.0:
+            slow[page] = round(took, 2)
+    assert not slow, f"pages slower than 1 s after the first load: {slow}"
+
+
+# --------------------------------------------------------------------------- CLI
+def test_pathways_app_runs_streamlit_on_the_app(monkeypatch):
+    module = importlib.import_module("pathways.cli.app")
+    from pathways.cli._common import app as cli
+
+    calls = []
+    monkeypatch.setattr(module.subprocess, "call", lambda cmd, cwd: calls.append((cmd, cwd)) or 0)
+    result = CliRunner().invoke(cli, ["app", "--port", "8999"])
+    assert result.exit_code == 0, result.output
+    (cmd, cwd), = calls
+    assert cmd[:4] == [sys.executable, "-m", "streamlit", "run"]
+    assert Path(cmd[4]) == REPO / "app.py" and Path(cwd) == REPO
+    assert cmd[5:] == ["--server.port", "8999", "--server.headless", "true"]
