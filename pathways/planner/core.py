@@ -39,6 +39,7 @@ for all targets at its completion date, with the schedule checks; a failure rais
 from __future__ import annotations
 
 import datetime as dt
+import math
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -223,48 +224,64 @@ def _total(catalog: Catalog, courses: Iterable[str], name: str) -> float:
 
 
 def _select(req: _Request, model: PlanModel, validity: Validity, objective: str) -> _Solution:
-    """The hours- or cost-optimal course set, with its list schedule."""
+    """The hours- or cost-optimal course set (then the other of the two, then terms, then ids),
+    with its list schedule.
+
+    Solves: (1) the primary objective; (2) with the primary capped at its optimum and the first
+    set excluded (a no-good cut), the secondary objective -- infeasible means the first set is
+    the unique optimum, the usual case, so two solves suffice; otherwise (3...) the remaining
+    sets tying on both objectives are enumerated with no-good cuts, up to eight, and the one
+    with the shortest list schedule (then the smallest sum of id ranks, then ids) is kept.
+    """
     if model.infeasible:
         raise _Infeasible(model.infeasible)
     primary, secondary = ("hours", "cost") if objective == "hours" else ("cost", "hours")
-    lp = model.lp
-    first = solve(lp, model.vector(_weights(model, primary)), deadline=req.deadline)
+    wp, ws = _weights(model, primary), _weights(model, secondary)
+    cat = req.catalog
+    lp = model.lp.copy()  # the caps and cuts below stay out of the model
+    first = solve(lp, model.vector(wp, lp), deadline=req.deadline)
     if first.status == "infeasible":
         raise _Infeasible("no plan")
     if first.status == "timeout":
         return _greedy(req, model, validity, primary)
     notes: list[str] = []
     optimal = first.status == "optimal"
-    chosen = model.chosen(first.x)  # type: ignore[arg-type]
-    lp2 = lp.copy()
-    model.cap(lp2, _weights(model, primary), _total(req.catalog, chosen, primary))
-    second = solve(lp2, model.vector(_weights(model, secondary), lp2), deadline=req.deadline)
+    s0 = model.chosen(first.x)  # type: ignore[arg-type]
+    model.cap(lp, wp, _total(cat, s0, primary))
+    model.no_good(lp, s0)
+    pool = [s0]
+    second = solve(lp, model.vector(ws, lp), deadline=req.deadline)
     if second.ok:
-        chosen = model.chosen(second.x)  # type: ignore[arg-type]
         optimal = optimal and second.status == "optimal"
-    else:
+        s1 = model.chosen(second.x)  # type: ignore[arg-type]
+        v0, v1 = _total(cat, s0, secondary), _total(cat, s1, secondary)
+        tol = 1e-6 * max(1.0, abs(v0))
+        if v1 <= v0 + tol:  # s1 is as good as s0 or better: look for more ties
+            pool = [s0, s1] if v1 >= v0 - tol else [s1]
+            model.cap(lp, ws, min(v0, v1))
+            model.no_good(lp, s1)
+            ranks = model.vector(model.ranks(), lp)
+            while len(pool) < _MAX_TIES:
+                r = solve(lp, ranks, deadline=req.deadline)
+                if not r.ok:
+                    if r.status != "infeasible":
+                        notes.append("the search for equally good course sets was cut short by "
+                                     "the time limit")
+                    break
+                pool.append(model.chosen(r.x))  # type: ignore[arg-type]
+                model.no_good(lp, pool[-1])
+            else:
+                notes.append(f"{_MAX_TIES} or more equally good course sets: the terms tie-break "
+                             f"compared {_MAX_TIES} of them")
+    elif second.status != "infeasible":
         optimal = False
         notes.append(f"the {secondary} tie-break was cut short by the time limit")
-    lp3 = lp2.copy()
-    model.cap(lp3, _weights(model, secondary), _total(req.catalog, chosen, secondary))
-    ties: list[list[str]] = []
-    ranks = model.vector(model.ranks(), lp3)
-    for _ in range(_MAX_TIES):
-        r = solve(lp3, ranks, deadline=req.deadline)
-        if not r.ok:
-            break
-        ties.append(model.chosen(r.x))  # type: ignore[arg-type]
-        model.no_good(lp3, ties[-1])
-    else:
-        notes.append(f"more than {_MAX_TIES} equally good course sets; the terms tie-break "
-                     f"compared the first {_MAX_TIES} by id")
-    if not ties:
-        ties = [chosen]
-    best: tuple[int, int] | None = None
+    rank = model.ranks()
+    best: tuple[Any, ...] | None = None
     result: tuple[list[str], dict[str, Term]] | None = None
-    for i, courses in enumerate(ties):
+    for courses in pool:
         sched = req.schedule(courses, validity)
-        key = (span(sched, req.start), i)
+        key = (span(sched, req.start), sum(rank[c] for c in courses), courses)
         if best is None or key < best:
             best, result = key, (courses, sched)
     assert result is not None
@@ -317,6 +334,11 @@ def _terms(req: _Request, model: PlanModel, validity: Validity) -> _Solution:
                               "hours-optimal plan returned")
             seed.optimal = False
         return seed
+    if horizon <= _terms_lower_bound(req, model, seed):
+        # the hours-optimal plan already takes the fewest terms any plan can: it is also
+        # the fewest-terms plan with the fewest hours, then the lowest cost
+        seed.notes.append("terms: the hours-optimal schedule meets the lower bound on terms")
+        return seed
     lp, z, active = model.timed(req.start, horizon)
     vec = np.zeros(lp.n)
     vec[active] = 1.0
@@ -347,6 +369,22 @@ def _terms(req: _Request, model: PlanModel, validity: Validity) -> _Solution:
         sched = dict(sorted(sched.items(), key=lambda kv: (kv[1], kv[0])))
     status = "optimal" if optimal else "time limit: best found, not proved optimal"
     return _Solution(chosen, sched, optimal, status, [], model)
+
+
+def _terms_lower_bound(req: _Request, model: PlanModel, seed: _Solution) -> int:
+    """A lower bound on the terms of any plan: the fewest courses over the per-term course
+    limit, and the fewest hours (those of the hours-optimal seed) over the hours limit."""
+    cons = req.constraints
+    bound = 1
+    if cons.max_hours_per_term:
+        hours = _total(req.catalog, seed.courses, "hours")
+        bound = max(bound, math.ceil(hours / cons.max_hours_per_term - 1e-9))
+    if cons.max_courses_per_term:
+        r = solve(model.lp, model.vector({c: 1.0 for c in model.x}), deadline=req.deadline)
+        if r.ok and r.status == "optimal":
+            fewest = len(model.chosen(r.x))  # type: ignore[arg-type]
+            bound = max(bound, math.ceil(fewest / cons.max_courses_per_term))
+    return bound
 
 
 def _optimise(req: _Request, validity: Validity) -> _Solution:
@@ -577,7 +615,9 @@ def _finish(req: _Request, validity: Validity, solution: _Solution, notes: list[
                              + " | ".join(lines))
     renewals = tuple(c for c, _ in planned if validity.is_held("course", c))
     courses = explain_courses(req, validity, solution, planned, audits, explain=explain)
-    if planned:
+    if planned and len(req.targets) == 1:
+        already: tuple[str, ...] = ()  # one target that needs courses is not met yet
+    elif planned:
         before = audit_many(cat, req.learner, req.targets, as_of=completion,
                             holdings=req.holdings, check_schedule=False)
         already = tuple(a.credential for a in before if a.met)

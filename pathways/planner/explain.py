@@ -127,15 +127,19 @@ def _alternative(req: _Request, validity: Validity, solution: _Solution, course:
     from pathways.planner.schedule import span
 
     cat = req.catalog
-    model = req.model(validity, forbid={course})
     current = set(solution.schedule)
-    if model.infeasible:
-        return f"no alternative: every plan within the constraints needs {course}"
     if req.objective == "terms":
+        model = req.model(validity, forbid={course})
+        if model.infeasible:
+            return f"no alternative: every plan within the constraints needs {course}"
         return _alternative_terms(req, validity, solution, course, model)
+    model = solution.model
+    assert model is not None
+    lp = model.lp.copy()
+    lp.ub[model.x[course]] = 0.0  # forbid the course: the rest of the model is unchanged
     attr = "hours" if req.objective == "hours" else "cost"
     weights = {c: getattr(cat.courses[c], attr) for c in model.x}
-    r = solve(model.lp, model.vector(weights), deadline=max(req.deadline, _now() + 2.0))
+    r = solve(lp, model.vector(weights, lp), deadline=max(req.deadline, _now() + 2.0))
     if not r.ok:
         return f"no alternative: every plan within the constraints needs {course}"
     alt = set(model.chosen(r.x))  # type: ignore[arg-type]
@@ -229,7 +233,7 @@ def explain_courses(req: _Request, validity: Validity, solution: _Solution,
             if p in terms and terms[p] < terms[d] and p not in validity.completed_courses \
                     and not prerequisites_met(pre, before - {p}):
                 needed_by.setdefault(p, []).append((d, optional))
-    forced = forced_courses(cat, validity, req.targets)
+    forced = forced_courses(cat, validity, req.targets) if explain else set()
     out = []
     for c, term in planned:
         course = cat.courses[c]

@@ -131,7 +131,7 @@ def solve(lp: LP, objective: np.ndarray, *, deadline: float) -> SolveResult:
         constraints.append(LinearConstraint(a, np.asarray(lp.lo), np.asarray(lp.hi)))
     res = milp(np.asarray(objective, float), integrality=np.ones(n),
                bounds=Bounds(np.zeros(n), np.asarray(lp.ub, float)), constraints=constraints,
-               options={"time_limit": remaining, "mip_rel_gap": 0.0, "presolve": True})
+               options={"time_limit": remaining, "mip_rel_gap": 0.0})
     if res.status == 0:
         return SolveResult("optimal", np.round(res.x), res.message)
     if res.status == 2:
@@ -363,7 +363,12 @@ class PlanModel:
         return {c: float(i + 1) for i, c in enumerate(sorted(self.x))}
 
     def chosen(self, sol: np.ndarray) -> list[str]:
-        return sorted(c for c, j in self.x.items() if sol[j] > 0.5)
+        """The courses taken in a solution, sorted."""
+        if not self.x:
+            return []
+        names = list(self.x)
+        cols = np.fromiter(self.x.values(), dtype=np.int64, count=len(names))
+        return sorted(names[i] for i in np.flatnonzero(sol[cols] > 0.5))
 
     def no_good(self, lp: LP, chosen: Iterable[str]) -> None:
         """Exclude exactly this course set from further solutions."""
@@ -377,16 +382,48 @@ class PlanModel:
                hi=value + 1e-6 * max(1.0, abs(value)))
 
     # ----------------------------------------------------------------------- time-indexed
+    def earliest(self, seasons: Sequence[str]) -> dict[str, int]:
+        """The earliest term index each course could run in (prerequisites and offering
+        seasons, ignoring per-term limits); courses that cannot run within the horizon get
+        ``len(seasons)``."""
+        cat = self.catalog
+        horizon = len(seasons)
+        memo: dict[str, int] = {}
+
+        def value(node: Node) -> int:  # the earliest index after which the tree holds
+            if isinstance(node, Ref):
+                if node.id in self.validity.completed_courses:
+                    return 0
+                if node.id not in self.x:
+                    return horizon
+                return min(horizon, est(node.id) + 1)
+            kids = sorted(value(c) for c in node.children)  # type: ignore[union-attr]
+            k = node.k if isinstance(node, (Choose, AnyOf)) else len(kids)
+            return kids[k - 1] if k <= len(kids) else horizon
+
+        def est(c: str) -> int:
+            if c not in memo:
+                memo[c] = horizon  # guards against cycles
+                pre = cat.courses[c].prerequisites
+                t = value(pre) if pre is not None else 0
+                while t < horizon and not cat.courses[c].offered_in(seasons[t]):
+                    t += 1
+                memo[c] = t
+            return memo[c]
+
+        return {c: est(c) for c in self.x}
+
     def timed(self, start: Term, horizon: int) -> tuple[LP, dict[tuple[str, int], int], list[int]]:
         """The time-indexed model: a copy of the set model with ``z[c, t]`` and ``a[t]``."""
         lp = self.lp.copy()
         cat, cons = self.catalog, self.constraints
         z: dict[tuple[str, int], int] = {}
         seasons = [start.next(t).season for t in range(horizon)]
+        earliest = self.earliest(seasons)
         for c, j in self.x.items():
             course = cat.courses[c]
             row = {j: 1.0}
-            for t in range(horizon):
+            for t in range(earliest.get(c, horizon), horizon):
                 if course.offered_in(seasons[t]):
                     z[c, t] = lp.var()
                     row[z[c, t]] = -1.0
