@@ -90,7 +90,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from pathways.graph import relevant_subgraph
 
         for t in targets:
-            wall, cpu, p = _time(lambda t=t: plan(cat, me, [t], graph=G, explain=False))
+            wall, cpu, p = _time(lambda t=t, cat=cat, G=G: plan(cat, me, [t], graph=G,
+                                                                explain=False))
             walls.append(wall * 1000)
             cpus.append(cpu * 1000)
             sizes.append(len(p.courses))
@@ -105,7 +106,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                           f"{statistics.median(subgraph):g}"], widths))
         ew = []
         for t in targets[:args.explained]:
-            wall, _, _ = _time(lambda t=t: plan(cat, me, [t], graph=G, explain=True))
+            wall, _, _ = _time(lambda t=t, cat=cat, G=G: plan(cat, me, [t], graph=G,
+                                                              explain=True))
             ew.append(wall * 1000)
         explained_rows.append(_row([n, len(ew), f"{statistics.median(ew):.1f}",
                                     f"{_pct(ew, 95):.1f}", f"{max(ew):.1f}"],
@@ -137,8 +139,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             learner = LearnerProfile("bench", constraints=Constraints(
                 start=Term(2027, 0), max_courses_per_term=limit))
             hours_plan = plan(cat, learner, targets, graph=G, explain=False)
-            wall, cpu, p = _time(lambda: plan(cat, learner, targets, objective="terms", graph=G,
-                                              explain=False))
+            wall, cpu, p = _time(lambda cat=cat, learner=learner, targets=targets, G=G: plan(
+                cat, learner, targets, objective="terms", graph=G, explain=False))
             tw[limit].append(wall * 1000)
             method = "bound" if any("lower bound" in n for n in p.notes) else "MILP"
             print(_row(["+".join(targets), len(p.courses), limit, hours_plan.terms, p.terms,

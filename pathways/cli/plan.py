@@ -118,7 +118,7 @@ def _print_plan(p: Plan) -> None:
         console.print(f"Nothing to take: {met} already met at {p.start} "
                       "(claim the credential if it is not yet awarded).", highlight=False)
     else:
-        rows = []
+        rows: list[list[Any]] = []
         for term, courses in p.schedule():
             if not courses:
                 rows.append([str(term), "", "(no course: waiting for an offering)", "", "", "", ""])

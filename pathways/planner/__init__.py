@@ -13,7 +13,13 @@ a threshold, exclusive credentials) are documented in :mod:`pathways.planner.val
 :mod:`pathways.planner.model`.
 """
 
-from pathways.planner.audit import AuditNode, AuditResult, NotCounting, audit, audit_many
+from pathways.planner.audit import (
+    AuditNode,
+    AuditResult,
+    NotCounting,
+    audit,
+    audit_many,
+)
 from pathways.planner.core import Plan, PlannedCourse, plan
 from pathways.planner.distance import Distance, distances
 from pathways.planner.whatif import WhatIf, what_if

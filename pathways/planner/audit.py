@@ -52,7 +52,12 @@ from pathways.domain import (
     leaf_ids,
 )
 from pathways.errors import PathwaysError
-from pathways.planner.validity import Validity, course_leaves, credential_scope, start_term
+from pathways.planner.validity import (
+    Validity,
+    course_leaves,
+    credential_scope,
+    start_term,
+)
 
 __all__ = [
     "AuditNode",
@@ -178,8 +183,9 @@ class AuditResult:
     def lines(self) -> list[str]:
         """A readable text rendering: heading, tree with marks, missing, not counting."""
         state = "held" if self.held else ("met" if self.met else self.root.status)
-        out = [f"{_MARKS[self.status]} {self.credential}  {self.title}  ({state}, as of "
-               f"{self.as_of.isoformat()})"]
+        head = (f"{_MARKS[self.status]} {self.credential}  {self.title}  ({state}, as of "
+                f"{self.as_of.isoformat()})")
+        out = [head]
         out.extend(self.root.lines(depth=1))
         if self.missing and not self.met:
             out.append("missing:")
@@ -403,7 +409,7 @@ class _Engine:
     def search(self) -> set[tuple[str, Path]]:
         """The best assignment: the set of (credential, leaf path) pairs filled."""
         base = set(self.fixed)
-        relaxed_rest = [set(p for opt in options for p in opt) for _, options in self.decisions]
+        relaxed_rest = [{p for opt in options for p in opt} for _, options in self.decisions]
         # suffix unions: everything the undecided courses could fill from position i on
         suffix: list[set[tuple[str, Path]]] = [set() for _ in range(len(self.decisions) + 1)]
         for i in range(len(self.decisions) - 1, -1, -1):

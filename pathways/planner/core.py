@@ -49,7 +49,12 @@ import numpy as np
 
 from pathways.domain import Catalog, Holding, LearnerProfile, Term, leaf_ids
 from pathways.errors import PathwaysError, PlanAuditError
-from pathways.planner.audit import AuditResult, audit_many, prerequisites_met, targets_met
+from pathways.planner.audit import (
+    AuditResult,
+    audit_many,
+    prerequisites_met,
+    targets_met,
+)
 from pathways.planner.model import FAMILIES, PlanModel, SolveResult, solve
 from pathways.planner.schedule import list_schedule, span
 from pathways.planner.validity import Validity, credential_scope, start_term

@@ -124,15 +124,14 @@ def _fmt(value: float, objective: str, currency: str) -> str:
 
 def _alternative(req: _Request, validity: Validity, solution: _Solution, course: str) -> str:
     """What the best plan without ``course`` would take instead (one extra solve)."""
-    from pathways.planner.schedule import span
 
     cat = req.catalog
     current = set(solution.schedule)
     if req.objective == "terms":
-        model = req.model(validity, forbid={course})
-        if model.infeasible:
+        fresh = req.model(validity, forbid={course})
+        if fresh.infeasible:
             return f"no alternative: every plan within the constraints needs {course}"
-        return _alternative_terms(req, validity, solution, course, model)
+        return _alternative_terms(req, validity, solution, course, fresh)
     model = solution.model
     assert model is not None
     lp = model.lp.copy()

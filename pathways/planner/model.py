@@ -40,7 +40,17 @@ import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csr_array
 
-from pathways.domain import AllOf, AnyOf, Catalog, Choose, Constraints, MinHours, Node, Ref, Term
+from pathways.domain import (
+    AllOf,
+    AnyOf,
+    Catalog,
+    Choose,
+    Constraints,
+    MinHours,
+    Node,
+    Ref,
+    Term,
+)
 from pathways.planner.validity import Validity
 
 __all__ = ["FAMILIES", "LP", "PlanModel", "SolveResult", "solve"]
@@ -332,10 +342,10 @@ class PlanModel:
                 for k in creds:
                     if not cat.credentials[k].exclusive:
                         continue
-                    for j in creds:
-                        if j != k and (cat.credentials[j].exclusive is False or j > k):
+                    for other in creds:
+                        if other != k and (not cat.credentials[other].exclusive or other > k):
                             row = {y: 1.0 for y in self.slots[(k, c)]}
-                            row.update({y: 1.0 for y in self.slots[(j, c)]})
+                            row.update({y: 1.0 for y in self.slots[(other, c)]})
                             self.lp.add(row, hi=1.0)
         for c, j in self.x.items():
             pre = cat.courses[c].prerequisites
