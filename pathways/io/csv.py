@@ -1,0 +1,733 @@
+"""CSV catalogs: courses, credentials and jobs as spreadsheets (pandas).
+
+A catalog directory may hold ``courses.csv``, ``credentials.csv`` and ``jobs.csv`` beside its
+YAML files: importing this module registers :func:`read_csv_file` for the ``.csv`` suffix in
+:data:`pathways.io.catalog.EXTRA_READERS`, so :func:`~pathways.io.validate_catalog` reads them.
+This is also the fast path for large catalogs: the columns are read as text by
+:func:`pandas.read_csv` and turned into catalog data column by column.
+
+The tables (one row per item; a job has one row per required skill):
+
+``courses.csv``
+    ``id, title, provider, hours, cost, delivery, terms, prerequisites, skills,
+    badge_valid_months, badge_id, description``. ``terms`` is ``winter; fall`` (empty: every
+    term; ``none``: no term); ``prerequisites`` the expression of the format doc
+    (``A-1 and (B-1 or B-2)``); ``skills`` is ``esco:...=2; esco:...=1`` (skill id ``=`` level).
+``credentials.csv``
+    ``id, title, level, provider, requires, recency_months, exclusive, badge_id, description``,
+    with ``requires`` in the requirement syntax of :func:`requirement_text`.
+``jobs.csv``
+    ``id, title, description, skill, importance, level``: one row per job and skill, the title on
+    every row, the description on the first.
+
+The requirement syntax (a tiny grammar, parsed by :func:`parse_requirement_text`)::
+
+    node  := [LABEL ":"] body
+    body  := ID
+           | "all" "(" node ("," node)* ")"
+           | "any" "(" node ("," node)* ")"
+           | "choose" K "of" "(" node ("," node)* ")"
+           | "min_hours" H "from" "(" ID ("," ID)* ")"
+    LABEL := a double-quoted string ("" for a quote inside)
+    ID    := a word without spaces, commas, parentheses or quotes, or a single-quoted string
+
+For example ``all(A-1, "Electives": choose 2 of (B, C, D), min_hours 40 from (E, F))``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pathways.describe import prerequisite_text
+from pathways.domain import (
+    CREDENTIAL_LEVELS,
+    DELIVERY_MODES,
+    SEASONS,
+    AllOf,
+    AnyOf,
+    Catalog,
+    Choose,
+    MinHours,
+    Node,
+    Ref,
+)
+from pathways.errors import CatalogError, Diagnostic
+from pathways.io._yaml import atomic_write_text, dump_yaml, gc_paused
+from pathways.io.catalog import EXTRA_READERS
+from pathways.io.dump import requirement_to_data
+
+if TYPE_CHECKING:  # pandas is imported when a CSV file is read or written, not with pathways
+    import pandas as pd
+
+__all__ = [
+    "COURSE_COLUMNS",
+    "CREDENTIAL_COLUMNS",
+    "JOB_COLUMNS",
+    "PROVIDER_COLUMNS",
+    "SKILL_COLUMNS",
+    "TABLES",
+    "courses_frame",
+    "credentials_frame",
+    "jobs_frame",
+    "parse_requirement_text",
+    "providers_frame",
+    "read_csv_file",
+    "requirement_text",
+    "skills_frame",
+    "write_csv_catalog",
+]
+
+COURSE_COLUMNS = ("id", "title", "provider", "hours", "cost", "delivery", "terms", "prerequisites",
+                  "skills", "badge_valid_months", "badge_id", "description")
+CREDENTIAL_COLUMNS = ("id", "title", "level", "provider", "requires", "recency_months", "exclusive",
+                      "badge_id", "description")
+JOB_COLUMNS = ("id", "title", "description", "skill", "importance", "level")
+PROVIDER_COLUMNS = ("id", "name")
+SKILL_COLUMNS = ("id", "label", "alt_labels", "description")
+_REQUIRED = {"courses": ("id", "title", "hours"), "credentials": ("id", "title", "level", "requires"),
+             "jobs": ("id", "title"), "providers": ("id",), "skills": ("id", "label")}
+_COLUMNS = {"courses": COURSE_COLUMNS, "credentials": CREDENTIAL_COLUMNS, "jobs": JOB_COLUMNS,
+            "providers": PROVIDER_COLUMNS, "skills": SKILL_COLUMNS}
+#: The tables :func:`write_csv_catalog` writes, in reading order.
+TABLES = ("providers", "skills", "courses", "credentials", "jobs")
+#: The file ``write_csv_catalog`` writes beside the tables: format, currency, providers, skills.
+META_FILE = "catalog.yaml"
+
+
+# --------------------------------------------------------------------------- numbers
+def _num_text(value: float) -> str:
+    """Shortest exact decimal text of a number, never with an exponent.
+
+    >>> _num_text(36.0), _num_text(12.5), _num_text(1e-05)
+    ('36', '12.5', '0.00001')
+    """
+    value = float(value)
+    if value.is_integer():
+        return str(int(value))
+    return format(Decimal(repr(value)), "f")
+
+
+def _number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value
+
+
+# --------------------------------------------------------------------------- requirement syntax
+_KEYWORDS = {"all", "any", "choose", "min_hours", "of", "from"}
+_BARE_ID = re.compile(r"[^\s(),\"']+")
+_TOKEN = re.compile(r"""\s*(?:([(),:])|("(?:[^"]|"")*")|('(?:[^']|'')*')|([^\s(),"']+)|(\S))""")
+
+
+def _id_text(item_id: str) -> str:
+    if _BARE_ID.fullmatch(item_id) and item_id.lower() not in _KEYWORDS:
+        return item_id
+    return "'" + item_id.replace("'", "''") + "'"
+
+
+def requirement_text(node: Node) -> str:
+    """A requirement tree in the one-line CSV syntax (the inverse of :func:`parse_requirement_text`).
+
+    >>> from pathways.io.trees import parse_requirement
+    >>> requirement_text(parse_requirement({"all": ["A-1", {"choose": 2, "from": ["B", "C", "D"],
+    ...     "label": "Electives"}, {"min_hours": 40, "from": ["E", "F"]}]}))
+    'all(A-1, "Electives": choose 2 of (B, C, D), min_hours 40 from (E, F))'
+    """
+    label = f'"{node.label.replace(chr(34), chr(34) * 2)}": ' if node.label is not None else ""
+    if isinstance(node, Ref):
+        return label + _id_text(node.id)
+    if isinstance(node, MinHours):
+        ids = ", ".join(_id_text(c) for c in node.courses)
+        return f"{label}min_hours {_num_text(node.hours)} from ({ids})"
+    inner = ", ".join(requirement_text(c) for c in node.children)  # type: ignore[union-attr]
+    if isinstance(node, AllOf):
+        return f"{label}all({inner})"
+    if isinstance(node, AnyOf):
+        return f"{label}any({inner})"
+    if isinstance(node, Choose):
+        return f"{label}choose {node.k} of ({inner})"
+    raise TypeError(f"not a requirement node: {node!r}")
+
+
+class RequirementSyntaxError(ValueError):
+    """A requirement text that does not follow the grammar; the message says where."""
+
+
+class _Parser:
+    """Recursive descent over ``(kind, value)`` tokens: p(unct), l(abel), q(uoted id), w(ord)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        tokens: list[tuple[str, str]] = []
+        for punct, label, qid, word, bad in _TOKEN.findall(text):
+            if punct:
+                tokens.append(("p", punct))
+            elif word:
+                tokens.append(("w", word))
+            elif label:
+                tokens.append(("l", label[1:-1].replace('""', '"')))
+            elif qid:
+                tokens.append(("q", qid[1:-1].replace("''", "'")))
+            elif bad:
+                self.tokens, self.pos = tokens, len(tokens)
+                raise self.error(f"unexpected {bad!r}" + (" (a quote is not closed)" if bad in "\"'" else ""))
+        self.tokens = tokens
+        self.pos = 0
+
+    def error(self, message: str) -> RequirementSyntaxError:
+        starts = [m.start(m.lastindex or 0) for m in _TOKEN.finditer(self.text)]
+        where = starts[self.pos] if self.pos < len(starts) else len(self.text)
+        return RequirementSyntaxError(f"{message} at character {where + 1} of {self.text!r}")
+
+    def take(self, kind: str, value: str | None = None) -> str:
+        pos = self.pos
+        tok = self.tokens[pos] if pos < len(self.tokens) else None
+        if tok is None or tok[0] != kind or (value is not None and tok[1].lower() != value):
+            want = f'"{value}"' if value else {"w": "a number"}.get(kind, kind)
+            found = f'"{tok[1]}"' if tok else "the end"
+            raise self.error(f"expected {want}, found {found}")
+        self.pos = pos + 1
+        return tok[1]
+
+    def parse(self) -> Node:
+        if not self.tokens:
+            raise self.error("the requirement is empty")
+        node = self.node()
+        if self.pos < len(self.tokens):
+            raise self.error(f'unexpected "{self.tokens[self.pos][1]}" after the requirement')
+        return node
+
+    def number(self, integer: bool) -> float:
+        text = self.take("w")
+        try:
+            value = int(text) if integer else float(text)
+        except ValueError:
+            self.pos -= 1
+            raise self.error(f"expected {'a whole number' if integer else 'a number'}, "
+                             f'found "{text}"') from None
+        if not value > 0:  # also refuses nan
+            self.pos -= 1
+            raise self.error(f"{text} must be > 0")
+        return value
+
+    def group(self, item: Callable[[], Any]) -> list[Any]:
+        self.take("p", "(")
+        items = [item()]
+        tokens = self.tokens
+        while self.pos < len(tokens) and tokens[self.pos] == ("p", ","):
+            self.pos += 1
+            items.append(item())
+        self.take("p", ")")
+        return items
+
+    def ident(self) -> str:
+        pos = self.pos
+        if pos >= len(self.tokens) or self.tokens[pos][0] not in ("w", "q"):
+            found = f', found "{self.tokens[pos][1]}"' if pos < len(self.tokens) else ""
+            raise self.error("expected an id" + found)
+        self.pos = pos + 1
+        return self.tokens[pos][1]
+
+    def node(self) -> Node:
+        tokens, pos = self.tokens, self.pos
+        label = None
+        if pos < len(tokens) and tokens[pos][0] == "l":
+            label = tokens[pos][1]
+            self.pos = pos + 1
+            self.take("p", ":")
+            pos = self.pos
+        if pos >= len(tokens):
+            raise self.error("expected a requirement")
+        kind, value = tokens[pos]
+        nxt = tokens[pos + 1] if pos + 1 < len(tokens) else ("", "")
+        if kind == "w":
+            word = value.lower()
+            if word in ("all", "any") and nxt == ("p", "("):
+                self.pos = pos + 1
+                children = tuple(self.group(self.node))
+                return AllOf(children, label) if word == "all" else AnyOf(children, label)
+            if word == "choose" and nxt[0] == "w":
+                self.pos = pos + 1
+                k = int(self.number(integer=True))
+                self.take("w", "of")
+                return Choose(k, tuple(self.group(self.node)), label)
+            if word == "min_hours" and nxt[0] == "w":
+                self.pos = pos + 1
+                hours = self.number(integer=False)
+                self.take("w", "from")
+                return MinHours(float(hours), tuple(self.group(self.ident)), label)
+        return Ref(self.ident(), label)
+
+
+def parse_requirement_text(text: str) -> Node:
+    """A requirement tree from the one-line CSV syntax (see the module doc).
+
+    Raises
+    ------
+    RequirementSyntaxError
+        Naming the character where the text stops following the grammar.
+
+    Examples
+    --------
+    >>> parse_requirement_text("any(A, 'B C')")
+    AnyOf(children=(Ref(id='A', label=None), Ref(id='B C', label=None)), label=None)
+    >>> parse_requirement_text("choose 2 of (A, B")
+    Traceback (most recent call last):
+    ...
+    pathways.io.csv.RequirementSyntaxError: expected ")", found the end at character 18 of 'choose 2 of (A, B'
+    """
+    return _Parser(text).parse()
+
+
+# --------------------------------------------------------------------------- writing
+def _join(values: list[str]) -> str:
+    return "; ".join(values)
+
+
+def _check_cell_ids(ids: Iterator[tuple[str, str]], what: str) -> None:
+    bad = [(owner, i) for owner, i in ids if ";" in i or "=" in i]
+    if bad:
+        owner, i = bad[0]
+        raise CatalogError(Diagnostic(f"{what} id {i!r} of {owner} contains ';' or '=', which the "
+                                      "CSV list cells use as separators", id=owner,
+                                      hint="export this catalog as YAML or CTDL instead"))
+
+
+def courses_frame(catalog: Catalog) -> pd.DataFrame:
+    """The courses as a table with :data:`COURSE_COLUMNS` (all cells text)."""
+    import pandas as pd
+
+    _check_cell_ids(((c.id, s.skill) for c in catalog.courses.values() for s in c.skills), "skill")
+    rows = []
+    for c in catalog.courses.values():
+        if c.terms is None:
+            terms = ""
+        else:
+            terms = _join([s for s in SEASONS if s in c.terms]) or "none"
+        rows.append((
+            c.id, c.title, c.provider or "", _num_text(c.hours), _num_text(c.cost) if c.cost else "",
+            c.delivery or "", terms,
+            prerequisite_text(c.prerequisites) if c.prerequisites is not None else "",
+            _join([f"{s.skill}={s.level}" for s in c.skills]),
+            str(c.badge_valid_months) if c.badge_valid_months is not None else "",
+            c.badge_id or "", c.description))
+    return pd.DataFrame(rows, columns=list(COURSE_COLUMNS), dtype=object)
+
+
+def credentials_frame(catalog: Catalog) -> pd.DataFrame:
+    """The credentials as a table with :data:`CREDENTIAL_COLUMNS` (all cells text)."""
+    import pandas as pd
+
+    rows = [(cr.id, cr.title, cr.level, cr.provider or "", requirement_text(cr.requires),
+             str(cr.recency_months) if cr.recency_months is not None else "",
+             "true" if cr.exclusive else "", cr.badge_id or "", cr.description)
+            for cr in catalog.credentials.values()]
+    return pd.DataFrame(rows, columns=list(CREDENTIAL_COLUMNS), dtype=object)
+
+
+def jobs_frame(catalog: Catalog) -> pd.DataFrame:
+    """The jobs as a table with :data:`JOB_COLUMNS`, one row per job and skill."""
+    import pandas as pd
+
+    rows = []
+    for j in catalog.jobs.values():
+        if not j.skills:
+            rows.append((j.id, j.title, j.description, "", "", ""))
+        for n, s in enumerate(j.skills):
+            if s.essential and s.importance == 1.0:
+                importance = "essential"
+            elif not s.essential and s.importance == 0.5:
+                importance = "optional"
+            else:
+                importance = _num_text(s.importance)
+            rows.append((j.id, j.title, j.description if n == 0 else "", s.skill, importance,
+                         str(s.level)))
+    return pd.DataFrame(rows, columns=list(JOB_COLUMNS), dtype=object)
+
+
+def providers_frame(catalog: Catalog) -> pd.DataFrame:
+    """The providers as a table with :data:`PROVIDER_COLUMNS`."""
+    import pandas as pd
+
+    rows = [(p.id, p.name) for p in catalog.providers.values()]
+    return pd.DataFrame(rows, columns=list(PROVIDER_COLUMNS), dtype=object)
+
+
+def _labels_cell(labels: tuple[str, ...]) -> str:
+    """Alternative labels joined by ``; ``, or as a JSON list when that would be ambiguous."""
+    if any(";" in label for label in labels) or (labels and labels[0].lstrip().startswith("[")) \
+            or any(label != label.strip() or not label for label in labels):
+        return json.dumps(list(labels), ensure_ascii=False)
+    return _join(list(labels))
+
+
+def skills_frame(catalog: Catalog) -> pd.DataFrame:
+    """The listed skills as a table with :data:`SKILL_COLUMNS` (alternative labels ``a; b``)."""
+    import pandas as pd
+
+    rows = [(s.id, s.label, _labels_cell(s.alt_labels), s.description)
+            for s in catalog.skills.values()]
+    return pd.DataFrame(rows, columns=list(SKILL_COLUMNS), dtype=object)
+
+
+def _frame_text(frame: pd.DataFrame) -> str:
+    return frame.to_csv(index=False, lineterminator="\n")
+
+
+def write_csv_catalog(catalog: Catalog, directory: str | os.PathLike[str]) -> list[Path]:
+    """Write a catalog as a directory that :func:`~pathways.io.validate_catalog` reads back.
+
+    ``catalog.yaml`` keeps the format and currency; ``providers.csv``, ``skills.csv``,
+    ``courses.csv``, ``credentials.csv`` and ``jobs.csv`` hold the tables. Each file is written
+    atomically.
+
+    Returns
+    -------
+    list of Path
+        The files written.
+
+    Raises
+    ------
+    CatalogError
+        When the directory already holds other catalog files (they would be read together with
+        these), or an id cannot be written in a list cell.
+    """
+    target = Path(directory)
+    ours = {META_FILE, *(f"{t}.csv" for t in TABLES)}
+    if target.is_dir():
+        others = sorted(p.name for p in target.iterdir() if p.is_file() and p.name not in ours
+                        and p.suffix in (".yaml", ".yml", ".csv"))
+        if others:
+            raise CatalogError(Diagnostic(
+                f"the directory already holds other catalog files ({', '.join(others[:5])})",
+                file=str(target), hint="export into an empty directory: the files of a catalog "
+                                       "directory are read together"))
+    meta = {"format": "pathways/1", "currency": catalog.currency}
+    frames = {"providers": providers_frame, "skills": skills_frame, "courses": courses_frame,
+              "credentials": credentials_frame, "jobs": jobs_frame}
+    files = {META_FILE: dump_yaml(meta, header="Catalog metadata; the tables are the CSV files "
+                                               "beside this file (see docs/interop.md).")}
+    for table in TABLES:
+        files[f"{table}.csv"] = _frame_text(frames[table](catalog))
+    written = []
+    for name, text in files.items():
+        atomic_write_text(target / name, text)
+        written.append(target / name)
+    return written
+
+
+# --------------------------------------------------------------------------- reading
+class _Problems:
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.items: list[Diagnostic] = []
+
+    def add(self, row: int, message: str, hint: str, *, item_id: str | None = None,
+            column: str | None = None) -> None:
+        # row is 0-based over the data; line 1 is the header
+        self.items.append(Diagnostic(message, file=self.file, line=row + 2, path=column,
+                                     id=item_id or None, hint=hint))
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            raise CatalogError(self.items)
+
+
+def _kind(path: Path) -> str:
+    stem = path.stem.lower()
+    for kind in TABLES:
+        if stem.startswith(kind):
+            return kind
+    raise CatalogError(Diagnostic(
+        f'a CSV file named "{path.name}": pathways reads providers*.csv, skills*.csv, '
+        "courses*.csv, credentials*.csv and jobs*.csv",
+        file=str(path), hint="rename the file after the table it holds"))
+
+
+def _read_frame(path: Path, kind: str) -> pd.DataFrame:
+    import pandas as pd
+
+    try:
+        frame = pd.read_csv(path, dtype=object, keep_default_na=False, na_filter=False,
+                            encoding="utf-8-sig", skip_blank_lines=True)
+    except pd.errors.EmptyDataError:
+        return pd.DataFrame(columns=list(_REQUIRED[kind]), dtype=object)
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as err:
+        raise CatalogError(Diagnostic(f"not a readable CSV table: {err}".splitlines()[0],
+                                      file=str(path), hint="save the sheet as CSV (UTF-8, comma "
+                                                           "separated)")) from err
+    except OSError as err:
+        raise CatalogError(Diagnostic(f"cannot read the file: {err.strerror or err}",
+                                      file=str(path), hint="check the path")) from err
+    frame.columns = [str(c).strip() for c in frame.columns]
+    unknown = [c for c in frame.columns if c not in _COLUMNS[kind]]
+    missing = [c for c in _REQUIRED[kind] if c not in frame.columns]
+    if unknown or missing:
+        problems = []
+        if unknown:
+            problems.append(f"unknown column{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}")
+        if missing:
+            problems.append(f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}")
+        raise CatalogError(Diagnostic("; ".join(problems), file=str(path), line=1,
+                                      hint=f"the columns of {kind}.csv are {', '.join(_COLUMNS[kind])}"))
+    return frame
+
+
+def _column(frame: pd.DataFrame, name: str) -> list[str]:
+    if name not in frame.columns:
+        return [""] * len(frame)
+    return frame[name].tolist()
+
+
+def _numbers(frame: pd.DataFrame, name: str, problems: _Problems, ids: list[str], *,
+             integer: bool, positive: bool, hint: str) -> list[Any]:
+    """A numeric column: numbers where given, ``None`` where empty; bad cells reported."""
+    import pandas as pd
+
+    raw = frame[name].str.strip() if name in frame.columns else None
+    if raw is None:
+        return [None] * len(frame)
+    values = pd.to_numeric(raw.where(raw != ""), errors="coerce")
+    given = raw != ""
+    bad = given & (values.isna() | (values <= 0 if positive else values < 0))
+    if integer:
+        bad |= given & values.notna() & (values % 1 != 0)
+    for row in bad.to_numpy().nonzero()[0]:
+        problems.add(int(row), f"{name} must be {'a whole number' if integer else 'a number'} "
+                     f"{'> 0' if positive else '>= 0'} (found {raw.iloc[row]!r})", hint,
+                     item_id=ids[row], column=name)
+    out = values.tolist()
+    if integer:
+        return [int(v) if g and not math.isnan(v) else None for v, g in zip(out, given.tolist())]
+    return [v if g and not math.isnan(v) else None for v, g in zip(out, given.tolist())]
+
+
+def _skill_item(part: str) -> dict[str, Any] | None:
+    part = part.strip()
+    if not part:
+        return None
+    skill, sep, level = part.rpartition("=")
+    if not sep:
+        return {"skill": part}
+    level = level.strip()
+    return {"skill": skill.strip(), "level": int(level) if level.isdigit() else level}
+
+
+def _skills_column(cells: list[str]) -> list[list[dict[str, Any]]]:
+    """Parse ``id=level; id=level`` cells; equal items share one parsed dict (read-only)."""
+    cache: dict[str, dict[str, Any] | None] = {}
+    empty: list[dict[str, Any]] = []
+    out = []
+    for cell in cells:
+        if not cell:
+            out.append(empty)
+            continue
+        items = []
+        for part in cell.split(";"):
+            item = cache.get(part)
+            if item is None:
+                if part in cache:
+                    continue
+                item = cache[part] = _skill_item(part)
+                if item is None:
+                    continue
+            items.append(item)
+        out.append(items)
+    return out
+
+
+def _optional_text(frame: pd.DataFrame, name: str) -> list[str | None]:
+    """A stripped text column with ``None`` for empty cells (vectorised)."""
+    if name not in frame.columns:
+        return [None] * len(frame)
+    return [v if v else None for v in frame[name].str.strip().tolist()]
+
+
+def _bad_values(frame: pd.DataFrame, name: str, allowed: Iterable[str]) -> list[int]:
+    if name not in frame.columns:
+        return []
+    column = frame[name].str.strip()
+    return (~column.isin([*allowed, ""])).to_numpy().nonzero()[0].tolist()
+
+
+def _read_courses(path: Path, frame: pd.DataFrame) -> dict[str, Any]:
+    # Column by column: the cells are checked with vectorised pandas operations, and each row
+    # becomes one dict built by zip (optional keys hold None when the cell is empty).
+    problems = _Problems(str(path))
+    ids = [i.strip() for i in _column(frame, "id")]
+    hours = _numbers(frame, "hours", problems, ids, integer=False, positive=True,
+                     hint="give the learning hours as a number greater than 0")
+    for row in (frame["hours"].str.strip() == "").to_numpy().nonzero()[0].tolist():
+        problems.add(row, "missing hours", "give the learning hours as a number greater than 0",
+                     item_id=ids[row], column="hours")
+    for row in (frame["id"].str.strip() == "").to_numpy().nonzero()[0].tolist():
+        problems.add(row, "a course without an id", "fill in the id column", column="id")
+    costs = _numbers(frame, "cost", problems, ids, integer=False, positive=False,
+                     hint="give the cost as a number >= 0 (empty for free)")
+    months = _numbers(frame, "badge_valid_months", problems, ids, integer=True, positive=True,
+                      hint="give the badge validity in whole months, or leave it empty")
+    deliveries = _optional_text(frame, "delivery")
+    for row in _bad_values(frame, "delivery", DELIVERY_MODES):
+        problems.add(row, f"delivery {deliveries[row]!r} is not one of {', '.join(DELIVERY_MODES)}",
+                     "use online, in-person or hybrid", item_id=ids[row], column="delivery")
+    terms_text = _optional_text(frame, "terms")
+    term_lists: dict[str, list[str]] = {}
+    for text in {t for t in terms_text if t is not None}:
+        term_lists[text] = [] if text.lower() == "none" else [
+            t.strip().lower() for t in text.split(";") if t.strip()]
+    terms: list[list[str] | None] = [term_lists[t] if t is not None else None for t in terms_text]
+    for row, listed in enumerate(terms):
+        if listed is not None and not set(listed) <= set(SEASONS):
+            wrong = next(t for t in listed if t not in SEASONS)
+            problems.add(row, f"unknown term {wrong!r}", "list terms from winter, summer, fall "
+                         "separated by ';' (empty: every term; none: no term)", item_id=ids[row],
+                         column="terms")
+    skills = _skills_column(_column(frame, "skills"))
+    problems.raise_if_any()
+    columns = (ids, _column(frame, "title"), _optional_text(frame, "provider"), hours, costs,
+               deliveries, terms, _optional_text(frame, "prerequisites"), skills, months,
+               _optional_text(frame, "badge_id"), _column(frame, "description"))
+    keys = COURSE_COLUMNS
+    return {"courses": [dict(zip(keys, row)) for row in zip(*columns)]}
+
+
+def _read_credentials(path: Path, frame: pd.DataFrame) -> dict[str, Any]:
+    problems = _Problems(str(path))
+    ids = [i.strip() for i in _column(frame, "id")]
+    months = _numbers(frame, "recency_months", problems, ids, integer=True, positive=True,
+                      hint="give the recency in whole months, or leave it empty")
+    titles, levels, providers = _column(frame, "title"), _column(frame, "level"), _column(frame, "provider")
+    requires, exclusive = _column(frame, "requires"), _column(frame, "exclusive")
+    badge_ids, descriptions = _column(frame, "badge_id"), _column(frame, "description")
+    out = []
+    for row, item_id in enumerate(ids):
+        level = levels[row].strip()
+        if level not in CREDENTIAL_LEVELS:
+            problems.add(row, f"level {level!r} is not one of {', '.join(CREDENTIAL_LEVELS)}",
+                         "use microcredential, certificate, diploma, degree or other",
+                         item_id=item_id, column="level")
+        try:
+            tree = requirement_to_data(parse_requirement_text(requires[row]))
+        except RequirementSyntaxError as err:
+            problems.add(row, f"requires: {err}", 'write e.g. all(A-1, choose 2 of (B, C, D), '
+                         'min_hours 40 from (E, F)); see docs/interop.md', item_id=item_id,
+                         column="requires")
+            continue
+        cred: dict[str, Any] = {"id": item_id, "title": titles[row], "level": level, "requires": tree}
+        if providers[row].strip():
+            cred["provider"] = providers[row].strip()
+        if months[row] is not None:
+            cred["recency_months"] = months[row]
+        flag = exclusive[row].strip().lower()
+        if flag in ("true", "yes", "1", "x"):
+            cred["exclusive"] = True
+        elif flag not in ("", "false", "no", "0"):
+            problems.add(row, f"exclusive {exclusive[row]!r} is not true or false",
+                         "write true, or leave it empty", item_id=item_id, column="exclusive")
+        if badge_ids[row].strip():
+            cred["badge_id"] = badge_ids[row].strip()
+        if descriptions[row]:
+            cred["description"] = descriptions[row]
+        out.append(cred)
+    problems.raise_if_any()
+    return {"credentials": out}
+
+
+def _read_jobs(path: Path, frame: pd.DataFrame) -> dict[str, Any]:
+    problems = _Problems(str(path))
+    ids = [i.strip() for i in _column(frame, "id")]
+    titles, descriptions = _column(frame, "title"), _column(frame, "description")
+    skills, importances, levels = _column(frame, "skill"), _column(frame, "importance"), _column(frame, "level")
+    jobs: dict[str, dict[str, Any]] = {}
+    for row, job_id in enumerate(ids):
+        job = jobs.get(job_id)
+        if job is None:
+            job = jobs[job_id] = {"id": job_id, "title": titles[row], "skills": []}
+        elif titles[row] and job["title"] and titles[row] != job["title"]:
+            problems.add(row, f"job {job_id} has two titles ({job['title']!r} and {titles[row]!r})",
+                         "give each job one title", item_id=job_id, column="title")
+        if not job["title"]:
+            job["title"] = titles[row]
+        if descriptions[row] and "description" not in job:
+            job["description"] = descriptions[row]
+        skill = skills[row].strip()
+        if not skill:
+            continue
+        entry: dict[str, Any] = {"skill": skill}
+        importance = importances[row].strip()
+        if importance:
+            try:
+                entry["importance"] = importance if importance in ("essential", "optional") \
+                    else _number(float(importance))
+            except ValueError:
+                problems.add(row, f"importance {importance!r} is not essential, optional or a number",
+                             "use essential, optional, or a number in (0, 1]", item_id=job_id,
+                             column="importance")
+        level = levels[row].strip()
+        if level:
+            entry["level"] = int(level) if level.isdigit() else level
+        job["skills"].append(entry)
+    problems.raise_if_any()
+    out = []
+    for job in jobs.values():
+        if "description" in job:  # the YAML key order: id, title, description, skills
+            job = {"id": job["id"], "title": job["title"], "description": job["description"],
+                   "skills": job["skills"]}
+        out.append(job)
+    return {"jobs": out}
+
+
+def _read_providers(path: Path, frame: pd.DataFrame) -> dict[str, Any]:
+    ids = [i.strip() for i in _column(frame, "id")]
+    names = _column(frame, "name")
+    return {"providers": [{"id": i, "name": n} for i, n in zip(ids, names)]}
+
+
+def _labels(cell: str) -> list[str]:
+    text = cell.strip()
+    if text.startswith("["):
+        try:
+            value = json.loads(text)
+        except ValueError:
+            value = None
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return value
+    return [part.strip() for part in text.split(";") if part.strip()]
+
+
+def _read_skills(path: Path, frame: pd.DataFrame) -> dict[str, Any]:
+    ids = [i.strip() for i in _column(frame, "id")]
+    columns = (ids, _column(frame, "label"), [_labels(c) for c in _column(frame, "alt_labels")],
+               _column(frame, "description"))
+    return {"skills": [dict(zip(SKILL_COLUMNS, row)) for row in zip(*columns)]}
+
+
+_READERS: dict[str, Callable[[Path, Any], dict[str, Any]]] = {
+    "providers": _read_providers, "skills": _read_skills, "courses": _read_courses,
+    "credentials": _read_credentials, "jobs": _read_jobs}
+
+
+def read_csv_file(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Catalog data (the YAML shape) from one CSV table, chosen by the file name.
+
+    ``providers*.csv``, ``skills*.csv``, ``courses*.csv``, ``credentials*.csv`` or ``jobs*.csv``;
+    this is the reader registered for ``.csv`` files in catalog directories.
+
+    Raises
+    ------
+    CatalogError
+        With every bad cell, each naming file, line, column and id.
+    """
+    p = Path(path)
+    kind = _kind(p)
+    with gc_paused():
+        frame = _read_frame(p, kind)
+        return _READERS[kind](p, frame)
+
+
+EXTRA_READERS[".csv"] = read_csv_file
