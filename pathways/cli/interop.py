@@ -1,3 +1,241 @@
-"""Commands of the interop engine (registered on import)."""
+"""Commands of the interop engine (registered on import): badges, ctdl and csv.
+
+``pathways badges import`` / ``export``, ``pathways ctdl import`` / ``export`` and
+``pathways csv import`` / ``export``. Every command calls one library function of
+:mod:`pathways.io` and writes its output file atomically: on bad input the old file stays whole.
+"""
 
 from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from pathways.cli._common import (
+    CatalogOpt,
+    app,
+    console,
+    emit_json,
+    fail,
+    load,
+    user_errors,
+)
+from pathways.domain import Holding, LearnerProfile, SkillLevel
+from pathways.io import (
+    atomic_write_text,
+    learner_from_data,
+    load_learner,
+    read_yaml,
+    write_catalog,
+    write_learner,
+)
+from pathways.io.badges import export_achievement, import_badge_files
+
+__all__ = ["badges_app", "csv_app", "ctdl_app"]
+
+badges_app = typer.Typer(help="Open Badges: add a learner's badges to the profile, export achievements.",
+                         no_args_is_help=True)
+ctdl_app = typer.Typer(help="CTDL (Credential Engine) JSON-LD: import and export catalogs.",
+                       no_args_is_help=True)
+csv_app = typer.Typer(help="CSV tables: a catalog as spreadsheets, and back.", no_args_is_help=True)
+app.add_typer(badges_app, name="badges")
+app.add_typer(ctdl_app, name="ctdl")
+app.add_typer(csv_app, name="csv")
+
+OutFile = Annotated[Path, typer.Option("--out", "-o", help="The file to write (atomically).")]
+
+
+def _say(line: str) -> None:
+    console.print(line, highlight=False, markup=False)
+
+
+def _header(path: Path) -> str:
+    """The comment block that opens a YAML file, kept when the file is rewritten."""
+    lines = []
+    try:
+        with path.open(encoding="utf-8") as fh:
+            for line in fh:
+                if not line.startswith("#"):
+                    break
+                lines.append(line[1:].removeprefix(" ").rstrip("\n"))
+    except (OSError, UnicodeDecodeError):
+        return ""
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- badges
+def _merge(profile: LearnerProfile, holdings: list[Holding], skills: list[SkillLevel]) -> tuple[
+        LearnerProfile, list[Holding], int]:
+    """The profile with the badges' holdings and skills: ``(profile, holdings added, skills)``.
+
+    A holding already in the profile (same course or credential and date) gains the badge's
+    expiry when it had none; skills keep the higher level.
+    """
+    completed = list(profile.completed)
+    where = {(h.kind, h.id, h.date): i for i, h in enumerate(completed)}
+    added: list[Holding] = []
+    for h in holdings:
+        i = where.get((h.kind, h.id, h.date))
+        if i is None:
+            where[(h.kind, h.id, h.date)] = len(completed)
+            completed.append(h)
+            added.append(h)
+        elif completed[i].expires is None and h.expires is not None:
+            completed[i] = dataclasses.replace(completed[i], expires=h.expires)
+            added.append(h)
+    levels = {s.skill: s.level for s in profile.skills}
+    changed = 0
+    for s in skills:
+        if s.level > levels.get(s.skill, 0):
+            levels[s.skill] = s.level
+            changed += 1
+    merged = dataclasses.replace(profile, completed=tuple(completed),
+                                 skills=tuple(SkillLevel(k, v) for k, v in levels.items()))
+    return merged, added, changed
+
+
+@badges_app.command("import")
+def badges_import(
+    files: Annotated[list[Path], typer.Argument(help="Badge files: OB 2.0 / 3.0 JSON, a JWS, or a "
+                                                     "baked PNG or SVG.")],
+    learner: Annotated[Path, typer.Option("--learner", "-l", help="The learner profile to update.")],
+    out: OutFile,
+    catalog: CatalogOpt = None,
+    today: Annotated[str | None, typer.Option(
+        "--today", help="Date (YYYY-MM-DD) that decides expired and not-yet-valid badges; "
+                        "default today.")] = None,
+) -> None:
+    """Add badges to a learner profile as holdings (with their dates and expiry) and skills.
+
+    Prints one line per badge: what it maps to and how sure the mapping is, expiry, and whether
+    it was verified (pathways reads badges; it does not check signatures). Exits 1, writing
+    nothing, when a badge file cannot be read.
+    """
+    cat = load(catalog).catalog
+    day = None
+    if today is not None:
+        try:
+            day = dt.date.fromisoformat(today)
+        except ValueError:
+            raise fail(f"--today {today!r} is not a date; write YYYY-MM-DD") from None
+    with user_errors():
+        full = load_learner(learner, cat)  # validates the profile, its badges: list included
+        raw = read_yaml(learner)
+        if isinstance(raw, dict) and isinstance(raw.get("learner"), dict):
+            raw = {**raw, "learner": {k: v for k, v in raw["learner"].items() if k != "badges"}}
+        base = learner_from_data(raw, source=str(learner), catalog=cat)
+    for note in full.notes:
+        _say(f"{learner.name} (badges listed in the profile): {note}")
+    result = import_badge_files(files, cat, today=day)
+    for message in result.messages:
+        _say(message)
+    if result.problems:
+        names = ", ".join(Path(b.source).name for b in result.problems)
+        raise fail(f"{len(result.problems)} badge file(s) could not be read ({names}); "
+                   f"{out} was not written")
+    merged, added, n_skills = _merge(base, result.holdings, result.skills)
+    merged = dataclasses.replace(merged, badges=full.badges)
+    with user_errors():
+        write_learner(merged, out, header=_header(learner))
+    day_ = day or dt.date.today()
+    expired = sum(1 for h in added if h.expires is not None and h.expires <= day_)
+    unmapped = sum(1 for b in result.badges if b.holding is None and b.status in ("valid", "expired"))
+    _say(f"added or updated {len(added)} holdings ({expired} expired) and {n_skills} skills; "
+         f"{unmapped} unmapped, {len(result.badges) - len(result.holdings) - unmapped} not added; "
+         f"wrote {out}")
+
+
+@badges_app.command("export")
+def badges_export(
+    item: Annotated[str, typer.Argument(help="A course or credential id.")],
+    catalog: CatalogOpt = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the JSON here "
+                                                                 "(default: print it).")] = None,
+    base_url: Annotated[str | None, typer.Option(
+        "--base-url", help="Achievement ids are this URL + the item id (default: the item's "
+                           "badge_id, else urn:pathways:...).")] = None,
+) -> None:
+    """Print (or write) a course or credential as an Open Badges 3.0 Achievement."""
+    cat = load(catalog).catalog
+    with user_errors():
+        achievement = export_achievement(cat, item, base_url=base_url)
+    if out is None:
+        emit_json(achievement)
+        return
+    atomic_write_text(out, json.dumps(achievement, indent=2, ensure_ascii=False) + "\n")
+    _say(f"wrote the {achievement['achievementType']} achievement {achievement['id']} to {out}")
+
+
+# --------------------------------------------------------------------------- ctdl
+def _counts(report: Any) -> str:
+    c = report.catalog
+    return (f"{len(c.providers)} providers, {len(c.skills)} skills, {len(c.courses)} courses, "
+            f"{len(c.credentials)} credentials, {len(c.jobs)} jobs")
+
+
+@ctdl_app.command("import")
+def ctdl_import(
+    file: Annotated[Path, typer.Argument(help="A CTDL JSON-LD file (@graph or a list of objects).")],
+    out: OutFile,
+) -> None:
+    """Convert CTDL JSON-LD (credentials, courses, condition profiles, pathways) to a catalog."""
+    from pathways.io.ctdl import catalog_from_ctdl
+
+    messages: list[str] = []
+    with user_errors():
+        report = catalog_from_ctdl(file, messages=messages)
+    for message in messages:
+        _say(f"note: {message}")
+    with user_errors():
+        write_catalog(report.catalog, out, header=f"Imported from {file.name} (CTDL JSON-LD) by "
+                                                   "pathways ctdl import.")
+    _say(f"wrote {_counts(report)} to {out}")
+
+
+@ctdl_app.command("export")
+def ctdl_export(
+    out: OutFile,
+    catalog: CatalogOpt = None,
+    base: Annotated[str | None, typer.Option(
+        "--base", help="Prefix of the @id of every resource (default: the Credential Registry's "
+                       "resources URL).")] = None,
+) -> None:
+    """Write the catalog as CTDL JSON-LD (a round trip through ctdl import restores it)."""
+    from pathways.io.ctdl import REGISTRY_BASE, write_ctdl
+
+    report = load(catalog)
+    with user_errors():
+        write_ctdl(report.catalog, out, base=base or REGISTRY_BASE)
+    _say(f"wrote {_counts(report)} as CTDL JSON-LD to {out}")
+
+
+# --------------------------------------------------------------------------- csv
+@csv_app.command("export")
+def csv_export(
+    out: Annotated[Path, typer.Option("--out", "-o", help="The directory to write (new or empty).")],
+    catalog: CatalogOpt = None,
+) -> None:
+    """Write the catalog as CSV tables (courses, credentials, jobs ...) in a directory."""
+    from pathways.io.csv import write_csv_catalog
+
+    report = load(catalog)
+    with user_errors():
+        files = write_csv_catalog(report.catalog, out)
+    _say(f"wrote {', '.join(f.name for f in files)} to {out} ({_counts(report)})")
+
+
+@csv_app.command("import")
+def csv_import(
+    sources: Annotated[list[Path], typer.Argument(help="A directory of CSV (and YAML) catalog "
+                                                       "files, or CSV files.")],
+    out: OutFile,
+) -> None:
+    """Read a catalog from CSV tables, validate it and write it as one YAML file."""
+    report = load(sources)
+    with user_errors():
+        write_catalog(report.catalog, out, header="Imported from CSV by pathways csv import.")
+    _say(f"wrote {_counts(report)} to {out}")
