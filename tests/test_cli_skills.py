@@ -100,6 +100,47 @@ def test_skills_from_text_on_esco(tmp_path: Path) -> None:
     cv.write_text("Data analyst. I write SQL queries, build dashboards and use Python for "
                   "statistical analysis.")
     data = json.loads(run("skills-from-text", str(cv), "--top", "5", "--esco", str(ESCO),
-                          "--format", "json"))
+                          "--no-cache", "--format", "json"))
     assert data[0]["file"] == str(cv) and len(data[0]["skills"]) <= 5
     assert {"skill", "label", "score"} <= set(data[0]["skills"][0])
+
+
+class _Fitted:
+    fits = 0
+
+    def __init__(self, top_k: int = 20) -> None:
+        self.top_k = top_k
+
+    def get_params(self) -> dict[str, int]:
+        return {"top_k": self.top_k}
+
+    def set_params(self, **params: int) -> _Fitted:
+        self.top_k = params.get("top_k", self.top_k)
+        return self
+
+    def fit(self, taxonomy: object) -> _Fitted:
+        type(self).fits += 1
+        return self
+
+    def predict(self, texts: list[str]) -> list[list[tuple[str, str, float]]]:
+        return [[("esco:x", "SQL", 0.5), ("esco:y", "Python", 0.25)][: self.top_k] for _ in texts]
+
+
+def test_skills_from_text_caches_the_fitted_extractor(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = pytest.importorskip("pathways.skills.text")
+    esco = pytest.importorskip("pathways.io.esco")
+    monkeypatch.setattr(text, "SkillExtractor", _Fitted)
+    monkeypatch.setattr(esco, "load_esco", lambda path: object())
+    monkeypatch.setenv("PATHWAYS_CACHE_DIR", str(tmp_path / "cache"))
+    (tmp_path / "esco").mkdir()
+    (tmp_path / "esco" / "a.zip").write_bytes(b"zip")
+    cv = tmp_path / "cv.txt"
+    cv.write_text("SQL and Python")
+    args = ("skills-from-text", str(cv), "--esco", str(tmp_path / "esco"), "--format", "json")
+    first = json.loads(run(*args, "--top", "1"))
+    assert first == [{"file": str(cv), "skills": [{"skill": "esco:x", "label": "SQL", "score": 0.5}]}]
+    assert len(json.loads(run(*args))[0]["skills"]) == 2
+    assert _Fitted.fits == 1 and len(list((tmp_path / "cache").glob("extractor-*.pkl"))) == 1
+    (tmp_path / "esco" / "a.zip").write_bytes(b"new release")  # new files: refit
+    run(*args)
+    assert _Fitted.fits == 2

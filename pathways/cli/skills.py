@@ -77,20 +77,62 @@ def _hours(value: float) -> str:
     return f"{value:g} h"
 
 
-def _load_extractor(esco: Path | None) -> tuple[Any, Any]:
-    """The ESCO taxonomy and a SkillExtractor fitted on it, or a clear error."""
+def _extractor_cache_key(path: Path, extractor: Any) -> str:
+    """Changes with the ESCO files, the extractor's parameters and code, and scikit-learn."""
+    import hashlib
+
+    import sklearn
+
+    import pathways.skills.text as text
+
+    h = hashlib.sha256()
+    for f in sorted(path.glob("*.zip")):
+        st = f.stat()
+        h.update(f"{f.name}:{st.st_size}:{st.st_mtime_ns}".encode())
+    h.update(repr(sorted(extractor.get_params().items())).encode())
+    h.update(Path(text.__file__).read_bytes())
+    h.update(sklearn.__version__.encode())
+    return h.hexdigest()[:20]
+
+
+def _load_extractor(esco: Path | None, *, cache: bool = True) -> Any:
+    """A SkillExtractor fitted on the ESCO taxonomy, or a clear error.
+
+    Fitting on all of ESCO takes tens of seconds, so the fitted extractor is pickled in the
+    pathways cache directory (``$PATHWAYS_CACHE_DIR``, else ``~/.cache/pathways``) and reused
+    while the ESCO files, the extractor and scikit-learn stay the same.
+    """
+    import pickle
+
     path = esco or default_esco()
     if not path.is_dir():
         raise fail(f"ESCO data not found at {path}; pass --esco DIR or set PATHWAYS_ESCO "
                    "to the directory of the ESCO v1.1.1 zips")
     try:
-        from pathways.io.esco import load_esco
+        from pathways.io.esco import default_cache_dir, load_esco
         from pathways.skills.text import SkillExtractor
     except ImportError as err:  # the text engine is not installed in this build
         raise fail(f"text-to-skills is not available: {err}") from None
+    extractor = SkillExtractor()
+    target = default_cache_dir() / f"extractor-{_extractor_cache_key(path, extractor)}.pkl"
+    if cache and target.is_file():
+        try:
+            with target.open("rb") as fh:
+                return pickle.load(fh)  # noqa: S301 - our own cache file
+        except Exception:  # noqa: BLE001 - a stale or broken cache is rebuilt
+            pass
     with user_errors():
-        taxonomy = load_esco(path)
-        return taxonomy, SkillExtractor().fit(taxonomy)
+        extractor.fit(load_esco(path))
+    if cache:
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_suffix(f".{os.getpid()}.tmp")
+            with tmp.open("wb") as fh:
+                pickle.dump(extractor, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, target)
+        except OSError:  # a read-only cache directory only costs time
+            pass
+    return extractor
 
 
 # --------------------------------------------------------------------------- gap
@@ -268,8 +310,13 @@ def skills_from_text(
     top: Annotated[int, typer.Option("--top", "-k", help="Skills per file.")] = 10,
     esco: EscoOpt = None,
     format: FormatOpt = Format.table,
+    cache: Annotated[bool, typer.Option(
+        "--cache/--no-cache", help="Reuse the fitted extractor cached on disk.")] = True,
 ) -> None:
-    """The ESCO skills a text asks for or shows, with scores (TF-IDF over ESCO labels)."""
+    """The ESCO skills a text asks for or shows, with scores (TF-IDF over ESCO labels).
+
+    The first run fits the extractor on all of ESCO (tens of seconds) and caches it on disk.
+    """
     _no_csv(format, "skills-from-text")
     if top < 1:
         raise fail(f"--top must be at least 1, got {top}")
@@ -279,7 +326,7 @@ def skills_from_text(
             texts.append(f.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError) as err:
             raise fail(f"cannot read {f}: {err}") from None
-    _, extractor = _load_extractor(esco)
+    extractor = _load_extractor(esco, cache=cache)
     extractor.set_params(top_k=top)
     with user_errors():
         predicted = extractor.predict(texts)
