@@ -144,3 +144,28 @@ def test_skills_from_text_caches_the_fitted_extractor(tmp_path: Path, monkeypatc
     (tmp_path / "esco" / "a.zip").write_bytes(b"new release")  # new files: refit
     run(*args)
     assert _Fitted.fits == 2
+
+
+def test_gap_reads_the_cv_with_use_cv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = pytest.importorskip("pathways.skills.text")
+    esco = pytest.importorskip("pathways.io.esco")
+
+    class CvReader(_Fitted):
+        def predict(self, texts: list[str]) -> list[list[tuple[str, str, float]]]:
+            return [[(SQL, "SQL", 0.5)] for _ in texts]
+
+    monkeypatch.setattr(text, "SkillExtractor", CvReader)
+    monkeypatch.setattr(esco, "load_esco", lambda path: object())
+    monkeypatch.setenv("PATHWAYS_CACHE_DIR", str(tmp_path / "cache"))
+    (tmp_path / "esco").mkdir()
+    me = tmp_path / "me.yaml"
+    me.write_text("learner:\n  id: me\n  cv: I write SQL.\n")
+    args = ("gap", "--learner", str(me), *CAT, "--job", "esco-occ:d3edb8f8-3a06-47a0-8fb9-9b212c006aa2",
+            "--format", "json", "--esco", str(tmp_path / "esco"))
+    without = json.loads(run(*args))
+    with_cv = json.loads(run(*args, "--use-cv"))
+    held = {s["skill"]: s for s in with_cv["skills"]}
+    assert held[SQL]["held_level"] == 1 and "read from the CV" in held[SQL]["held_from"]
+    assert with_cv["readiness"] > without["readiness"]
+    out = run("gap", *PRIYA, *CAT, "--use-cv", "--esco", str(tmp_path / "esco"), code=1)
+    assert "has no cv: text" in out

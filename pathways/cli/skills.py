@@ -32,6 +32,9 @@ AsOfOpt = Annotated[str | None, typer.Option(
     "--as-of", help="Date for badge expiry, YYYY-MM-DD (default: the learner's start term, else today).")]
 EscoOpt = Annotated[Path | None, typer.Option(
     "--esco", help="ESCO v1.1.1 directory (default: $PATHWAYS_ESCO, else ../shared/data/esco-1.1.1).")]
+UseCvOpt = Annotated[bool, typer.Option(
+    "--use-cv", help="Also read skills (at level 1) from the profile's cv: text, with the ESCO "
+    "text-to-skills extractor (see --esco).")]
 
 
 def default_esco() -> Path:
@@ -124,15 +127,23 @@ def _load_extractor(esco: Path | None, *, cache: bool = True) -> Any:
     with user_errors():
         extractor.fit(load_esco(path))
     if cache:
+        tmp = target.with_suffix(f".{os.getpid()}.tmp")
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_suffix(f".{os.getpid()}.tmp")
             with tmp.open("wb") as fh:
                 pickle.dump(extractor, fh, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, target)
-        except OSError:  # a read-only cache directory only costs time
-            pass
+        except Exception:  # noqa: BLE001 - a cache that cannot be written only costs time
+            tmp.unlink(missing_ok=True)
     return extractor
+
+
+def _cv_extractor(use_cv: bool, esco: Path | None, me: LearnerProfile) -> Any:
+    if not use_cv:
+        return None
+    if not me.cv_text.strip():
+        raise fail(f"--use-cv: the profile of {me.id} has no cv: text")
+    return _load_extractor(esco)
 
 
 # --------------------------------------------------------------------------- gap
@@ -143,6 +154,8 @@ def gap(
     catalog: CatalogOpt = None,
     format: FormatOpt = Format.table,
     as_of: AsOfOpt = None,
+    use_cv: UseCvOpt = False,
+    esco: EscoOpt = None,
 ) -> None:
     """What a job requires against what the learner holds, and the readiness (0-100 %).
 
@@ -154,8 +167,9 @@ def gap(
     _no_csv(format, "gap")
     cat = load(catalog).catalog
     me = _learner(learner_path, cat)
+    extractor = _cv_extractor(use_cv, esco, me)
     with user_errors():
-        report = gap_analysis(cat, me, job, as_of=_as_of(as_of))
+        report = gap_analysis(cat, me, job, as_of=_as_of(as_of), extractor=extractor)
     if format is Format.json:
         emit_json(report.to_dict())
         return
@@ -192,6 +206,8 @@ def recommend(
         "earned' credentials (default: 30 h or 25 % of the bundle, whichever is larger).")] = None,
     top: Annotated[int, typer.Option("--top", "-n", help="Single courses to rank.")] = 10,
     as_of: AsOfOpt = None,
+    use_cv: UseCvOpt = False,
+    esco: EscoOpt = None,
 ) -> None:
     """The courses that close the learner's gap for a job fastest, each explained.
 
@@ -205,10 +221,11 @@ def recommend(
         raise fail(f"--max-hours must be >= 0, got {max_hours:g}")
     cat = load(catalog).catalog
     me = _learner(learner_path, cat)
+    extractor = _cv_extractor(use_cv, esco, me)
     with user_errors():
         rec = _recommend(cat, me, job, optional=optional, max_hours=max_hours,
                          prefer_credentials=prefer_credentials, max_extra_hours=max_extra_hours,
-                         top_k=top, as_of=_as_of(as_of))
+                         top_k=top, as_of=_as_of(as_of), extractor=extractor)
     if format is Format.json:
         emit_json(rec.to_dict())
         return
