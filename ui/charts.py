@@ -17,6 +17,7 @@ from pathways.domain import Term
 
 __all__ = [
     "MAP_COLOURS",
+    "distance_chart",
     "gap_chart",
     "heatmap",
     "legend_html",
@@ -140,9 +141,9 @@ def timeline_chart(courses: pd.DataFrame) -> alt.Chart:
     df["end"] = [pd.Timestamp(t.end + dt.timedelta(days=1)) for t in terms]
     df["label"] = df["id"] + "  " + df["title"]
     order = df.sort_values(["start", "id"])["label"].tolist()
-    height = max(120, 34 * len(df) + 40)
+    height = max(160, 30 * len(df) + 110)  # room for the axis and the legend below
     base = alt.Chart(df).encode(
-        y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)),
+        y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=320, labelOverlap=False)),
         x=alt.X("start:T", title=None, axis=alt.Axis(format="%b %Y", tickCount="month")),
         x2="end:T",
     )
@@ -160,6 +161,29 @@ def timeline_chart(courses: pd.DataFrame) -> alt.Chart:
     return (bars + text).properties(height=height)
 
 
+def distance_chart(rows: pd.DataFrame) -> alt.Chart:
+    """Hours still needed for each reachable credential, nearest first (columns
+    ``credential``, ``title``, ``level``, ``hours``, ``courses``, ``summary``, ``exits``)."""
+    df = rows.copy()
+    df["label"] = df["credential"] + "  " + df["title"]
+    df["note"] = [("held" if h == 0 and n == 0 else f"{n} course{'s' if n != 1 else ''}")
+                  for h, n in zip(df["hours"], df["courses"])]
+    order = df["label"].tolist()
+    base = alt.Chart(df).encode(
+        y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=360, labelOverlap=False)),
+        x=alt.X("hours:Q", title="Hours still needed"),
+        tooltip=[alt.Tooltip("credential:N", title="Credential"), alt.Tooltip("title:N", title=""),
+                 alt.Tooltip("summary:N", title="Distance"), alt.Tooltip("exits:N", title="Exits")],
+    )
+    bars = base.mark_bar(cornerRadiusEnd=3, height=14).encode(
+        color=alt.Color("level:N", title="Level", scale=alt.Scale(range=PALETTE),
+                        legend=alt.Legend(orient="bottom")))
+    text = base.mark_text(align="left", dx=4, fontSize=11, color="#4a5660").encode(text="note:N")
+    # Streamlit fits the whole chart (axes and legend included) into the height when it
+    # stretches the width, so the height leaves room for the x axis and the legend.
+    return (bars + text).properties(height=max(160, 22 * len(df) + 110))
+
+
 # --------------------------------------------------------------------------- skills gap
 def gap_chart(skills: pd.DataFrame, *, max_rows: int = 25) -> alt.Chart:
     """Required vs held level per skill (columns ``label``, ``required_level``,
@@ -172,11 +196,11 @@ def gap_chart(skills: pd.DataFrame, *, max_rows: int = 25) -> alt.Chart:
         df.assign(measure="required", level=df["required_level"]),
         df.assign(measure="held", level=df["held_level"]),
     ])
-    height = max(140, 26 * len(df) + 30)
+    height = max(160, 26 * len(df) + 90)  # room for the axis and the legend above
     top = int(max(df["required_level"].max(), df["held_level"].max(), 1)) if len(df) else 4
     return alt.Chart(long).mark_bar(cornerRadiusEnd=2).encode(
         y=alt.Y("label:N", sort=order, title=None,
-                axis=alt.Axis(labelLimit=230, labelFontSize=11)),
+                axis=alt.Axis(labelLimit=230, labelFontSize=11, labelOverlap=False)),
         yOffset=alt.YOffset("measure:N", sort=["required", "held"]),
         x=alt.X("level:Q", title="Level (1 basic … 4 expert)", scale=alt.Scale(domain=[0, top]),
                 axis=alt.Axis(values=list(range(top + 1)), format="d", grid=True)),
@@ -197,12 +221,12 @@ def heatmap(df: pd.DataFrame, *, x: str, y: str, value: str, title: str, fmt: st
             order: Sequence[str] | None = None, scheme: str = "blues",
             tooltip: Sequence[alt.Tooltip] = ()) -> alt.Chart:
     """A square heatmap of ``value`` over ``x`` x ``y`` (long format)."""
-    axis = alt.Axis(labelLimit=160, labelFontSize=11)
+    axis = alt.Axis(labelLimit=160, labelFontSize=11, labelOverlap=False)
     n = len(order) if order is not None else df[x].nunique()
     size = min(600, max(240, 26 * n))
     return alt.Chart(df).mark_rect().encode(
         x=alt.X(f"{x}:N", sort=list(order) if order is not None else "ascending", title=None,
-                axis=alt.Axis(labelLimit=160, labelFontSize=11, labelAngle=-50)),
+                axis=alt.Axis(labelLimit=160, labelFontSize=11, labelAngle=-50, labelOverlap=False)),
         y=alt.Y(f"{y}:N", sort=list(order) if order is not None else "ascending", title=None,
                 axis=axis),
         color=alt.Color(f"{value}:Q", title=title, scale=alt.Scale(scheme=scheme),
@@ -221,10 +245,11 @@ def supply_demand_chart(df: pd.DataFrame, *, top: int = 30) -> alt.Chart:
         rows.assign(side="demanded by jobs", amount=rows["demand"]),
         rows.assign(side="taught by courses", amount=-rows["courses"].astype(float)),
     ])
-    height = max(160, 20 * len(rows) + 40)
+    height = max(180, 22 * len(rows) + 100)  # room for the axis and the legend below
     return alt.Chart(long).mark_bar(height=12).encode(
-        y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=260)),
-        x=alt.X("amount:Q", title="← courses teaching it      jobs demanding it (importance) →"),
+        y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=260, labelOverlap=False)),
+        x=alt.X("amount:Q", title="← courses teaching it      jobs demanding it (importance) →",
+                axis=alt.Axis(tickMinStep=1, labelExpr="abs(datum.value)")),
         color=alt.Color("side:N", title=None,
                         scale=alt.Scale(domain=["demanded by jobs", "taught by courses"],
                                         range=["#c0504d", "#1f6f8b"]),

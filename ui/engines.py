@@ -185,8 +185,8 @@ def esco_taxonomy() -> Any:
     return load_esco(ESCO_DIR)
 
 
-@st.cache_resource(show_spinner="Learning the 13,896 ESCO skills to read job ads "
-                                "(about a minute, once per server start)…")
+@st.cache_resource(show_spinner="Learning ESCO's 13,896 skills to read job ads "
+                                "(once per server start; up to a minute)…")
 def skill_extractor() -> Any:
     """A :class:`~pathways.skills.text.SkillExtractor` fitted on ESCO, shared by all sessions."""
     from pathways.skills.text import SkillExtractor

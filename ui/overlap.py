@@ -10,6 +10,7 @@ import streamlit as st
 from ui import engines
 from ui.charts import heatmap, supply_demand_chart
 from ui.state import context, keep, sticky
+from ui.views import md_escape
 
 ctx = context()
 st.title("Catalog overlap")
@@ -126,28 +127,29 @@ with tab_cred:
             })
 
 # --------------------------------------------------------------------------- health
+CATEGORY_TITLES = {
+    "validation": "Validation warnings",
+    "no-credential": "Courses that count toward no credential",
+    "single-path": "Credentials with a single path",
+    "long-chain": "Long prerequisite chains",
+    "single-source-skill": "Skills taught by one course only",
+    "missing-prerequisite": "Advanced courses without a prerequisite",
+}
+
 with tab_health:
     st.subheader("Catalog health report")
-    st.caption("What a designer should look at: courses that count toward nothing, credentials "
-               "with a single path, skills taught by one course only, long prerequisite chains.")
-    counts = health.groupby("category").size()
-    sticky("health_categories", list(counts.index),
-           valid=lambda v: isinstance(v, list) and all(c in counts.index for c in v))
-    categories = st.multiselect("Categories", list(counts.index), key="health_categories",
-                                format_func=lambda c: f"{c} ({counts[c]})")
-    keep("health_categories")
-    shown = health[health["category"].isin(categories)].copy()
-    shown["severity"] = shown["severity"].map({"warning": "⚠️ warning", "info": "ℹ️ info"})
-    st.dataframe(
-        shown[["severity", "category", "ids", "message", "action"]], hide_index=True,
-        width="stretch", height=min(560, 38 + 35 * max(1, len(shown))),
-        column_config={
-            "severity": st.column_config.TextColumn("", width="small"),
-            "category": st.column_config.TextColumn("Category", width="small"),
-            "ids": st.column_config.ListColumn("Items"),
-            "message": st.column_config.TextColumn("Finding", width="large"),
-            "action": st.column_config.TextColumn("Suggested action", width="large"),
-        })
+    st.caption("What a designer should look at, by kind of finding; each says what was found "
+               "and what to do about it.")
+    if health.empty:
+        st.success("Nothing to report: the catalog is in good health.")
+    for category, rows in health.groupby("category", sort=False):
+        warnings = int((rows["severity"] == "warning").sum())
+        icon = ":material/warning:" if warnings else ":material/info:"
+        title = CATEGORY_TITLES.get(str(category), str(category))
+        with st.expander(f"{title} ({len(rows)})", icon=icon, expanded=False):
+            st.markdown("\n".join(
+                f"- {md_escape(row.message)}  \n  :small[:gray[→ {md_escape(row.action)}]]"
+                for row in rows.itertuples()))
 
 # --------------------------------------------------------------------------- demand
 with tab_demand:
@@ -160,21 +162,19 @@ with tab_demand:
     status = st.segmented_control("Status", statuses, key="demand_status")
     keep("demand_status")
     rows = demand[demand["status"] == status] if status else demand
-    left, right = st.columns([1, 1], gap="large")
-    with left:
-        st.altair_chart(supply_demand_chart(rows, top=25))
-        if len(rows) > 25:
-            st.caption(f"The top 25 of {len(rows)} skills; all are in the table.")
-    with right:
-        st.dataframe(
-            rows[["label", "demand", "jobs", "courses", "required_level", "max_level", "taught_by"]],
-            hide_index=True, width="stretch", height=520,
-            column_config={
-                "label": st.column_config.TextColumn("Skill", width="medium"),
-                "demand": st.column_config.NumberColumn("Demand", format="%.1f"),
-                "jobs": st.column_config.NumberColumn("Jobs"),
-                "courses": st.column_config.NumberColumn("Courses"),
-                "required_level": st.column_config.NumberColumn("Level needed"),
-                "max_level": st.column_config.NumberColumn("Level taught"),
-                "taught_by": st.column_config.ListColumn("Taught by"),
-            })
+    st.altair_chart(supply_demand_chart(rows, top=25), width="stretch")
+    if len(rows) > 25:
+        st.caption(f"The top 25 of {len(rows)} skills; all are in the table.")
+    st.dataframe(
+        rows[["label", "demand", "jobs", "courses", "required_level", "max_level", "taught_by", "top_jobs"]],
+        hide_index=True, width="stretch", height=min(420, 38 + 35 * max(1, len(rows))),
+        column_config={
+            "label": st.column_config.TextColumn("Skill", width="medium"),
+            "demand": st.column_config.NumberColumn("Demand", format="%.1f", width="small"),
+            "jobs": st.column_config.NumberColumn("Jobs", width="small"),
+            "courses": st.column_config.NumberColumn("Courses", width="small"),
+            "required_level": st.column_config.NumberColumn("Level needed", width="small"),
+            "max_level": st.column_config.NumberColumn("Level taught", width="small"),
+            "taught_by": st.column_config.ListColumn("Taught by"),
+            "top_jobs": st.column_config.ListColumn("Jobs that need it"),
+        })

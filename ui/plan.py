@@ -10,15 +10,15 @@ import streamlit as st
 
 from pathways.graph import ladder
 from ui import engines
-from ui.charts import timeline_chart
+from ui.charts import distance_chart, timeline_chart
 from ui.state import context, keep, reset_on_change, sticky
 from ui.views import (
     AUDIT_LEGEND,
     audit_markdown,
-    money,
     plan_courses_frame,
     plan_csv,
     plan_json,
+    plan_markdown,
 )
 
 ctx = context()
@@ -103,19 +103,7 @@ with tab_terms:
         st.info("No courses to take.")
     else:
         st.altair_chart(timeline_chart(courses), width="stretch")
-        st.dataframe(
-            courses, hide_index=True, width="stretch",
-            column_config={
-                "term": st.column_config.TextColumn("Term", width="small"),
-                "id": st.column_config.TextColumn("Course", width="small"),
-                "title": st.column_config.TextColumn("Title", width="medium"),
-                "provider": None,
-                "hours": st.column_config.NumberColumn("Hours", format="%d h", width="small"),
-                "cost": st.column_config.NumberColumn(f"Cost ({currency})", format="%,.0f", width="small"),
-                "counts_toward": st.column_config.TextColumn("Counts toward", width="small"),
-                "renewal": st.column_config.CheckboxColumn("Renewal", width="small"),
-                "reason": st.column_config.TextColumn("Why it is in the plan", width="large"),
-            })
+        st.markdown(plan_markdown(result, currency))
 
 with tab_audit:
     st.caption("Each target's requirements, with what the learner has, what the plan adds and "
@@ -152,16 +140,15 @@ with tab_dist:
             st.error(dist["error"])
         else:
             table = pd.DataFrame(dist)
-            table["distance"] = table["summary"]
+            reachable = table[table["feasible"]]
+            if not reachable.empty:
+                st.altair_chart(distance_chart(reachable), width="stretch")
             st.dataframe(
-                table[["credential", "title", "level", "distance", "hours", "cost", "terms", "exits"]],
-                hide_index=True, width="stretch", height=min(600, 38 + 35 * len(table)),
+                table[["credential", "summary", "cost", "terms", "exits"]],
+                hide_index=True, width="stretch", height=min(420, 38 + 35 * len(table)),
                 column_config={
                     "credential": st.column_config.TextColumn("Credential", width="small"),
-                    "title": st.column_config.TextColumn("Title", width="medium"),
-                    "level": st.column_config.TextColumn("Level", width="small"),
-                    "distance": st.column_config.TextColumn("Distance", width="medium"),
-                    "hours": st.column_config.NumberColumn("Hours", format="%d h", width="small"),
+                    "summary": st.column_config.TextColumn("Distance", width="medium"),
                     "cost": st.column_config.NumberColumn(f"Cost ({currency})", format="%,.0f", width="small"),
                     "terms": st.column_config.NumberColumn("Terms", width="small"),
                     "exits": st.column_config.TextColumn("Exits on the way", width="large"),
@@ -204,7 +191,7 @@ with tab_whatif:
                         c1, c2, c3 = st.columns(3)
                         c1.metric("Hours", f"{row['hours']:g}",
                                   None if base else f"{row['extra_hours']:+g} h", delta_color="inverse")
-                        c2.metric("Cost", money(row["cost"], currency),
+                        c2.metric(f"Cost ({currency})", f"{row['cost']:,.0f}",
                                   None if base else f"{row['extra_cost']:+,.0f}", delta_color="inverse")
                         c3.metric("Terms", row["terms"],
                                   None if base else f"{row['extra_terms']:+d}", delta_color="inverse")

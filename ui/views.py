@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["audit_markdown", "money", "plan_courses_frame", "plan_csv", "plan_json"]
+__all__ = ["audit_markdown", "md_escape", "money", "plan_courses_frame", "plan_csv", "plan_json", "plan_markdown"]
 
 _MARKS = {
     ("met", "held"): ":green[✔]",
@@ -22,10 +22,14 @@ AUDIT_LEGEND = (":green[✔] completed  ·  :blue[◆] in the plan  ·  :orange[
                 ":red[✘] missing  ·  :gray[○] an option not needed")
 
 
-def _escape(text: str) -> str:
-    for ch in ("\\", "*", "_", "[", "]", "`", "#", "$", "~"):
-        text = text.replace(ch, "\\" + ch)
+def md_escape(text: str) -> str:
+    """``text`` with Markdown's special characters escaped (safe inside Streamlit directives)."""
+    for ch in ("\\", "*", "_", "[", "]", "`", "#", "$", "~", "<", ">"):
+        text = str(text).replace(ch, "\\" + ch)
     return text
+
+
+_escape = md_escape
 
 
 def _node_text(node: Mapping[str, Any]) -> str:
@@ -74,6 +78,26 @@ def plan_courses_frame(plan: Mapping[str, Any]) -> pd.DataFrame:
     } for c in plan.get("courses", [])]
     return pd.DataFrame(rows, columns=["term", "id", "title", "provider", "hours", "cost",
                                        "counts_toward", "renewal", "reason"])
+
+
+def plan_markdown(plan: Mapping[str, Any], currency: str) -> str:
+    """The plan term by term: each course with its hours, cost and the reason it is there."""
+    lines: list[str] = []
+    for term in plan.get("schedule", []):
+        courses = [c for c in plan.get("courses", []) if c["id"] in term["courses"]]
+        if not courses:
+            lines.append(f"**{term['term']}** · :gray[no course this term]\n")
+            continue
+        hours = sum(c["hours"] for c in courses)
+        lines.append(f"**{term['term']}** · :gray[{len(courses)} course{'s' if len(courses) != 1 else ''}, "
+                     f"{hours:g} h]\n")
+        for c in courses:
+            renew = " · :orange[renewal]" if c.get("renewal") else ""
+            lines.append(f"- **{_escape(c['id'])}** {_escape(c['title'])} · {c['hours']:g} h · "
+                         f"{money(c['cost'], currency)}{renew}  \n"
+                         f"  :small[:gray[{_escape(c.get('reason', ''))}]]")
+        lines.append("")
+    return "\n".join(lines)
 
 
 def plan_csv(plan: Mapping[str, Any]) -> str:
