@@ -40,6 +40,7 @@ learner's constraints, or their prerequisites cannot be met.
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -84,6 +85,9 @@ __all__ = [
 ]
 
 _TOL = 1e-6
+#: HiGHS options passed through ``milp`` verbatim: the feasibility-jump heuristic costs more
+#: than the whole solve of these small models; turning it off changes no optimality proof.
+_HIGHS_OPTIONS: dict[str, object] = {"mip_heuristic_run_feasibility_jump": False}
 _LEVEL_RANK = {lv: i for i, lv in enumerate(CREDENTIAL_LEVELS[:-1])}  # "other" lowest
 
 
@@ -275,12 +279,16 @@ class _Model:
         if self.row_lb:
             A = csr_matrix((self.vals, (self.rows, self.cols)), shape=(len(self.row_lb), n))
             constraints.append(LinearConstraint(A, np.array(self.row_lb), np.array(self.row_ub)))
-        args = dict(integrality=np.array(self.integer), bounds=Bounds(np.array(self.lb), np.array(self.ub)),
-                    constraints=constraints)
-        res = milp(c, **args, options={"mip_rel_gap": 0.0, "time_limit": time_limit})
-        if res.status == 4:  # HiGHS presolve sometimes fails on tiny models: solve without it
-            res = milp(c, **args, options={"mip_rel_gap": 0.0, "time_limit": time_limit,
-                                           "presolve": False})
+        args: dict[str, Any] = dict(integrality=np.array(self.integer),
+                                    bounds=Bounds(np.array(self.lb), np.array(self.ub)),
+                                    constraints=constraints)
+        options = {"mip_rel_gap": 0.0, "time_limit": time_limit, **_HIGHS_OPTIONS}
+        with warnings.catch_warnings():
+            # extra HiGHS options are passed through verbatim, with a warning saying so
+            warnings.filterwarnings("ignore", message="Unrecognized options detected")
+            res = milp(c, **args, options=options)
+            if res.status == 4:  # HiGHS presolve sometimes fails on tiny models: solve without it
+                res = milp(c, **args, options={**options, "presolve": False})
         if res.status == 2:  # infeasible
             return None
         if res.x is None:
