@@ -93,6 +93,9 @@ def test_priya_gap_for_data_analyst(catalog: Catalog, priya: LearnerProfile) -> 
 def test_unknown_job_and_missing_goal(catalog: Catalog, priya: LearnerProfile) -> None:
     with pytest.raises(PathwaysError, match="not a job of the catalog"):
         gap_analysis(catalog, priya, "no-such-job")
+    assert gap_analysis(catalog, priya, "Data Analyst").job == ANALYST  # a unique title
+    with pytest.raises(PathwaysError, match="did you mean esco-occ:d3edb8f8"):
+        gap_analysis(catalog, priya, "data analyts")
     with pytest.raises(PathwaysError, match="no goal job"):
         gap_analysis(catalog, LearnerProfile("x"))
 

@@ -122,7 +122,8 @@ def readiness(held: Mapping[str, int], job: Job) -> float:
 
 
 def resolve_job(catalog: Catalog, job: Job | str | None, learner: LearnerProfile | None = None) -> Job:
-    """``job`` as a :class:`Job`: an id of the catalog, or the learner's goal job when None.
+    """``job`` as a :class:`Job`: an id (or unique title) of a catalog job, or the learner's
+    goal job when None.
 
     Raises
     ------
@@ -136,6 +137,10 @@ def resolve_job(catalog: Catalog, job: Job | str | None, learner: LearnerProfile
         if job is None:
             raise PathwaysError("no job given and the learner has no goal job; pass a job id")
     found = catalog.jobs.get(job)
+    if found is None:  # a unique title works too
+        titled = [j for j in catalog.jobs.values() if j.title.casefold() == job.strip().casefold()]
+        if len(titled) == 1:
+            return titled[0]
     if found is None:
         import difflib
 
