@@ -169,3 +169,19 @@ def test_gap_reads_the_cv_with_use_cv(tmp_path: Path, monkeypatch: pytest.Monkey
     assert with_cv["readiness"] > without["readiness"]
     out = run("gap", *PRIYA, *CAT, "--use-cv", "--esco", str(tmp_path / "esco"), code=1)
     assert "has no cv: text" in out
+
+
+@pytest.mark.realdata
+@pytest.mark.skipif(not ESCO.is_dir(), reason=f"ESCO data not found at {ESCO}")
+def test_jobs_over_all_esco_and_import(tmp_path: Path) -> None:
+    pytest.importorskip("pathways.io.esco")
+    data = json.loads(run("jobs", *PRIYA, *CAT, "--all-esco", "--esco", str(ESCO), "--top", "5",
+                          "--exact-top", "2", "--format", "json"))
+    assert len(data["jobs"]) == 5
+    assert [m["exact"] for m in data["jobs"][:2]] == [True, True]
+    readiness = [m["readiness"] for m in data["jobs"]]
+    assert readiness == sorted(readiness, reverse=True) and readiness[0] > 0
+    out = tmp_path / "jobs.yaml"
+    assert "wrote 1 jobs" in run("import", "esco", str(ESCO), "--occupation", "data analyst",
+                                 "--out", str(out))
+    assert "data analyst" in out.read_text()
