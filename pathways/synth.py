@@ -1,0 +1,758 @@
+"""Synthetic catalogs at scale: seeded, deterministic and valid by construction.
+
+The generator lays courses out the way real continuing-education catalogs are organised:
+
+- **Subject areas** of 30-90 courses, each offered by one provider, with its own words and a
+  window of the skill vocabulary (neighbouring areas share some skills).
+- **Levels** 0..7 inside an area. A course's prerequisites name only courses of lower levels
+  (rarely of the previous area), so the prerequisite graph is a DAG whose longest chain holds at
+  most 8 courses. Prerequisites mix ``and``/``or`` strings, ``{all: ...}``/``{any: ...}``
+  mappings and plain lists.
+- **Credentials nested three levels deep**: microcredentials of 2-5 courses of one area,
+  certificates that stack microcredentials with core courses, ``choose: k`` electives and
+  ``min_hours`` thresholds drawn from one or two neighbouring areas, and diplomas that stack
+  certificates of nearby areas. A certificate's relevant subgraph therefore stays local (tens
+  to a few hundred courses), whatever the size of the catalog.
+- **Jobs** that require 5-15 skills of one or two areas' vocabulary, weighted ``essential``,
+  ``optional`` or by a number.
+
+Every ``choose`` picks from distinct options, every ``min_hours`` is below the hours its
+courses total, and ids are unique across kinds, so :func:`synthetic_catalog` always validates.
+The same arguments give the same data: all randomness comes from
+``np.random.default_rng(seed)``.
+"""
+
+from __future__ import annotations
+
+import gc
+import math
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import numpy as np
+
+from pathways.domain import Catalog
+from pathways.io.catalog import catalog_from_data
+
+__all__ = ["synthetic_catalog", "synthetic_data"]
+
+T = TypeVar("T")
+
+# --------------------------------------------------------------------------- vocabulary
+#: (subject, id code, topics): the words an area's titles, skills and descriptions use.
+_SUBJECTS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("Data Analytics", "DATA", ("Descriptive Statistics", "Dashboards", "SQL Queries",
+                                "Data Cleaning", "Spreadsheet Modelling", "Data Storytelling",
+                                "Business Intelligence", "Predictive Analytics")),
+    ("Cybersecurity", "CYB", ("Network Defence", "Threat Modelling", "Incident Response",
+                              "Security Auditing", "Cryptography", "Identity Management",
+                              "Penetration Testing", "Cloud Security")),
+    ("Project Management", "PM", ("Project Scheduling", "Risk Management", "Agile Delivery",
+                                  "Stakeholder Engagement", "Project Budgeting",
+                                  "Scope Management", "Quality Assurance", "Programme Governance")),
+    ("Accounting", "ACC", ("Financial Accounting", "Managerial Accounting", "Taxation",
+                           "Auditing", "Cost Analysis", "Financial Reporting", "Payroll",
+                           "Bookkeeping")),
+    ("Digital Marketing", "MKT", ("Search Engine Optimisation", "Social Media Marketing",
+                                  "Content Strategy", "Marketing Analytics", "Email Campaigns",
+                                  "Brand Management", "Customer Research", "Paid Advertising")),
+    ("Software Development", "SWD", ("Python Programming", "Web Development", "Version Control",
+                                     "Software Testing", "Object-Oriented Design", "APIs",
+                                     "Databases", "DevOps Practices")),
+    ("Cloud Computing", "CLD", ("Cloud Architecture", "Containers", "Serverless Computing",
+                                "Infrastructure as Code", "Cloud Networking", "Cost Optimisation",
+                                "Site Reliability", "Cloud Migration")),
+    ("Machine Learning", "ML", ("Supervised Learning", "Neural Networks", "Model Evaluation",
+                                "Feature Engineering", "Natural Language Processing",
+                                "Computer Vision", "MLOps", "Reinforcement Learning")),
+    ("AI Ethics", "AIE", ("Algorithmic Fairness", "Privacy Law", "Responsible AI",
+                          "AI Governance", "Explainability", "Data Ethics", "Bias Auditing",
+                          "AI Policy")),
+    ("Strategic Communication", "COM", ("Public Speaking", "Technical Writing",
+                                        "Inclusive Communication", "Crisis Communication",
+                                        "Media Relations", "Persuasive Writing",
+                                        "Intercultural Communication", "Presentation Design")),
+    ("Leadership", "LDR", ("Team Leadership", "Coaching", "Change Management",
+                           "Conflict Resolution", "Strategic Planning", "Decision Making",
+                           "Emotional Intelligence", "Negotiation")),
+    ("Supply Chain Management", "SCM", ("Logistics", "Procurement", "Inventory Control",
+                                        "Demand Planning", "Warehouse Operations",
+                                        "Supplier Relations", "Lean Operations",
+                                        "Transportation Planning")),
+    ("Human Resources", "HR", ("Talent Acquisition", "Employment Law", "Compensation",
+                               "Performance Management", "Workplace Wellness",
+                               "Labour Relations", "Training Design", "HR Analytics")),
+    ("Finance", "FIN", ("Corporate Finance", "Investment Analysis", "Financial Modelling",
+                        "Risk Analysis", "Portfolio Management", "Fintech", "Valuation",
+                        "Financial Planning")),
+    ("Health Informatics", "HIN", ("Electronic Health Records", "Clinical Data",
+                                   "Health Data Standards", "Telehealth", "Patient Privacy",
+                                   "Health Analytics", "Clinical Workflows", "Medical Coding")),
+    ("UX Design", "UXD", ("User Research", "Wireframing", "Prototyping", "Usability Testing",
+                          "Interaction Design", "Accessibility", "Information Architecture",
+                          "Visual Design")),
+    ("Sustainability", "SUS", ("Carbon Accounting", "Environmental Policy",
+                               "Sustainable Procurement", "ESG Reporting", "Circular Economy",
+                               "Energy Management", "Climate Risk", "Life Cycle Assessment")),
+    ("Business Analysis", "BA", ("Requirements Elicitation", "Process Modelling",
+                                 "Business Cases", "Use Cases", "Gap Analysis",
+                                 "Solution Evaluation", "Stakeholder Analysis",
+                                 "Process Improvement")),
+    ("Networking", "NET", ("Network Fundamentals", "Routing", "Switching", "Wireless Networks",
+                           "Network Monitoring", "Network Automation", "IP Addressing",
+                           "Network Troubleshooting")),
+    ("Entrepreneurship", "ENT", ("Business Planning", "Lean Startup", "Venture Finance",
+                                 "Market Validation", "Pitching", "Growth Strategy",
+                                 "Small Business Management", "Social Enterprise")),
+    ("Early Childhood Education", "ECE", ("Child Development", "Play-Based Learning",
+                                          "Inclusive Classrooms", "Family Engagement",
+                                          "Curriculum Planning", "Child Health and Safety",
+                                          "Observation and Documentation", "Early Literacy")),
+    ("Construction Management", "CON", ("Building Codes", "Construction Scheduling",
+                                        "Site Safety", "Cost Estimating", "Contract Administration",
+                                        "Building Information Modelling", "Green Building",
+                                        "Quality Control")),
+)
+
+def _lower(text: str) -> str:
+    """Lower case for running text, keeping acronyms: ``"AI Policy"`` -> ``"AI policy"``."""
+    return " ".join(w if w.isupper() and len(w) > 1 else w.lower() for w in text.split())
+
+
+_VERBS = ("apply", "analyse", "design", "manage", "evaluate", "implement", "communicate",
+          "plan", "monitor", "improve")
+_QUALIFIERS = ("in teams", "at scale", "in regulated settings", "for clients", "in the public sector",
+               "with open-source tools")
+
+#: Title patterns by level (levels scale onto these eight).
+_TITLES = ("Introduction to {t}", "Foundations of {t}", "Applied {t}", "{t} in Practice",
+           "Intermediate {t}", "Advanced {t}", "Topics in {t}", "Capstone: {t}")
+_LEVEL_SENTENCES = (
+    "No prior experience is needed.",
+    "It assumes the introductory course and adds guided exercises.",
+    "Case studies from Canadian employers anchor each module.",
+    "Learners complete a portfolio piece reviewed by an instructor.",
+    "It builds on the prerequisite courses with larger projects.",
+    "Advanced methods are practised on realistic data and scenarios.",
+    "Current research and industry practice are discussed in seminars.",
+    "A capstone project is completed with an industry partner.",
+)
+
+_PLACES = ("Northbridge", "Lakeshore", "Prairie", "Maritime", "Laurentian", "Cascadia",
+           "Fraser", "Boreal", "Huron", "Algonquin", "Rideau", "Okanagan", "Superior",
+           "Chinook", "Tidewater", "Kootenay")
+_PROVIDER_KINDS = (("University School of Continuing Studies", "university"),
+                   ("College", "college"), ("Polytechnic", "poly"),
+                   ("Open University", "open"), ("Skills Academy", "academy"),
+                   ("Online Learning", "online"))
+_ROLES = ("analyst", "specialist", "coordinator", "manager", "technician", "consultant",
+          "developer", "officer", "advisor", "lead")
+
+_HOURS = (10, 12, 14, 15, 16, 18, 20, 21, 24, 25, 28, 30, 32, 35, 36, 39, 40, 42, 45, 48, 50,
+          52, 54, 56, 60)
+_SEASONS = ("winter", "summer", "fall")
+_BADGE_MONTHS = (12, 24, 36)
+_RECENCY_MONTHS = (36, 48, 60, 84, 120)
+
+#: Average number of courses in a subject area.
+_AREA_SIZE = 60
+_MAX_LEVELS = 8
+
+
+# --------------------------------------------------------------------------- random stream
+class _Stream:
+    """Uniform numbers from one numpy generator, drawn in blocks and handed out one by one.
+
+    A Python loop that needs a few random choices per item is much faster this way than with
+    one generator call per choice, and the sequence depends only on the seed.
+    """
+
+    __slots__ = ("_buf", "_pos", "_rng")
+
+    def __init__(self, rng: np.random.Generator) -> None:
+        self._rng = rng
+        self._buf: list[float] = []
+        self._pos = 0
+
+    def u(self) -> float:
+        if self._pos == len(self._buf):
+            self._buf = self._rng.random(1 << 15).tolist()
+            self._pos = 0
+        x = self._buf[self._pos]
+        self._pos += 1
+        return x
+
+    def below(self, n: int) -> int:
+        """An integer in ``0 .. n-1``."""
+        return min(int(self.u() * n), n - 1)
+
+    def between(self, lo: int, hi: int) -> int:
+        """An integer in ``lo .. hi`` (both included)."""
+        return lo + self.below(hi - lo + 1)
+
+    def chance(self, p: float) -> bool:
+        return self.u() < p
+
+    def pick(self, seq: Sequence[T]) -> T:
+        return seq[self.below(len(seq))]
+
+    def sample(self, seq: Sequence[T], k: int) -> list[T]:
+        """``k`` distinct elements of ``seq`` (fewer if it is shorter), in random order."""
+        pool = list(seq)
+        k = min(k, len(pool))
+        for i in range(k):
+            j = i + self.below(len(pool) - i)
+            pool[i], pool[j] = pool[j], pool[i]
+        return pool[:k]
+
+
+# --------------------------------------------------------------------------- layout
+@dataclass
+class _Area:
+    index: int
+    subject: int
+    code: str
+    provider: str
+    provider_name: str
+    skills: list[str]
+    levels: int = 1
+    courses: list[str] = field(default_factory=list)  # in level order
+    by_level: list[list[str]] = field(default_factory=list)
+
+
+def _provider_rows(n: int) -> list[dict[str, str]]:
+    rows = []
+    n_places, n_kinds = len(_PLACES), len(_PROVIDER_KINDS)
+    for i in range(n):
+        place = _PLACES[i % n_places]
+        kind, slug = _PROVIDER_KINDS[(i // n_places) % n_kinds]
+        repeat = i // (n_places * n_kinds)
+        suffix = f"-{repeat + 1}" if repeat else ""
+        rows.append({"id": f"{place.lower()}-{slug}{suffix}",
+                     "name": f"{place} {kind}" + (f" (campus {repeat + 1})" if repeat else "")})
+    return rows
+
+
+def _skill_rows(n_skills: int, area_subjects: list[int], draw: _Stream) -> list[dict[str, Any]]:
+    """The vocabulary: skill ``i`` belongs to the subject of the area whose slice holds it."""
+    n_areas = len(area_subjects)
+    per_area = n_skills / n_areas
+    seen_per_subject = [0] * len(_SUBJECTS)
+    rows: list[dict[str, Any]] = []
+    for i in range(n_skills):
+        subject = area_subjects[min(int(i / per_area), n_areas - 1)]
+        topics = _SUBJECTS[subject][2]
+        j = seen_per_subject[subject]
+        seen_per_subject[subject] += 1
+        topic = _lower(topics[j % len(topics)])
+        verb = _VERBS[(j // len(topics)) % len(_VERBS)]
+        rounds = j // (len(topics) * len(_VERBS))
+        label = f"{verb} {topic}"
+        if rounds:
+            label += f" {_QUALIFIERS[(rounds - 1) % len(_QUALIFIERS)]}"
+            if rounds > len(_QUALIFIERS):
+                label += f" ({rounds // len(_QUALIFIERS) + 1})"
+        row: dict[str, Any] = {"id": f"skill-{i:06d}", "label": label}
+        if draw.chance(0.1):
+            row["alt_labels"] = [topic]
+        rows.append(row)
+    return rows
+
+
+def _area_sizes(n_courses: int, n_areas: int, draw: _Stream) -> list[int]:
+    weights = [0.6 + 0.8 * draw.u() for _ in range(n_areas)]
+    total = sum(weights)
+    sizes = [int(w / total * n_courses) for w in weights]
+    for i in range(n_courses - sum(sizes)):
+        sizes[i % n_areas] += 1
+    return sizes
+
+
+def _levels(m: int, rng: np.random.Generator) -> tuple[int, list[int]]:
+    """How many levels an area of ``m`` courses has, and each course's level (sorted).
+
+    Every level has a course, so the longest prerequisite chain can be as deep as the levels;
+    the rest follow a pyramid (fewer courses at higher levels).
+    """
+    n_levels = min(_MAX_LEVELS, max(1, (m + 2) // 4))
+    weights = 0.8 ** np.arange(n_levels)
+    cumulative = np.cumsum(weights) / weights.sum()
+    extra = np.minimum(np.searchsorted(cumulative, rng.random(m - n_levels), side="right"),
+                       n_levels - 1)
+    levels = sorted(list(range(n_levels)) + extra.tolist())
+    return n_levels, levels
+
+
+def _prerequisite_expr(refs: list[str], x: float) -> Any:
+    """One of the forms the format allows for 1-3 course ids, chosen by ``x`` in [0, 1)."""
+    if len(refs) == 1:
+        (a,) = refs
+        return a if x < 0.7 else ([a] if x < 0.9 else {"all": [a]})
+    if len(refs) == 2:
+        a, b = refs
+        forms: list[Any] = [f"{a} and {b}", f"{a} or {b}", [a, b], {"any": [a, b]},
+                            {"all": [a, b]}]
+        return forms[min(int(x * len(forms)), len(forms) - 1)]
+    a, b, c = refs[:3]
+    forms = [f"{a} and ({b} or {c})", f"({a} or {b}) and {c}", f"{a} and {b} or {c}",
+             [a, b, c], {"all": [a, {"any": [b, c]}]}, {"any": [{"all": [a, b]}, c]}]
+    return forms[min(int(x * len(forms)), len(forms) - 1)]
+
+
+def _title(level: int, n_levels: int, topic: str) -> str:
+    index = level * len(_TITLES) // max(n_levels, 1) if n_levels < len(_TITLES) else level
+    if level == n_levels - 1 and n_levels >= 4:
+        index = len(_TITLES) - 1
+    return _TITLES[min(index, len(_TITLES) - 1)].format(t=topic)
+
+
+# --------------------------------------------------------------------------- courses
+#: Columns of the per-course block of uniform draws in :func:`_courses`.
+(_U_TOPIC, _U_HOURS, _U_COST, _U_DELIVERY, _U_TERMS, _U_TERMS_WHICH, _U_HAS_PREREQ, _U_NREF_A,
+ _U_NREF_B, _U_FIRST, _U_REF2, _U_REF3, _U_CROSS2, _U_CROSS3, _U_FORM, _U_NSKILLS, _U_SKILL0,
+ _U_JITTER0, _U_BADGE, _U_BADGE_MONTHS, _U_WORDS) = (0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
+                                                    13, 14, 15, 16, 20, 24, 25, 26)
+_U_COLUMNS = 29
+_DELIVERY_CUTS = ((0.55, "online"), (0.78, "hybrid"), (0.9, "in-person"))
+_TERM_CHOICES = (("winter",), ("summer",), ("fall",), ("winter", "fall"), ("winter", "summer"),
+                 ("summer", "fall"))
+
+
+def _courses(areas: list[_Area], skill_labels: dict[str, str], *, descriptions: bool,
+             rng: np.random.Generator) -> tuple[list[dict[str, Any]], dict[str, float]]:
+    """Course rows, area by area; each area draws one block of uniforms (one row per course)."""
+    rows: list[dict[str, Any]] = []
+    hours_of: dict[str, float] = {}
+    n_hours, n_top_hours = len(_HOURS), len(_HOURS) - 8
+    for area in areas:
+        subject, _, topics = _SUBJECTS[area.subject]
+        subject_lower = _lower(subject)
+        topics_lower = [_lower(t) for t in topics]
+        n_topics = len(topics)
+        n_levels = area.levels
+        window = area.skills
+        n_window = len(window)
+        block = rng.random((len(area.courses), _U_COLUMNS)).tolist()
+        below: list[str] = []  # courses of lower levels, for extra prerequisites
+        prev_below: list[list[str]] = []  # the previous area's courses below each level
+        if area.index > 0:
+            prev = areas[area.index - 1]
+            acc: list[str] = []
+            for ids in prev.by_level:
+                prev_below.append(list(acc))
+                acc.extend(ids)
+            prev_below.append(acc)
+        i = 0
+        for lvl, ids in enumerate(area.by_level):
+            top = lvl == n_levels - 1 and n_levels > 2
+            proficiency = 1 + lvl * 4 // max(n_levels, _MAX_LEVELS // 2)
+            sentence = _LEVEL_SENTENCES[min(lvl * _MAX_LEVELS // n_levels, _MAX_LEVELS - 1)]
+            lower = area.by_level[lvl - 1] if lvl else []
+            for k, course_id in enumerate(ids):
+                u = block[i]
+                i += 1
+                topic = topics[int(u[_U_TOPIC] * n_topics)]
+                title = _title(lvl, n_levels, topic)
+                hours = (_HOURS[8 + int(u[_U_HOURS] * n_top_hours)] if top
+                         else _HOURS[int(u[_U_HOURS] * n_hours)])
+                cost = 5 * (40 + int(u[_U_COST] * 261))
+                if cost % 100 == 0 and cost > 200:
+                    cost -= 5  # 795, not 800
+                row: dict[str, Any] = {"id": course_id, "title": title, "provider": area.provider,
+                                       "hours": hours, "cost": cost}
+                x = u[_U_DELIVERY]
+                for cut, mode in _DELIVERY_CUTS:
+                    if x < cut:
+                        row["delivery"] = mode
+                        break
+                if u[_U_TERMS] < 0.25:
+                    row["terms"] = list(_TERM_CHOICES[int(u[_U_TERMS_WHICH] * 6)])
+                if lvl and (k == 0 or u[_U_HAS_PREREQ] < 0.85):
+                    refs = [lower[int(u[_U_FIRST] * len(lower))]]
+                    n_refs = 1 + (u[_U_NREF_A] > 0.45) + (u[_U_NREF_B] > 0.6)
+                    for col, cross in ((_U_REF2, _U_CROSS2), (_U_REF3, _U_CROSS3))[:n_refs - 1]:
+                        pool = below
+                        if prev_below and u[cross] < 0.04:
+                            pool = prev_below[min(lvl, len(prev_below) - 1)] or below
+                        ref = pool[int(u[col] * len(pool))]
+                        if ref not in refs:
+                            refs.append(ref)
+                    row["prerequisites"] = _prerequisite_expr(refs, u[_U_FORM])
+                taught: list[str] = []
+                if n_window:
+                    # a partial Fisher-Yates shuffle of the area's skills, 1-4 of them
+                    n_taught = 1 + int(u[_U_NSKILLS] * min(4, n_window))
+                    pool = list(window)
+                    for j in range(n_taught):
+                        r = j + int(u[_U_SKILL0 + j] * (n_window - j))
+                        pool[j], pool[r] = pool[r], pool[j]
+                    taught = pool[:n_taught]
+                    row["skills"] = [
+                        {"skill": s, "level": max(1, proficiency - (u[_U_JITTER0 + j] < 0.15))}
+                        for j, s in enumerate(taught)]
+                if u[_U_BADGE] < 0.1:
+                    row["badge_valid_months"] = _BADGE_MONTHS[int(u[_U_BADGE_MONTHS] * 3)]
+                if descriptions:
+                    w = [topics_lower[int(u[_U_WORDS + j] * n_topics)] for j in range(3)]
+                    text = (f"{title} covers {w[0]}, {w[1]} and {w[2]} for {subject_lower} "
+                            "professionals.")
+                    if taught:
+                        text += (" Learners practise how to "
+                                 f"{' and '.join(skill_labels[s] for s in taught[:2])}.")
+                    row["description"] = f"{text} {sentence}"
+                rows.append(row)
+                hours_of[course_id] = hours
+            below.extend(ids)
+    return rows, hours_of
+
+
+def _near_duplicates(rows: list[dict[str, Any]], draw: _Stream) -> None:
+    """Make a few course pairs near-duplicates (a provider re-listing a course), for overlap
+    analysis: the copy keeps the text and adds one sentence."""
+    for _ in range(max(1, len(rows) // 250)):
+        i = draw.below(len(rows) - 1)
+        original, copy = rows[i], rows[i + 1]
+        copy["description"] = original["description"] + " Offered in an accelerated format."
+
+
+# --------------------------------------------------------------------------- credentials
+def _nearest(by_area: list[list[str]], area: int, want: int) -> list[str]:
+    """Items of ``area`` and then of areas further and further away, until ``want`` are found."""
+    found = list(by_area[area])
+    n = len(by_area)
+    d = 1
+    while len(found) < want and d < n:
+        for a in (area - d, area + d):
+            if 0 <= a < n:
+                found.extend(by_area[a])
+        d += 1
+    return found
+
+
+def _min_hours_value(total: float, draw: _Stream) -> int:
+    """A threshold between 40% and 90% of ``total``, on a multiple of 5 when it can be."""
+    h = int(total * (0.4 + 0.5 * draw.u()))
+    if h >= 10:
+        h -= h % 5
+    return max(1, min(h, int(total)))
+
+
+def _credentials(areas: list[_Area], hours_of: dict[str, float], n_credentials: int, *,
+                 descriptions: bool, draw: _Stream) -> list[dict[str, Any]]:
+    n_areas = len(areas)
+    n_dip = max(1 if n_credentials >= 3 else 0, round(0.1 * n_credentials))
+    n_cert = max(1 if n_credentials >= 2 else 0, round(0.3 * n_credentials))
+    n_mc = n_credentials - n_dip - n_cert
+    rows: list[dict[str, Any]] = []
+
+    def base(cred_id: str, title: str, level: str, area: _Area, subject: str) -> dict[str, Any]:
+        row: dict[str, Any] = {"id": cred_id, "title": title, "level": level,
+                               "provider": area.provider}
+        if descriptions:
+            row["description"] = f"A {level} in {_lower(subject)} from {area.provider_name}."
+        return row
+
+    def extras(row: dict[str, Any]) -> None:
+        if draw.chance(0.1):
+            row["recency_months"] = draw.pick(_RECENCY_MONTHS)
+        if row["level"] != "diploma" and draw.chance(0.05):
+            row["exclusive"] = True
+
+    # microcredentials: 2-5 courses of one area, each course in few of them
+    mc_by_area: list[list[str]] = [[] for _ in areas]
+    mc_courses: dict[str, list[str]] = {}
+    unused: dict[int, list[str]] = {}
+    position = {c: i for area in areas for i, c in enumerate(area.courses)}
+    for j in range(n_mc):
+        area = areas[j * n_areas // n_mc]
+        subject, code, topics = _SUBJECTS[area.subject]
+        size = min(draw.between(2, 5), len(area.courses))
+        pool = unused.get(area.index, [])
+        chosen: list[str] = []
+        while len(chosen) < size:
+            if not pool:
+                pool = draw.sample([c for c in area.courses if c not in chosen], len(area.courses))
+            c = pool.pop()
+            if c not in chosen:
+                chosen.append(c)
+        unused[area.index] = pool
+        chosen.sort(key=position.__getitem__)
+        n = len(chosen)
+        x = draw.u()
+        requires: Any
+        if n >= 4 and x < 0.25:
+            k = draw.between(1, 2)
+            requires = {"all": chosen[:n - 3] + [{"choose": k, "from": chosen[n - 3:],
+                                                  "label": "Electives"}]}
+        elif n >= 3 and x < 0.45:
+            rest = chosen[1:]
+            h = _min_hours_value(sum(hours_of[c] for c in rest), draw)
+            requires = {"all": [chosen[0], {"min_hours": h, "from": rest}]}
+        elif x < 0.7:
+            requires = chosen
+        else:
+            requires = {"all": chosen}
+        cred_id = f"MC-{code}{area.index + 1}-{len(mc_by_area[area.index]) + 1}"
+        row = base(cred_id, f"Microcredential in {draw.pick(topics)}", "microcredential", area,
+                   subject)
+        row["requires"] = requires
+        extras(row)
+        rows.append(row)
+        mc_by_area[area.index].append(cred_id)
+        mc_courses[cred_id] = chosen
+
+    # certificates: microcredentials, core courses, electives and hours of one or two areas
+    cert_by_area: list[list[str]] = [[] for _ in areas]
+    for j in range(n_cert):
+        area = areas[j * n_areas // n_cert]
+        subject, code, _ = _SUBJECTS[area.subject]
+        used_areas = [area]
+        if n_areas > 1 and draw.chance(0.3):
+            used_areas.append(areas[area.index + 1 if area.index + 1 < n_areas else area.index - 1])
+        candidates = [m for a in used_areas for m in mc_by_area[a.index]]
+        if not candidates and n_mc:
+            candidates = _nearest(mc_by_area, area.index, 1)
+        mcs = draw.sample(candidates, draw.between(1, 3))
+        taken = {c for m in mcs for c in mc_courses[m]}
+        pool = draw.sample([c for a in used_areas for c in a.courses if c not in taken],
+                           16)
+        parts: list[Any] = []
+        if len(mcs) >= 2 and draw.chance(0.3):
+            parts.append({"choose": len(mcs) - 1, "from": mcs, "label": "Microcredentials"})
+        else:
+            parts.extend(mcs)
+        n_core = draw.between(0 if mcs else 1, 2)
+        parts.extend(pool[:n_core])
+        pool = pool[n_core:]
+        if len(pool) >= 3 and draw.chance(0.7):
+            n_opts = min(len(pool), draw.between(3, 6))
+            options, pool = pool[:n_opts], pool[n_opts:]
+            parts.append({"choose": draw.between(1, n_opts - 1), "from": options,
+                          "label": "Electives"})
+        if len(pool) >= 2 and draw.chance(0.5):
+            listed = pool[:draw.between(2, 5)]
+            parts.append({"min_hours": _min_hours_value(sum(hours_of[c] for c in listed), draw),
+                          "from": listed, "label": "Practicum hours"})
+        if not parts:
+            parts.append(area.courses[-1])
+        cred_id = f"CERT-{code}{area.index + 1}-{len(cert_by_area[area.index]) + 1}"
+        row = base(cred_id, f"Certificate in {subject}", "certificate", area, subject)
+        row["requires"] = {"all": parts}
+        extras(row)
+        rows.append(row)
+        cert_by_area[area.index].append(cred_id)
+
+    # diplomas: two to four certificates of nearby areas, sometimes a capstone course
+    dip_count: dict[int, int] = {}
+    for j in range(n_dip):
+        area = areas[j * n_areas // n_dip]
+        subject, code, _ = _SUBJECTS[area.subject]
+        want = draw.between(2, 4)
+        certs = _nearest(cert_by_area, area.index, want)[: want + 2]
+        certs = draw.sample(certs, want)
+        parts = []
+        if len(certs) >= 3 and draw.chance(0.4):
+            parts.append(certs[0])
+            parts.append({"choose": draw.between(1, len(certs) - 2), "from": certs[1:],
+                          "label": "Specialisation"})
+        else:
+            parts.extend(certs)
+        if draw.chance(0.5) or not parts:
+            parts.append(area.by_level[-1][0])
+        dip_count[area.index] = dip_count.get(area.index, 0) + 1
+        cred_id = f"DIP-{code}{area.index + 1}-{dip_count[area.index]}"
+        row = base(cred_id, f"Diploma in {subject}", "diploma", area, subject)
+        row["requires"] = {"all": parts}
+        extras(row)
+        rows.append(row)
+    return rows
+
+
+# --------------------------------------------------------------------------- jobs
+def _jobs(areas: list[_Area], n_jobs: int, *, descriptions: bool,
+          draw: _Stream) -> list[dict[str, Any]]:
+    rows = []
+    n_areas = len(areas)
+    for j in range(n_jobs):
+        area = areas[j * n_areas // n_jobs]
+        subject, _, topics = _SUBJECTS[area.subject]
+        pool = list(area.skills)
+        if n_areas > 1 and draw.chance(0.5):
+            other = areas[area.index + 1 if area.index + 1 < n_areas else area.index - 1]
+            pool += [s for s in other.skills if s not in pool]
+        needed = []
+        for s in draw.sample(pool, draw.between(5, 15)):
+            x = draw.u()
+            importance: Any
+            if x < 0.5:
+                importance = "essential"
+            elif x < 0.8:
+                importance = "optional"
+            else:
+                importance = round(0.1 + 0.9 * draw.u(), 2)
+            needed.append({"skill": s, "importance": importance,
+                           "level": 1 + (draw.u() > 0.5) + (draw.u() > 0.8)})
+        row: dict[str, Any] = {"id": f"job-{j + 1:05d}",
+                               "title": f"{_lower(subject)} {draw.pick(_ROLES)}",
+                               "skills": needed}
+        if descriptions:
+            row["description"] = (f"Works with {_lower(draw.pick(topics))} and "
+                                  f"{_lower(draw.pick(topics))} in {_lower(subject)} teams.")
+        rows.append(row)
+    return rows
+
+
+# --------------------------------------------------------------------------- public API
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many small containers.
+
+    The rows hold no reference cycles; without the pause, collections over the growing heap
+    take about as long as the generation itself at 100k courses.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _count(name: str, value: int | None, default: int, *, minimum: int = 0) -> int:
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ValueError(f"{name} must be a whole number >= {minimum}, got {value!r}")
+    return int(value)
+
+
+def synthetic_data(n_courses: int, n_credentials: int | None = None, *,
+                   n_skills: int | None = None, n_jobs: int | None = None,
+                   n_providers: int | None = None, seed: int = 0,
+                   descriptions: bool = True) -> dict[str, Any]:
+    """Catalog data in the YAML shape of ``docs/format.md``, valid by construction.
+
+    Parameters
+    ----------
+    n_courses : int
+        Number of courses, at least 1.
+    n_credentials : int, optional
+        Number of credentials: about 60% microcredentials, 30% certificates and 10% diplomas
+        (at least one of each from 3 on). Default ``round(n_courses / 8)``.
+    n_skills : int, optional
+        Size of the skill vocabulary (ids ``skill-000000`` ...). Default
+        ``max(50, round(n_courses / 5))``.
+    n_jobs : int, optional
+        Number of jobs, each requiring 5-15 skills. Default ``max(3, round(n_courses / 50))``.
+    n_providers : int, optional
+        Number of providers. Default ``max(3, min(400, round(sqrt(n_courses) / 2)))``.
+    seed : int
+        Seed of ``np.random.default_rng``; the same arguments always give equal data.
+    descriptions : bool
+        Whether courses, credentials and jobs get a ``description`` (turn off for smaller
+        files when only the structure matters).
+
+    Returns
+    -------
+    dict
+        With keys ``format``, ``currency``, ``providers``, ``skills``, ``courses``,
+        ``credentials`` and ``jobs``, ready for :func:`pathways.io.dump_yaml` or
+        :func:`pathways.io.catalog_from_data`.
+
+    Raises
+    ------
+    ValueError
+        If a count is negative or ``n_courses`` is less than 1.
+
+    Examples
+    --------
+    >>> data = synthetic_data(40, seed=1)
+    >>> len(data["courses"]), len(data["credentials"]), len(data["jobs"])
+    (40, 5, 3)
+    >>> sorted({c["level"] for c in data["credentials"]})
+    ['certificate', 'diploma', 'microcredential']
+    >>> synthetic_data(40, seed=1) == data
+    True
+    """
+    n_courses = _count("n_courses", n_courses, 0, minimum=1)
+    n_credentials = _count("n_credentials", n_credentials, max(0, round(n_courses / 8)))
+    n_skills = _count("n_skills", n_skills, max(50, round(n_courses / 5)))
+    n_jobs = _count("n_jobs", n_jobs, max(3, round(n_courses / 50)))
+    n_providers = _count("n_providers", n_providers,
+                         max(3, min(400, round(math.sqrt(n_courses) / 2))), minimum=1)
+
+    with _gc_paused():
+        return _generate(n_courses, n_credentials, n_skills, n_jobs, n_providers, seed,
+                         descriptions)
+
+
+def _generate(n_courses: int, n_credentials: int, n_skills: int, n_jobs: int,
+              n_providers: int, seed: int, descriptions: bool) -> dict[str, Any]:
+    """The work of :func:`synthetic_data`, once the counts are checked."""
+    rng_layout, rng_courses, rng_credentials, rng_jobs = np.random.default_rng(seed).spawn(4)
+    draw = _Stream(rng_layout)
+
+    n_areas = max(1, round(n_courses / _AREA_SIZE))
+    providers = _provider_rows(n_providers)
+    owner = rng_layout.permutation(n_areas) % n_providers
+    area_subjects = [draw.below(len(_SUBJECTS)) for _ in range(n_areas)]
+    skills = _skill_rows(n_skills, area_subjects, draw) if n_skills else []
+    skill_ids = [s["id"] for s in skills]
+
+    # an area's skills: its own slice of the vocabulary and a quarter more from the next one
+    per_area = n_skills / n_areas
+    window = int(min(max(round(1.25 * per_area), 6), 30, n_skills))
+    areas: list[_Area] = []
+    for a, size in enumerate(_area_sizes(n_courses, n_areas, draw)):
+        subject = area_subjects[a]
+        start = int(a * per_area)
+        area = _Area(index=a, subject=subject, code=f"{_SUBJECTS[subject][1]}{a + 1}",
+                     provider=providers[int(owner[a])]["id"],
+                     provider_name=providers[int(owner[a])]["name"],
+                     skills=[skill_ids[(start + i) % n_skills] for i in range(window)])
+        area.levels, levels = _levels(size, rng_layout)
+        area.by_level = [[] for _ in range(area.levels)]
+        for lvl in levels:
+            ids = area.by_level[lvl]
+            ids.append(f"{area.code}-{lvl + 1}{len(ids):02d}")
+        area.courses = [c for ids in area.by_level for c in ids]
+        areas.append(area)
+
+    labels = {s["id"]: s["label"] for s in skills}
+    courses, hours_of = _courses(areas, labels, descriptions=descriptions, rng=rng_courses)
+    if descriptions and len(courses) >= 20:
+        _near_duplicates(courses, _Stream(rng_courses))
+    credentials = _credentials(areas, hours_of, n_credentials, descriptions=descriptions,
+                               draw=_Stream(rng_credentials))
+    jobs = _jobs(areas, n_jobs, descriptions=descriptions, draw=_Stream(rng_jobs))
+    return {"format": "pathways/1", "currency": "CAD", "providers": providers, "skills": skills,
+            "courses": courses, "credentials": credentials, "jobs": jobs}
+
+
+def synthetic_catalog(n_courses: int, n_credentials: int | None = None, *, seed: int = 0,
+                      **kw: Any) -> Catalog:
+    """A synthetic catalog (see :func:`synthetic_data`), validated into a :class:`Catalog`.
+
+    Parameters
+    ----------
+    n_courses, n_credentials, seed
+        As for :func:`synthetic_data`.
+    **kw
+        The other keyword arguments of :func:`synthetic_data`.
+
+    Returns
+    -------
+    Catalog
+        The catalog that :func:`pathways.io.catalog_from_data` builds from the data.
+
+    Examples
+    --------
+    >>> cat = synthetic_catalog(60, seed=2)
+    >>> len(cat.courses), len(cat.credentials)
+    (60, 8)
+    """
+    data = synthetic_data(n_courses, n_credentials, seed=seed, **kw)
+    return catalog_from_data(data, source=f"<synthetic {n_courses} seed={seed}>").catalog
