@@ -259,11 +259,13 @@ def recommend(
     for note in b.notes:
         console.print(f"note: {note}", highlight=False)
     if rec.ranked:
+        per_cost = f"points/100 {cur}"
         print_table("Single courses by readiness gained per hour (prerequisites included)",
-                    ["course", "hours", "cost", "points/h", "why"],
-                    [[r.id, r.total_hours, r.total_cost, round(r.per_hour, 3), r.reason]
+                    ["course", "hours", "cost", "points/h", per_cost, "why"],
+                    [[r.id, r.total_hours, r.total_cost, round(r.per_hour, 3),
+                      "free" if r.per_dollar is None else round(100 * r.per_dollar, 2), r.reason]
                      for r in rec.ranked],
-                    justify={"hours": "right", "cost": "right", "points/h": "right"})
+                    justify={"hours": "right", "cost": "right", "points/h": "right", per_cost: "right"})
 
 
 # --------------------------------------------------------------------------- jobs
