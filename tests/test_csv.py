@@ -67,6 +67,7 @@ def test_quoting_ids_and_labels() -> None:
     assert parse_requirement_text(text) == tree
     assert parse_requirement_text("ALL(a, Any(b, c))") == AllOf((Ref("a"), AnyOf((Ref("b"), Ref("c")))))
     assert parse_requirement_text("all") == Ref("all")  # a keyword without "(" is an id
+    assert requirement_text(Ref(":x")) == "':x'" and parse_requirement_text("a:b") == Ref("a:b")
 
 
 @pytest.mark.parametrize(("text", "message"), [

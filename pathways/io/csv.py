@@ -29,7 +29,8 @@ The requirement syntax (a tiny grammar, parsed by :func:`parse_requirement_text`
            | "choose" K "of" "(" node ("," node)* ")"
            | "min_hours" H "from" "(" ID ("," ID)* ")"
     LABEL := a double-quoted string ("" for a quote inside)
-    ID    := a word without spaces, commas, parentheses or quotes, or a single-quoted string
+    ID    := a word without spaces, commas, parentheses or quotes (not starting with ":"),
+             or a single-quoted string
 
 For example ``all(A-1, "Electives": choose 2 of (B, C, D), min_hours 40 from (E, F))``.
 """
@@ -125,7 +126,7 @@ _TOKEN = re.compile(r"""\s*(?:([(),:])|("(?:[^"]|"")*")|('(?:[^']|'')*')|([^\s()
 
 
 def _id_text(item_id: str) -> str:
-    if _BARE_ID.fullmatch(item_id) and item_id.lower() not in _KEYWORDS:
+    if _BARE_ID.fullmatch(item_id) and item_id.lower() not in _KEYWORDS and item_id[0] != ":":
         return item_id
     return "'" + item_id.replace("'", "''") + "'"
 
