@@ -46,6 +46,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from scipy.sparse import csr_array
+from scipy.sparse import hstack as sparse_hstack
 from scipy.sparse.csgraph import connected_components
 from sklearn.feature_extraction.text import TfidfTransformer, TfidfVectorizer
 
@@ -191,21 +192,24 @@ def _ngram_counts(docs: list[str], vectorizer: TfidfVectorizer) -> tuple[csr_arr
     if float(n_tok) ** hi * (hi + 1) >= 2.0 ** 62:
         return None
     tok = np.asarray(ids, dtype=np.int64)
+    del ids
     doc_of = np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
-    pos = np.arange(len(tok), dtype=np.int64) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    keys, rows = [], []
-    for n in range(lo, hi + 1):
-        at = np.flatnonzero(pos + n <= lengths[doc_of])
+    left = np.repeat(np.cumsum(lengths), lengths) - np.arange(len(tok), dtype=np.int64)
+    blocks, all_keys = [], []
+    for n in range(lo, hi + 1):  # one n-gram order at a time keeps the temporaries small
+        at = np.flatnonzero(left >= n)  # n tokens left in the document from here
         key = tok[at]
         for j in range(1, n):
             key = key * n_tok + tok[at + j]
-        keys.append(key * (hi + 1) + n)
-        rows.append(doc_of[at])
-    all_keys = np.concatenate(keys)
-    uniq, cols = np.unique(all_keys, return_inverse=True)
-    counts = csr_array((np.ones(len(all_keys), dtype=np.float32), (np.concatenate(rows), cols)),
-                       shape=(len(docs), len(uniq)))
-    counts.sum_duplicates()
+        uniq, cols = np.unique(key * (hi + 1) + n, return_inverse=True)
+        block = csr_array((np.ones(len(at), dtype=np.float32), (doc_of[at], cols)),
+                          shape=(len(docs), len(uniq)))
+        block.sum_duplicates()
+        blocks.append(block)
+        all_keys.append(uniq)
+        del at, key, cols
+    counts = csr_array(sparse_hstack(blocks, format="csr")) if blocks else csr_array((len(docs), 0))
+    uniq = np.concatenate(all_keys) if all_keys else np.array([], dtype=np.int64)
     return counts, _Vocabulary(uniq, list(index), n_tok, hi)
 
 
@@ -235,10 +239,14 @@ def _text_matrix(courses: Sequence[Course], max_df: int,
         vocab = vectorizer.get_feature_names_out() if X.shape[1] else np.array([], dtype=object)
     else:
         counts, vocab = fast
-        X = (csr_array(TfidfTransformer(sublinear_tf=True).fit_transform(counts))
-             if counts.shape[1] else counts)
+        if counts.shape[1]:
+            tfidf = TfidfTransformer(sublinear_tf=True).fit(counts)
+            X = csr_array(tfidf.transform(counts, copy=False))
+        else:
+            X = counts
+    # a term in one course only adds to no product (but it did count in the norm)
     df = np.bincount(X.indices, minlength=X.shape[1])
-    keep = np.flatnonzero(df <= max_df)
+    keep = np.flatnonzero((df >= 2) & (df <= max_df))
     if isinstance(vocab, _Vocabulary):
         vocab = _Vocabulary(vocab.keys[keep], vocab.tokens, vocab.n_tokens, vocab.max_n)
     else:
