@@ -27,6 +27,7 @@ from pathways.io.catalog import EXTRA_READERS
 from pathways.io.csv import (
     RequirementSyntaxError,
     courses_frame,
+    csv_line,
     parse_requirement_text,
     read_csv_file,
     requirement_text,
@@ -166,6 +167,15 @@ def test_bad_cells_are_reported_with_file_line_and_id(tmp_path: Path, name: str,
     with pytest.raises(CatalogError) as info:
         read_csv_file(path)
     assert expected in str(info.value)
+
+
+def test_lines_count_cells_that_span_lines(tmp_path: Path) -> None:
+    path = write(tmp_path / "courses.csv", 'id,title,hours,description\nA,One,1,"two\nlines"\nB,Two,x,\n')
+    with pytest.raises(CatalogError, match=r"courses.csv:4: B \(hours\)"):
+        read_csv_file(path)
+    jobs = write(tmp_path / "jobs.csv", "id,title,skill\nJ,Job,s1\nK,Kob,s3\nJ,Job,s2\n")
+    assert csv_line(jobs, ("jobs", 0, "skills", 1, "skill")) == 4
+    assert csv_line(jobs, ("jobs", 1)) == 3 and csv_line(jobs, ("jobs",)) == 1
 
 
 def test_an_empty_table_is_fine(tmp_path: Path) -> None:

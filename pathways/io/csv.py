@@ -75,6 +75,7 @@ __all__ = [
     "SKILL_COLUMNS",
     "TABLES",
     "courses_frame",
+    "csv_line",
     "credentials_frame",
     "jobs_frame",
     "parse_requirement_text",
@@ -423,15 +424,71 @@ def write_csv_catalog(catalog: Catalog, directory: str | os.PathLike[str]) -> li
 
 
 # --------------------------------------------------------------------------- reading
+def _row_lines(path: str | os.PathLike[str]) -> list[int]:
+    """The line on which each data row starts (a quoted cell may span several lines)."""
+    import csv
+
+    lines = []
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            reader = csv.reader(fh)
+            start = 1
+            for n, row in enumerate(reader):
+                if n and any(row):
+                    lines.append(start)
+                start = reader.line_num + 1
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return []
+    return lines
+
+
+def csv_line(file: str | os.PathLike[str], keypath: tuple[str | int, ...]) -> int | None:
+    """The line of a CSV table that holds the item at ``keypath`` of its catalog data.
+
+    ``("courses", 3, "hours")`` is the fourth data row of ``courses.csv``; for ``jobs.csv``,
+    ``("jobs", j, "skills", k)`` is the row of the job's k-th skill. For messages about
+    problems found after reading (unknown references, cycles ...).
+
+    >>> import pathlib, tempfile
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "courses.csv"
+    >>> _ = p.write_text('id,title,hours,description\\nA,One,1,"two\\nlines"\\nB,Two,2,\\n')
+    >>> csv_line(p, ("courses", 1, "hours"))
+    4
+    """
+    if len(keypath) < 2 or not isinstance(keypath[1], int):
+        return 1
+    lines = _row_lines(file)
+    index = keypath[1]
+    if keypath[0] == "jobs":
+        import pandas as pd
+
+        try:
+            ids = pd.read_csv(file, dtype=object, usecols=["id"], keep_default_na=False,
+                              na_filter=False, encoding="utf-8-sig")["id"].str.strip().tolist()
+        except (ValueError, OSError):
+            return None
+        order = list(dict.fromkeys(ids))
+        if index >= len(order):
+            return None
+        rows = [r for r, i in enumerate(ids) if i == order[index]]
+        skill = keypath[3] if len(keypath) > 3 and isinstance(keypath[3], int) else 0
+        index = rows[min(skill, len(rows) - 1)]
+    return lines[index] if index < len(lines) else None
+
+
 class _Problems:
     def __init__(self, file: str) -> None:
         self.file = file
         self.items: list[Diagnostic] = []
+        self._lines: list[int] | None = None
 
     def add(self, row: int, message: str, hint: str, *, item_id: str | None = None,
             column: str | None = None) -> None:
-        # row is 0-based over the data; line 1 is the header
-        self.items.append(Diagnostic(message, file=self.file, line=row + 2, path=column,
+        # row is 0-based over the data rows; line 1 is the header
+        if self._lines is None:
+            self._lines = _row_lines(self.file)
+        line = self._lines[row] if row < len(self._lines) else row + 2
+        self.items.append(Diagnostic(message, file=self.file, line=line, path=column,
                                      id=item_id or None, hint=hint))
 
     def raise_if_any(self) -> None:
