@@ -305,9 +305,11 @@ def by_category(df: pd.DataFrame, category: str) -> pd.DataFrame:
 def test_health_single_source_skills_by_hand(example_health) -> None:
     found = by_category(example_health, "single-source-skill")
     courses = {ids[1]: sev for ids, sev in zip(found["ids"], found["severity"])}
-    # SQL, visual presentation and BI are needed by the data analyst job: warnings
-    assert courses == {"UT-SQL-1": "warning", "UT-VIZ-1": "warning", "UT-BI-1": "warning",
+    # SQL and visual presentation are essential for the data analyst: warnings; BI is needed
+    # with importance 0.4 only, the other three by no job
+    assert courses == {"UT-SQL-1": "warning", "UT-VIZ-1": "warning", "UT-BI-1": "info",
                        "UT-ML-1": "info", "AU-AIE-1": "info", "UT-DA-100": "info"}
+    assert found.iloc[0]["ids"][0] == "esco:598de5b0-5b58-4ea7-8058-a4bc4d18c742"  # needed: first
 
 
 def test_health_missing_prerequisite_by_hand(example_health) -> None:
@@ -316,6 +318,7 @@ def test_health_missing_prerequisite_by_hand(example_health) -> None:
     # DA-100, STAT-1/2) never teaches it; VIZ-1 teaches it at level 2
     assert found["ids"].tolist() == [["UT-CAP-3", "UT-VIZ-1"]]
     assert "present reports at level 3" in found.iloc[0]["message"]
+    assert "UT-VIZ-1 teaches it at level 2" in found.iloc[0]["message"]
 
 
 def test_health_single_path_and_no_credential(example_health) -> None:

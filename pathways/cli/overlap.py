@@ -189,13 +189,14 @@ def _print_credentials(cat: Catalog, cred: pd.DataFrame, limit: int) -> None:
     if planned:
         print_table(
             "Best stack-on pairs: holders of A are this many hours from B",
-            ["holder of A", "target B", "hours to B", "of B's", "covered", "shared courses"],
+            ["holder of A", "target B", "hours to B", "of B's", "covered", "A's courses B uses"],
             [(_named(cat, r.a, 28), _named(cat, r.b, 28), r.hours_still_needed,
-              r.hours_from_scratch, f"{r.covered_share:.0%}", _join(r.shared_courses, 40))
+              r.hours_from_scratch, f"{r.covered_share:.0%}", _join(r.reused_courses, 40))
              for r in shown.itertuples()],
             justify={"hours to B": "right", "of B's": "right", "covered": "right"})
         console.print("hours to B: the hours-optimal plan for B of a learner holding A and the "
-                      "courses of A's own hours-optimal plan; of B's: the same from scratch.",
+                      "courses of A's own hours-optimal plan; of B's: the same from scratch; "
+                      "A's courses B uses: those that count toward B or its prerequisites.",
                       highlight=False)
     else:
         print_table(

@@ -88,18 +88,18 @@ def skill_demand(catalog: Catalog, jobs: Iterable[Job] | None = None, *,
     demand: dict[str, dict[str, Any]] = {}
     for job in all_jobs.values():
         seen: dict[str, Any] = {}
-        for s in job.skills:  # a job listing a skill twice counts it once, at its strongest
-            prev = seen.get(s.skill)
-            if prev is None or (s.importance, s.level) > (prev.importance, prev.level):
-                seen[s.skill] = s
-        for skill, s in seen.items():
-            d = demand.setdefault(skill, {"jobs": 0, "essential_jobs": 0, "demand": 0.0,
-                                          "required_level": 0, "job_weights": []})
-            d["jobs"] += 1
-            d["essential_jobs"] += int(s.essential)
-            d["demand"] += float(s.importance)
-            d["required_level"] = max(d["required_level"], int(s.level))
-            d["job_weights"].append((-float(s.importance), job.title))
+        for js in job.skills:  # a job listing a skill twice counts it once, at its strongest
+            prev = seen.get(js.skill)
+            if prev is None or (js.importance, js.level) > (prev.importance, prev.level):
+                seen[js.skill] = js
+        for skill, js in seen.items():
+            entry = demand.setdefault(skill, {"jobs": 0, "essential_jobs": 0, "demand": 0.0,
+                                              "required_level": 0, "job_weights": []})
+            entry["jobs"] += 1
+            entry["essential_jobs"] += int(js.essential)
+            entry["demand"] += float(js.importance)
+            entry["required_level"] = max(entry["required_level"], int(js.level))
+            entry["job_weights"].append((-float(js.importance), job.title))
 
     supply: dict[str, list[tuple[int, str, float]]] = {}
     for course in catalog.courses.values():
@@ -111,7 +111,7 @@ def skill_demand(catalog: Catalog, jobs: Iterable[Job] | None = None, *,
 
     rows = []
     for skill in list(demand) + [s for s in supply if s not in demand]:
-        d = demand.get(skill)
+        d: dict[str, Any] | None = demand.get(skill)
         taught = sorted(supply.get(skill, []), key=lambda t: (-t[0], t[1]))
         n_courses = len(taught)
         max_level = taught[0][0] if taught else 0

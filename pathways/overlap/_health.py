@@ -24,14 +24,15 @@ Categories (``category`` column), with what each means precisely:
     take. Only the last course of each chain is reported (courses that extend it are reported
     instead). Severity ``warning``.
 ``single-source-skill``
-    A skill that exactly one course teaches. Severity ``warning`` when a job of the catalog
-    needs it, ``info`` otherwise.
+    A skill that exactly one course teaches. Severity ``warning`` when it is essential for a
+    job of the catalog, ``info`` otherwise; the skills most jobs need come first.
 ``missing-prerequisite``
     A course that teaches skill s at level L >= 3 (advanced) when none of its prerequisites,
     transitively and counting every ``or`` option, teaches s at level L - 1 or above: the course
     builds on s at level L - 1 that nothing before it provides. Level 2 is not flagged: a course
-    may well take a skill from nothing to intermediate. The finding names the courses that do
-    teach s at level L - 1 or above (candidate prerequisites). Severity ``warning``.
+    may well take a skill from nothing to intermediate. The finding names the courses that
+    teach s at exactly level L - 1 and do not depend on the course (candidate prerequisites).
+    Severity ``warning``.
 """
 
 from __future__ import annotations
@@ -68,6 +69,9 @@ class _NoLocation:
     """A ``where`` for :func:`warn_catalog` when only the catalog is known (no files)."""
 
     def all(self, kind: str, item_id: str) -> list[tuple[str, Any]]:
+        return []
+
+    def duplicated(self, kind: str) -> list[str]:
         return []
 
     def line(self, file: str, keypath: Any) -> int | None:
@@ -165,7 +169,7 @@ class _Enumerator:
             hours = {c: catalog.courses[c].hours for c in dict.fromkeys(node.courses)}
             if len(hours) > 16:
                 raise _TooMany
-            found = [(frozenset(combo), frozenset())
+            found: list[_Option] = [(frozenset(combo), frozenset())
                      for size in range(len(hours) + 1)
                      for combo in itertools.combinations(hours, size)
                      if sum(hours[c] for c in combo) >= node.hours]
@@ -299,22 +303,26 @@ def _single_source(catalog: Catalog) -> list[dict[str, Any]]:
     for course in catalog.courses.values():
         for s in course.skills:
             taught.setdefault(s.skill, []).append((course.id, s.level))
-    demanded: dict[str, list[str]] = {}
+    needed_by: dict[str, set[str]] = {}
+    essential: set[str] = set()
     for job in catalog.jobs.values():
-        for s in job.skills:
-            demanded.setdefault(s.skill, []).append(job.title)
+        for need in job.skills:
+            needed_by.setdefault(need.skill, set()).add(job.title)
+            if need.essential:
+                essential.add(need.skill)
+    single = [skill for skill, courses in taught.items() if len({c for c, _ in courses}) == 1]
+    single.sort(key=lambda k: (-len(needed_by.get(k, ())), catalog.skill_label(k).casefold()))
     out = []
-    for skill, courses in sorted(taught.items(), key=lambda kv: catalog.skill_label(kv[0]).casefold()):
-        if len({c for c, _ in courses}) != 1:
-            continue
-        course_id, level = courses[0]
-        jobs = sorted(set(demanded.get(skill, [])))
-        need = (f"; needed by {len(jobs)} job{'s' if len(jobs) != 1 else ''} "
-                f"({', '.join(jobs[:3])}{', ...' if len(jobs) > 3 else ''})" if jobs else "")
+    for skill in single:
+        course_id, level = max(taught[skill], key=lambda t: t[1])
+        jobs = sorted(needed_by.get(skill, ()))
+        needed = (f"; needed by {len(jobs)} job{'s' if len(jobs) != 1 else ''} "
+                f"({', '.join(jobs[:3])}{', ...' if len(jobs) > 3 else ''})"
+                + (", essential for at least one" if skill in essential else "") if jobs else "")
         out.append(_finding(
-            "single-source-skill", "warning" if jobs else "info", [skill, course_id],
+            "single-source-skill", "warning" if skill in essential else "info", [skill, course_id],
             f"{catalog.skill_label(skill)} is taught only by {course_id} "
-            f"({catalog.courses[course_id].title}, level {level}){need}",
+            f"({catalog.courses[course_id].title}, level {level}){needed}",
             "if that course is full, cancelled or not offered, nothing else teaches the skill; "
             "consider a second course or an accepted equivalent" if jobs else
             "no job of the catalog needs it: fine if it is a niche topic"))
@@ -344,20 +352,24 @@ def _missing_prerequisites(catalog: Catalog) -> list[dict[str, Any]]:
             before = max((teaches.get(p, {}).get(skill, 0) for p in closure[course.id]), default=0)
             if before >= level - 1:
                 continue
+            # courses that prepare for it: they teach the skill at exactly the level below
             options = [c for c in catalog.courses if c not in after
-                       and teaches.get(c, {}).get(skill, 0) >= level - 1]
+                       and teaches.get(c, {}).get(skill, 0) == level - 1]
             had = f" (they teach it only to level {before})" if before else ""
+            found = (f"; {', '.join(options[:3])}{' ...' if len(options) > 3 else ''} "
+                     f"teach{'es' if len(options) == 1 else ''} it at level {level - 1}"
+                     if options else f"; no course of the catalog teaches it at level {level - 1}")
             problems.append(f"{catalog.skill_label(skill)} at level {level}, but none of its "
-                            f"prerequisites teaches it at level {level - 1} or above{had}" +
-                            (f"; {', '.join(options[:3])} would" if options else
-                             "; no course of the catalog does"))
+                            f"prerequisites teaches it at level {level - 1} or above{had}{found}")
             candidates.update(dict.fromkeys(options[:3]))
         if problems:
+            action = ("add one of the named courses as a prerequisite, or lower the level the "
+                      "course claims" if candidates else
+                      "lower the level the course claims, or add a course that teaches the skill "
+                      "at the level below and make it a prerequisite")
             out.append(_finding(
                 "missing-prerequisite", "warning", [course.id] + list(candidates),
-                f"{course.id} ({course.title}) teaches " + "; and ".join(problems),
-                "add one of the named courses as a prerequisite, lower the level the course "
-                "claims, or check the skill levels of its prerequisites"))
+                f"{course.id} ({course.title}) teaches " + "; and ".join(problems), action))
     return out
 
 

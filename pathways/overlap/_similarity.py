@@ -420,7 +420,7 @@ def _common_skills(L: csr_array, Xs: csr_array, skill_ids: list[str],
     return _split(grp[order], text, n_groups)
 
 
-def _common_words(L: csr_array, Xt: csr_array, vocab: np.ndarray, limit: int) -> list[list[str]]:
+def _common_words(L: csr_array, Xt: csr_array, vocab: _Vocabulary | np.ndarray, limit: int) -> list[list[str]]:
     """Per group: up to ``limit`` words of the terms (n-grams) every member uses (else at least
     two), taken from the terms with most members and heaviest summed TF-IDF first."""
     n_groups = L.shape[0]
@@ -592,7 +592,8 @@ def course_similarity(catalog: Catalog, *, top_k: int = 10, threshold: float = 0
 
 
 def _clusters(courses: Sequence[Course], Xs: csr_array, skill_ids: list[str],
-              labels: dict[str, str], Xt: csr_array, vocab: np.ndarray, rows: np.ndarray,
+              labels: dict[str, str], Xt: csr_array, vocab: _Vocabulary | np.ndarray,
+              rows: np.ndarray,
               cols: np.ndarray, score: np.ndarray, cluster_threshold: float) -> pd.DataFrame:
     n = len(courses)
     strong = score >= cluster_threshold - 1e-9
@@ -613,7 +614,7 @@ def _clusters(courses: Sequence[Course], Xs: csr_array, skill_ids: list[str],
     L = _groups(groups, n)
     skills = _common_skills(L, Xs, skill_ids, labels)
     words = _common_words(L, Xt, vocab, limit=8)
-    records = []
+    records: list[dict[str, Any]] = []
     for members, sk, wd in zip(groups, skills, words):
         records.append({
             "size": len(members), "members": [courses[i].id for i in members],
@@ -621,7 +622,7 @@ def _clusters(courses: Sequence[Course], Xs: csr_array, skill_ids: list[str],
             "min_score": float(weakest[labels_of[members[0]]]), "shared_skills": sk,
             "shared_words": wd, "explanation": _explain_cluster(len(members), sk, wd),
             "action": DUPLICATE_ACTION, "_first": int(members[0])})
-    records.sort(key=lambda rec: (-rec["size"], -rec["min_score"], rec["_first"]))
+    records.sort(key=lambda rec: (-int(rec["size"]), -float(rec["min_score"]), int(rec["_first"])))
     for i, rec in enumerate(records, start=1):
         rec["cluster"] = i
         del rec["_first"]
