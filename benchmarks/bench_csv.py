@@ -30,14 +30,17 @@ from pathways.synth import synthetic_catalog
 TARGET_SECONDS = 5.0
 
 
-def _best(fn, repeat: int) -> tuple[float, object]:
-    best, result = float("inf"), None
+def _best(fn, repeat: int) -> tuple[float, float, object]:
+    """Best wall-clock and CPU seconds of ``repeat`` runs (CPU time is what a busy machine
+    cannot inflate), and the last result."""
+    best, best_cpu, result = float("inf"), float("inf"), None
     for _ in range(repeat):
         gc.collect()
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         result = fn()
         best = min(best, time.perf_counter() - start)
-    return best, result
+        best_cpu = min(best_cpu, time.process_time() - cpu)
+    return best, best_cpu, result
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -60,14 +63,13 @@ def main(argv: list[str] | None = None) -> int:
         size = sum(f.stat().st_size for f in files)
         print(f"wrote {len(files)} files ({size / 1e6:.1f} MB) in {time.perf_counter() - start:.1f} s")
 
-        read_s, _ = _best(lambda: [read_csv_file(directory / n)
-                                   for n in ("courses.csv", "credentials.csv", "jobs.csv")],
-                          args.repeat)
-        total_s, report = _best(lambda: validate_catalog(directory), args.repeat)
+        read_s, read_cpu, _ = _best(
+            lambda: [read_csv_file(f) for f in files if f.suffix == ".csv"], args.repeat)
+        total_s, total_cpu, report = _best(lambda: validate_catalog(directory), args.repeat)
         loaded = report.catalog  # type: ignore[attr-defined]
-        print(f"read CSV tables:      {read_s:6.2f} s")
-        print(f"load + validate:      {total_s:6.2f} s  (target < {TARGET_SECONDS:g} s for 100k "
-              f"courses; {len(loaded.courses):,} courses loaded)")
+        print(f"read CSV tables:      {read_s:6.2f} s wall, {read_cpu:6.2f} s CPU")
+        print(f"load + validate:      {total_s:6.2f} s wall, {total_cpu:6.2f} s CPU  (target < "
+              f"{TARGET_SECONDS:g} s for 100k courses; {len(loaded.courses):,} courses loaded)")
         if args.check:
             same = catalog_to_data(loaded) == catalog_to_data(catalog)
             print(f"round trip lossless:  {same}")
