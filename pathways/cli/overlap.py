@@ -93,7 +93,8 @@ def _named(catalog: Catalog, item_id: str, width: int = 34) -> str:
 def overlap(
     catalog: CatalogOpt = None,
     format: FormatOpt = Format.table,
-    threshold: Annotated[float, typer.Option(help="List course pairs scoring at least this (0..1).")] = 0.45,
+    threshold: Annotated[float | None, typer.Option(
+        help="List course pairs scoring at least this, 0..1 (default: the engine's, 0.4).")] = None,
     cluster_threshold: Annotated[float | None, typer.Option(
         help="Link pairs scoring at least this into near-duplicate clusters (default: --threshold).")] = None,
     top_k: Annotated[int, typer.Option("--top-k", "-k", help="Neighbours per course for --course.")] = 10,
@@ -117,9 +118,11 @@ def overlap(
         close = difflib.get_close_matches(course, list(cat.courses), n=3)
         raise fail(f"{course} is not a course of the catalog"
                    + (f"; did you mean {', '.join(close)}?" if close else ""))
+    options: dict[str, Any] = {"top_k": top_k, "cluster_threshold": cluster_threshold}
+    if threshold is not None:
+        options["threshold"] = threshold
     try:
-        result = course_similarity(cat, top_k=top_k, threshold=threshold,
-                                   cluster_threshold=cluster_threshold)
+        result = course_similarity(cat, **options)
     except ValueError as err:
         raise fail(str(err)) from None
     with user_errors():
@@ -150,7 +153,8 @@ def overlap(
     pairs = result.pairs
     shown = _limit(pairs, limit)
     print_table(
-        f"Similar courses: {len(pairs)} pair{'s' if len(pairs) != 1 else ''} scoring >= {threshold:g} "
+        f"Similar courses: {len(pairs)} pair{'s' if len(pairs) != 1 else ''} scoring >= "
+        f"{result.params['threshold']:g} "
         f"of {len(cat.courses)} courses",
         ["course A", "course B", "skills", "text", "score", "shared skills"],
         [(_named(cat, r.a), _named(cat, r.b), round(r.skill_similarity, 2),
@@ -169,6 +173,7 @@ def overlap(
             [(r.cluster, "\n".join(_named(cat, m) for m in r.members), r.explanation)
              for r in shown_c.itertuples()])
         _more(len(clusters), len(shown_c), "clusters")
+        console.print(f"what to do: {clusters.iloc[0]['action']}", highlight=False)
     else:
         console.print("No near-duplicate clusters at this threshold.")
     if course is not None:
