@@ -62,6 +62,13 @@ def term_options(today: dt.date, *, extra: Iterable[str] = (), count: int = 10) 
     return [t for t, _ in sorted(terms.items(), key=lambda kv: kv[1])]
 
 
+def _dated(frame: pd.DataFrame) -> pd.DataFrame:
+    """Date columns as datetimes, so an empty expiry shows as a blank cell, not "None"."""
+    for column in ("date", "expires"):
+        frame[column] = pd.to_datetime(frame[column])
+    return frame
+
+
 def form_defaults(learner: LearnerProfile | None) -> dict[str, Any]:
     """The form's starting values for ``learner`` (blank for None)."""
     body = learner_to_data(learner)["learner"] if learner is not None else {"id": "me"}
@@ -76,8 +83,7 @@ def form_defaults(learner: LearnerProfile | None) -> dict[str, Any]:
     return {
         "id": body["id"],
         "name": body.get("name", ""),
-        "completed": pd.DataFrame(completed, columns=COMPLETED_COLUMNS).astype(
-            {"date": "object", "expires": "object"}),
+        "completed": _dated(pd.DataFrame(completed, columns=COMPLETED_COLUMNS)),
         "skills": pd.DataFrame(body.get("skills", []), columns=SKILL_COLUMNS),
         "goal_credentials": list(goals.get("credentials", [])),
         "goal_job": goals.get("job"),

@@ -1,0 +1,189 @@
+"""The app in a real browser: ``streamlit run app.py`` on a free local port, every page loaded
+in headless Chromium (Debian's ``chromium`` + ``chromedriver``, driven by Selenium), its text
+checked and a 1280x900 screenshot saved to ``docs/screenshots/<page>.png``.
+
+Skipped, with the reason, when chromium, chromedriver or selenium is missing. Never downloads a
+browser: the driver and the binary are given by path, so Selenium Manager is not used.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[1]
+SHOTS = REPO / "docs" / "screenshots"
+WIDTH, HEIGHT = 1280, 900
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+
+# screenshot name, url path, heading, texts the page must show once rendered, what to wait for
+PAGES = [
+    ("plan", "", "Plan your path", ["Total hours", "Term by term", "Distance to every credential"],
+     '[data-testid="stVegaLiteChart"]'),
+    ("map", "map", "Stacking map", ["In the plan", "counts toward", "UT-CERT-DA"],
+     '[data-testid="stGraphVizChart"] svg'),
+    ("profile", "profile", "Learner profile", ["Completed", "Goals", "Use this profile"],
+     '[data-testid="stDataFrame"]'),
+    ("gap", "gap", "Skills gap", ["Readiness", "Recommended courses"],
+     '[data-testid="stVegaLiteChart"]'),
+    ("overlap", "overlap", "Catalog overlap", ["Near-duplicate clusters", "Course similarity"],
+     '[data-testid="stVegaLiteChart"]'),
+]
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    port = _free_port()
+    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true",
+             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+            cwd=REPO, stdout=out, stderr=subprocess.STDOUT, env=env)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"streamlit exited with {proc.returncode}:\n{log.read_text()}")
+            with contextlib.suppress(OSError), \
+                    urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                if resp.status == 200:
+                    break
+            if time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not answer on {url} within 90 s:\n{log.read_text()}")
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=15)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    if CHROMIUM is None or CHROMEDRIVER is None:
+        pytest.skip("needs Debian's chromium and chromium-driver (apt-get install chromium "
+                    "chromium-driver); no browser is downloaded")
+    webdriver = pytest.importorskip("selenium.webdriver", reason="needs selenium (pip install selenium)")
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--hide-scrollbars",
+                 f"--window-size={WIDTH},{HEIGHT}", "--force-device-scale-factor=1",
+                 f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    try:
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+            "width": WIDTH, "height": HEIGHT, "deviceScaleFactor": 1, "mobile": False})
+        yield driver
+    finally:
+        driver.quit()
+
+
+def _wait(driver: object, predicate: object, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(Exception):
+            if predicate():  # type: ignore[operator]
+                return
+        time.sleep(0.25)
+    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+
+
+def _rendered(driver: object, heading: str, selector: str) -> None:
+    """Wait until the page shows ``heading`` and ``selector``, and Streamlit has stopped running."""
+    from selenium.webdriver.common.by import By
+
+    def heading_shown() -> bool:
+        return any(h.text.strip() == heading for h in driver.find_elements(By.TAG_NAME, "h1"))  # type: ignore[attr-defined]
+
+    def idle() -> bool:
+        status = driver.find_elements(By.CSS_SELECTOR, '[data-testid="stStatusWidget"]')  # type: ignore[attr-defined]
+        busy = driver.find_elements(  # type: ignore[attr-defined]
+            By.CSS_SELECTOR, '[data-testid="stSpinner"], [data-testid="stSkeleton"]')
+        return not any("Running" in s.text for s in status) and not busy
+
+    _wait(driver, heading_shown, 90, f"the heading {heading!r}")
+    _wait(driver, lambda: driver.find_elements(By.CSS_SELECTOR, selector), 60, selector)  # type: ignore[attr-defined]
+    # idle for a full second (reruns triggered by widgets on load start after a short delay)
+    quiet_since = None
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if idle():
+            quiet_since = quiet_since or time.monotonic()
+            if time.monotonic() - quiet_since >= 1.0:
+                break
+        else:
+            quiet_since = None
+        time.sleep(0.2)
+    else:
+        raise AssertionError("Streamlit kept running for 60 s")
+    # rest the pointer on the page's caption: hover controls (sidebar collapse, heading
+    # anchors) would otherwise show in the screenshot
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    caption = driver.find_elements(By.CSS_SELECTOR, '[data-testid="stCaptionContainer"]')  # type: ignore[attr-defined]
+    if caption:
+        ActionChains(driver).move_to_element(caption[0]).perform()
+    driver.execute_script("document.activeElement && document.activeElement.blur()")  # type: ignore[attr-defined]
+    time.sleep(0.8)  # let charts finish their transitions
+
+
+def _open(driver: object, server: str, path: str) -> None:
+    """Go to the page: through the sidebar navigation once the app is loaded (as a person
+    would; it also spares reloading the app's scripts), else by its URL."""
+    from selenium.webdriver.common.by import By
+
+    url = f"{server}/{path}"
+    if driver.current_url.startswith(server):  # type: ignore[attr-defined]
+        for link in driver.find_elements(By.CSS_SELECTOR, '[data-testid="stSidebarNavLink"]'):  # type: ignore[attr-defined]
+            if (link.get_attribute("href") or "").rstrip("/") == url.rstrip("/"):
+                link.click()
+                return
+    driver.get(url)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("name", "path", "heading", "texts", "selector"), PAGES,
+                         ids=[p[0] for p in PAGES])
+def test_page_in_browser(server: str, browser: object, name: str, path: str, heading: str,
+                         texts: list[str], selector: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    _open(browser, server, path)
+    _rendered(browser, heading, selector)
+    body = browser.find_element(By.TAG_NAME, "body").text  # type: ignore[attr-defined]
+    missing = [t for t in texts if t not in body]
+    assert not missing, f"{name}: {missing} not on the page; it shows:\n{body[:3000]}"
+    assert not browser.find_elements(By.CSS_SELECTOR, '[data-testid="stException"]'), body[:3000]  # type: ignore[attr-defined]
+    assert "Traceback" not in body
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    assert browser.save_screenshot(str(SHOTS / f"{name}.png"))  # type: ignore[attr-defined]
