@@ -1,7 +1,12 @@
 """pathways: plan how microcredentials stack into credentials, and what to learn next.
 
-The public API is exactly what ``__all__`` lists; everything else is internal.
+The public API is exactly what ``__all__`` lists; everything else is internal. The engines
+(planner, skills, overlap, synthetic catalogs) are imported on first use, so that
+``import pathways`` stays light.
 """
+
+from importlib import import_module as _import_module
+from typing import Any as _Any
 
 from pathways.domain import (
     AllOf,
@@ -41,14 +46,47 @@ from pathways.io import (
 
 __version__ = "0.1.0"
 
+_LAZY = {
+    # planner
+    "AuditResult": "pathways.planner", "Plan": "pathways.planner",
+    "PlannedCourse": "pathways.planner", "audit": "pathways.planner",
+    "distances": "pathways.planner", "plan": "pathways.planner", "what_if": "pathways.planner",
+    # skills
+    "CourseRecommender": "pathways.skills", "SkillExtractor": "pathways.skills",
+    "gap_analysis": "pathways.skills", "learner_skills": "pathways.skills",
+    "match_jobs": "pathways.skills", "readiness_matrix": "pathways.skills",
+    "recommend": "pathways.skills",
+    # overlap
+    "course_similarity": "pathways.overlap", "credential_overlap": "pathways.overlap",
+    "health_report": "pathways.overlap", "skill_demand": "pathways.overlap",
+    # taxonomy and synthetic catalogs
+    "Taxonomy": "pathways.taxonomy", "load_esco": "pathways.io.esco",
+    "load_onet": "pathways.io.onet", "synthetic_catalog": "pathways.synth",
+}
+
+
+def __getattr__(name: str) -> _Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'pathways' has no attribute {name!r}")
+    value = getattr(_import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 __all__ = [
     "AllOf",
     "AnyOf",
+    "AuditResult",
     "Catalog",
     "CatalogError",
     "Choose",
     "Constraints",
     "Course",
+    "CourseRecommender",
     "Credential",
     "Diagnostic",
     "Goals",
@@ -59,17 +97,37 @@ __all__ = [
     "LearnerProfile",
     "MinHours",
     "PathwaysError",
+    "Plan",
     "PlanAuditError",
+    "PlannedCourse",
     "Provider",
     "Ref",
     "Skill",
+    "SkillExtractor",
     "SkillLevel",
+    "Taxonomy",
     "Term",
     "ValidationReport",
+    "audit",
     "build_graph",
     "catalog_from_data",
+    "course_similarity",
+    "credential_overlap",
+    "distances",
+    "gap_analysis",
+    "health_report",
+    "learner_skills",
     "load_catalog",
+    "load_esco",
     "load_learner",
+    "load_onet",
+    "match_jobs",
+    "plan",
+    "readiness_matrix",
+    "recommend",
     "relevant_subgraph",
+    "skill_demand",
+    "synthetic_catalog",
     "validate_catalog",
+    "what_if",
 ]

@@ -15,9 +15,18 @@ def test_all_is_sorted_unique_and_importable() -> None:
 
 
 def test_all_lists_every_public_name() -> None:
-    public = {n for n in vars(pathways) if not n.startswith("_")}
+    public = {n for n in dir(pathways) if not n.startswith("_")}
     submodules = {n for n in public if type(getattr(pathways, n)).__name__ == "module"}
     assert public - submodules == set(pathways.__all__)
+
+
+def test_engines_load_lazily() -> None:
+    code = ("import sys, pathways\n"
+            "before = 'pathways.planner' in sys.modules\n"
+            "pathways.plan\n"
+            "print(before, 'pathways.planner' in sys.modules)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.split() == ["False", "True"]
 
 
 def test_importing_the_package_pulls_in_no_shell_library() -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from collections.abc import Sequence
 from pathlib import Path
@@ -192,6 +192,11 @@ def parse_yaml(text: str, file: str) -> Any:
         loader.dispose()
 
 
+#: Line finders for catalog files that are not YAML, by suffix (e.g. ``.csv``, registered by
+#: :mod:`pathways.io.csv`): ``finder(file, keypath) -> line``.
+LINE_FINDERS: dict[str, Callable[[str, KeyPath], int | None]] = {}
+
+
 class Locator:
     """Find the line of a key path in YAML files, composing each file at most once.
 
@@ -210,6 +215,9 @@ class Locator:
         """1-based line of the deepest node of ``keypath`` that exists (a key's own line)."""
         if file is None:
             return None
+        finder = LINE_FINDERS.get(Path(file).suffix)
+        if finder is not None:
+            return finder(file, tuple(keypath))
         if file not in self._roots:
             try:
                 text = self._texts.get(file)

@@ -60,7 +60,7 @@ from pathways.domain import (
     Ref,
 )
 from pathways.errors import CatalogError, Diagnostic
-from pathways.io._yaml import atomic_write_text, dump_yaml, gc_paused
+from pathways.io._yaml import LINE_FINDERS, atomic_write_text, dump_yaml, gc_paused
 from pathways.io.catalog import EXTRA_READERS
 from pathways.io.dump import requirement_to_data
 
@@ -790,3 +790,4 @@ def read_csv_file(path: str | os.PathLike[str]) -> dict[str, Any]:
 
 
 EXTRA_READERS[".csv"] = read_csv_file
+LINE_FINDERS[".csv"] = csv_line

@@ -1,6 +1,28 @@
-"""Skills: text to skills extraction (:mod:`pathways.skills.text`) and its evaluation
-(:mod:`pathways.skills.evaluate`)."""
+"""Skills: learner skills, gap analysis, explained recommendations, job matching, batch
+scoring (:mod:`~pathways.skills.gap`, :mod:`~pathways.skills.recommend`,
+:mod:`~pathways.skills.match`, :mod:`~pathways.skills.batch`), and text to skills
+(:mod:`~pathways.skills.text`) with its evaluation (:mod:`~pathways.skills.evaluate`)."""
 
+from pathways.skills.batch import readiness_matrix, top_courses
+from pathways.skills.gap import GapReport, SkillGap, gap_analysis
+from pathways.skills.learner import LearnerSkills, learner_skills
+from pathways.skills.match import JobMatch, match_jobs
+from pathways.skills.recommend import CourseRecommender, Recommendation, recommend
 from pathways.skills.text import SkillExtractor, split_segments
 
-__all__ = ["SkillExtractor", "split_segments"]
+__all__ = [
+    "CourseRecommender",
+    "GapReport",
+    "JobMatch",
+    "LearnerSkills",
+    "Recommendation",
+    "SkillExtractor",
+    "SkillGap",
+    "gap_analysis",
+    "learner_skills",
+    "match_jobs",
+    "readiness_matrix",
+    "recommend",
+    "split_segments",
+    "top_courses",
+]
