@@ -268,7 +268,13 @@ def test_skills_gap_hides_esco_features_without_the_taxonomy(monkeypatch, tmp_pa
 
 # --------------------------------------------------------------------------- overlap
 def test_overlap_page_shows_the_engines_numbers(sample):
-    from pathways.overlap import course_similarity, health_report, skill_demand
+    from pathways.overlap import (
+        course_similarity,
+        credential_overlap,
+        health_report,
+        skill_demand,
+        stack_on,
+    )
 
     report, catalog, _, _ = sample
     at = open_app()
@@ -286,6 +292,11 @@ def test_overlap_page_shows_the_engines_numbers(sample):
     stricter = course_similarity(catalog, threshold=0.6)
     assert f"**{len(stricter.pairs)} pairs scoring at least 0.60**" in markdown(at)
     assert sum("weakest link" in c.value for c in at.caption) == len(stricter.clusters)
+    at.segmented_control(key="credential_matrix").set_value("hours").run()
+    assert not at.exception
+    best = stack_on(credential_overlap(catalog, use_planner=True), limit=15)
+    table = next(df.value for df in at.dataframe if "covered_share" in df.value.columns)
+    assert table[["a", "b"]].values.tolist() == best[["a", "b"]].values.tolist()
     counts = health.groupby("category").size()
     labels = [e.label for e in at.expander]
     for category, n in counts.items():

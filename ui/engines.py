@@ -35,6 +35,7 @@ __all__ = [
     "recommend",
     "skill_demand",
     "skill_extractor",
+    "stack_on",
     "what_if",
 ]
 
@@ -72,11 +73,19 @@ def course_similarity(catalog_key: str, threshold: float, _catalog: Catalog) -> 
     return run(_catalog, top_k=max(1, len(_catalog.courses) - 1), threshold=threshold)
 
 
-@st.cache_data(show_spinner="Comparing credentials…", max_entries=8)
+@st.cache_data(show_spinner="Comparing credentials (with the planner: a few seconds)…", max_entries=8)
 def credential_overlap(catalog_key: str, use_planner: bool, _catalog: Catalog, _graph: Any) -> pd.DataFrame:
     from pathways.overlap import credential_overlap as run
 
     return run(_catalog, use_planner=use_planner, graph=_graph)
+
+
+@st.cache_data(max_entries=8)
+def stack_on(catalog_key: str, _overlap: pd.DataFrame) -> pd.DataFrame:
+    """The best stack-on pairs of a :func:`credential_overlap` table (with planner hours)."""
+    from pathways.overlap import stack_on as run
+
+    return run(_overlap, limit=15)
 
 
 @st.cache_data(show_spinner="Checking the catalog…", max_entries=8)

@@ -93,37 +93,71 @@ with tab_sim:
         })
 
 # --------------------------------------------------------------------------- credentials
+MATRICES = {"shared": "Shared courses", "hours": "Hours still needed"}
+
 with tab_cred:
     st.subheader("What credentials share")
-    st.caption("Rows: the credential a learner holds. Columns: the one they aim for. A cell "
-               "counts the courses that can count toward both.")
-    overlap = engines.credential_overlap(ctx.catalog_key, False, catalog, ctx.graph)
-    shared = overlap[overlap["n_shared"] > 0]
-    creds = [c for c in catalog.credentials
-             if c in set(shared["a"]) | set(shared["b"])]
-    if shared.empty:
-        st.info("No two credentials share a course.")
+    sticky("credential_matrix", "shared", valid=lambda v: v in MATRICES)
+    view = st.segmented_control("Show", list(MATRICES), key="credential_matrix",
+                                format_func=MATRICES.get) or "shared"
+    keep("credential_matrix")
+    tooltip = [alt.Tooltip("a:N", title="Holder of"), alt.Tooltip("a_title:N", title=""),
+               alt.Tooltip("b:N", title="Aiming for"), alt.Tooltip("b_title:N", title=""),
+               alt.Tooltip("n_shared:Q", title="Shared courses"),
+               alt.Tooltip("shared_hours:Q", title="Shared hours"),
+               alt.Tooltip("summary:N", title="")]
+    if view == "shared":
+        st.caption("Rows: the credential a learner holds. Columns: the one they aim for. A cell "
+                   "counts the courses that can count toward both.")
+        overlap = engines.credential_overlap(ctx.catalog_key, False, catalog, ctx.graph)
+        shared = overlap[overlap["n_shared"] > 0]
+        creds = [c for c in catalog.credentials if c in set(shared["a"]) | set(shared["b"])]
+        if shared.empty:
+            st.info("No two credentials share a course.")
+        else:
+            st.altair_chart(heatmap(
+                shared.assign(a_title=shared["a"].map(catalog.title), b_title=shared["b"].map(catalog.title)),
+                x="b", y="a", value="n_shared", title="Shared courses", order=creds, scheme="purples",
+                tooltip=tooltip), width="content")
+            table = shared[shared["a"] < shared["b"]].sort_values(
+                ["shared_hours", "n_shared"], ascending=False)
+            st.dataframe(
+                table[["a", "b", "shared_courses", "shared_hours", "b_nests_a", "summary"]],
+                hide_index=True, width="stretch",
+                column_config={
+                    "a": st.column_config.TextColumn("Credential", width="small"),
+                    "b": st.column_config.TextColumn("and credential", width="small"),
+                    "shared_courses": st.column_config.ListColumn("Courses counting toward both"),
+                    "shared_hours": st.column_config.NumberColumn("Shared hours", format="%d h"),
+                    "b_nests_a": st.column_config.CheckboxColumn("Stacks", help="The second requires the first."),
+                    "summary": st.column_config.TextColumn("Summary"),
+                })
     else:
+        st.caption("Rows: the credential a learner holds. Columns: the one they aim for. A cell "
+                   "is the hours of the shortest plan from the first to the second (paler is "
+                   "closer); the table lists the best stack-on pairs.")
+        overlap = engines.credential_overlap(ctx.catalog_key, True, catalog, ctx.graph)
+        hours = overlap.dropna(subset=["hours_still_needed"])
         st.altair_chart(heatmap(
-            shared.assign(a_title=shared["a"].map(catalog.title), b_title=shared["b"].map(catalog.title)),
-            x="b", y="a", value="n_shared", title="Shared courses", order=creds, scheme="purples",
-            tooltip=[alt.Tooltip("a:N", title="Holder of"), alt.Tooltip("a_title:N", title=""),
-                     alt.Tooltip("b:N", title="Aiming for"), alt.Tooltip("b_title:N", title=""),
-                     alt.Tooltip("n_shared:Q", title="Shared courses"),
-                     alt.Tooltip("shared_hours:Q", title="Shared hours"),
-                     alt.Tooltip("summary:N", title="")]), width="content")
-        table = shared[shared["a"] < shared["b"]].sort_values(
-            ["shared_hours", "n_shared"], ascending=False)
+            hours.assign(a_title=hours["a"].map(catalog.title), b_title=hours["b"].map(catalog.title)),
+            x="b", y="a", value="hours_still_needed", title="Hours", order=list(catalog.credentials),
+            scheme="greens", fmt=".0f",
+            tooltip=[*tooltip[:4], alt.Tooltip("hours_still_needed:Q", title="Hours still needed"),
+                     alt.Tooltip("covered_share:Q", title="Already covered", format=".0%"),
+                     tooltip[-1]]), width="content")
+        best = engines.stack_on(ctx.catalog_key, overlap)
+        st.markdown("**Best stack-on pairs**")
         st.dataframe(
-            table[["a", "b", "shared_courses", "shared_hours", "b_nests_a", "summary"]],
+            best[["a", "b", "covered_share", "hours_still_needed", "summary"]],
             hide_index=True, width="stretch",
             column_config={
-                "a": st.column_config.TextColumn("Credential", width="small"),
-                "b": st.column_config.TextColumn("and credential", width="small"),
-                "shared_courses": st.column_config.ListColumn("Courses counting toward both"),
-                "shared_hours": st.column_config.NumberColumn("Shared hours", format="%d h"),
-                "b_nests_a": st.column_config.CheckboxColumn("Stacks", help="The second requires the first."),
-                "summary": st.column_config.TextColumn("Summary"),
+                "a": st.column_config.TextColumn("Holder of", width="small"),
+                "b": st.column_config.TextColumn("Aiming for", width="small"),
+                "covered_share": st.column_config.ProgressColumn("Covered", min_value=0, max_value=1,
+                                                                 format="percent", width="small"),
+                "hours_still_needed": st.column_config.NumberColumn("Hours still needed", format="%d h",
+                                                                    width="small"),
+                "summary": st.column_config.TextColumn("Summary", width="large"),
             })
 
 # --------------------------------------------------------------------------- health
