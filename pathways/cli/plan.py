@@ -119,15 +119,17 @@ def _print_plan(p: Plan) -> None:
                       "(claim the credential if it is not yet awarded).", highlight=False)
     else:
         rows: list[list[Any]] = []
+        reasons: list[str] = []
         for term, courses in p.schedule():
             if not courses:
-                rows.append([str(term), "", "(no course: waiting for an offering)", "", "", "", ""])
+                rows.append(["", str(term), "", "(no course: waiting for an offering)", "", "", ""])
             for c in courses:
-                rows.append([str(term), c.id + (" (renewal)" if c.renewal else ""), c.title,
-                             c.hours, _money(c.cost, cur), ", ".join(c.counts_toward) or "-",
-                             c.reason])
-        print_table(None, ["Term", "Course", "Title", "Hours", "Cost", "Counts toward", "Why"],
-                    rows, justify={"Hours": "right", "Cost": "right"})
+                reasons.append(f"{len(reasons) + 1}. {c.id}: {c.reason}")
+                rows.append([len(reasons), str(term), c.id + (" (renewal)" if c.renewal else ""),
+                             c.title, c.hours, _money(c.cost, cur),
+                             ", ".join(c.counts_toward) or "-"])
+        print_table(None, ["#", "Term", "Course", "Title", "Hours", "Cost", "Counts toward"],
+                    rows, justify={"#": "right", "Hours": "right", "Cost": "right"})
         n = len(p.courses)
         console.print(
             f"Total: {n} course{'s' if n != 1 else ''}, {p.total_hours:g} hours, "
@@ -137,6 +139,9 @@ def _print_plan(p: Plan) -> None:
         if p.renewals:
             console.print(f"Renewals (expired or too old, retaken): {', '.join(p.renewals)}",
                           highlight=False)
+        console.print("Why each course:", style="bold")
+        for line in reasons:
+            console.print(f"  {line}", highlight=False, markup=False)
     for a in p.audits:
         mark = "✓" if a.ok else "✗"
         console.print(f"Audit at completion: {mark} {a.credential} {a.title} "
