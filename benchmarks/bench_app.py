@@ -24,7 +24,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     os.chdir(ROOT)
-    at = AppTest.from_file("app.py", default_timeout=180)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
     started = time.perf_counter()
     at.run()
     first = time.perf_counter() - started

@@ -37,6 +37,7 @@ __all__ = [
     "SkillLevel",
     "Term",
     "add_months",
+    "holding_expiry",
     "iter_nodes",
     "leaf_ids",
 ]
@@ -127,7 +128,7 @@ def leaf_ids(node: Node) -> tuple[str, ...]:
     if isinstance(node, MinHours):
         return tuple(dict.fromkeys(node.courses))
     children = getattr(node, "children", ())
-    if all(type(c) is Ref for c in children):  # the common flat case, without a walk
+    if all(isinstance(c, Ref) for c in children):  # the common flat case, without a walk
         return tuple(dict.fromkeys(c.id for c in children))
     seen: dict[str, None] = {}
     for n in iter_nodes(node):
@@ -355,3 +356,20 @@ class LearnerProfile:
     cv_text: str = ""
     source: str = ""
     notes: tuple[str, ...] = ()  # what reading the profile found worth telling (e.g. unmapped badges)
+
+
+def holding_expiry(catalog: Catalog, holding: Holding) -> dt.date | None:
+    """When a holding's badge expires: its own ``expires``, else the course's
+    ``date + badge_valid_months`` (credentials expire only through ``expires``); None = never.
+
+    >>> cat = Catalog(courses={"A": Course("A", "A", 10, badge_valid_months=36)})
+    >>> holding_expiry(cat, Holding("course", "A", dt.date(2022, 3, 1)))
+    datetime.date(2025, 3, 1)
+    """
+    if holding.expires is not None:
+        return holding.expires
+    if holding.kind == "course":
+        course = catalog.courses.get(holding.id)
+        if course is not None and course.badge_valid_months is not None:
+            return add_months(holding.date, course.badge_valid_months)
+    return None

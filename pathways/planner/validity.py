@@ -43,6 +43,7 @@ from pathways.domain import (
     Ref,
     Term,
     add_months,
+    holding_expiry,
     iter_nodes,
 )
 from pathways.errors import PathwaysError
@@ -69,23 +70,6 @@ def start_term(learner: LearnerProfile, today: dt.date | None = None) -> Term:
     if learner.constraints.start is not None:
         return learner.constraints.start
     return Term.of_date(today or dt.date.today())
-
-
-def holding_expiry(catalog: Catalog, holding: Holding) -> dt.date | None:
-    """The date a holding's badge expires, or None when it never does.
-
-    >>> from pathways.domain import Course
-    >>> cat = Catalog(courses={"A": Course("A", "A", 10, badge_valid_months=36)})
-    >>> holding_expiry(cat, Holding("course", "A", dt.date(2022, 3, 1)))
-    datetime.date(2025, 3, 1)
-    """
-    if holding.expires is not None:
-        return holding.expires
-    if holding.kind == "course":
-        course = catalog.courses.get(holding.id)
-        if course is not None and course.badge_valid_months is not None:
-            return add_months(holding.date, course.badge_valid_months)
-    return None
 
 
 def credential_scope(catalog: Catalog, targets: Iterable[str]) -> list[str]:

@@ -29,7 +29,7 @@ else today: the skills the learner brings to the plan.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Literal
@@ -39,12 +39,12 @@ from pathways.domain import (
     AnyOf,
     Catalog,
     Choose,
-    Holding,
+    Holding,  # noqa: F401  (used by the doctests)
     LearnerProfile,
     MinHours,
     Node,
     Ref,
-    add_months,
+    holding_expiry,
 )
 
 __all__ = [
@@ -150,18 +150,6 @@ def as_of_date(learner: LearnerProfile, as_of: dt.date | None = None) -> dt.date
     if learner.constraints.start is not None:
         return learner.constraints.start.start
     return dt.date.today()
-
-
-def holding_expiry(catalog: Catalog, holding: Holding) -> dt.date | None:
-    """When a holding's badge expires: its own ``expires``, else ``date + badge_valid_months``
-    of the course (credentials expire only through ``expires``); None = never."""
-    if holding.expires is not None:
-        return holding.expires
-    if holding.kind == "course":
-        course = catalog.courses.get(holding.id)
-        if course is not None and course.badge_valid_months is not None:
-            return add_months(holding.date, course.badge_valid_months)
-    return None
 
 
 def valid_courses(catalog: Catalog, learner: LearnerProfile, as_of: dt.date | None = None) -> set[str]:
