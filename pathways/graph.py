@@ -23,6 +23,7 @@ import networkx as nx
 
 from pathways.domain import AnyOf, Catalog, Choose, Node, Ref, iter_nodes, leaf_ids
 from pathways.errors import PathwaysError
+from pathways.io._yaml import gc_paused
 
 __all__ = [
     "build_graph",
@@ -58,6 +59,11 @@ def build_graph(catalog: Catalog) -> nx.DiGraph:
     >>> sorted(G.edges(data="kind"))
     [('A', 'B', 'prerequisite'), ('B', 'C', 'counts_toward')]
     """
+    with gc_paused():  # hundreds of thousands of attribute dicts, no cycles among them
+        return nx.freeze(_build_graph(catalog))
+
+
+def _build_graph(catalog: Catalog) -> nx.DiGraph:
     G = nx.DiGraph(currency=catalog.currency)
     G.add_nodes_from(
         (c.id, {"kind": "course", "title": c.title, "hours": c.hours, "cost": c.cost,
@@ -92,7 +98,7 @@ def build_graph(catalog: Catalog) -> nx.DiGraph:
     G.add_nodes_from(
         (s, {"kind": "skill", "title": s}) for s in skill_nodes if s not in catalog.skills)
     G.add_edges_from(edges)
-    return nx.freeze(G)
+    return G
 
 
 def _walk_back(G: nx.DiGraph, start: Iterable[str], edge_kind: str) -> set[str]:
