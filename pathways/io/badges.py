@@ -60,6 +60,7 @@ from pathways.domain import (
     SkillLevel,
 )
 from pathways.errors import CatalogError, Diagnostic
+from pathways.io._jsonld import text as _text
 
 __all__ = [
     "BadgeImport",
@@ -267,34 +268,6 @@ def _pydantic_message(err: ValidationError, what: str) -> str:
 
 
 # --------------------------------------------------------------------------- small helpers
-def _text(value: Any) -> str | None:
-    """A plain string from a string, a JSON-LD value object or a language map (English first).
-
-    >>> _text({"fr": "Éthique", "en-US": "Ethics"}), _text({"@value": "x"}), _text(None)
-    ('Ethics', 'x', None)
-    """
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return value
-    if isinstance(value, list):
-        for item in value:
-            text = _text(item)
-            if text:
-                return text
-        return None
-    if isinstance(value, dict):
-        if "@value" in value:
-            return _text(value["@value"])
-        for key in ("en-US", "en", *sorted(k for k in value if k.lower().startswith("en")), *value):
-            if key in value:
-                text = _text(value[key])
-                if text:
-                    return text
-        return None
-    return str(value)
-
-
 def _types(value: Any) -> set[str]:
     return {t for t in _listify(value) if isinstance(t, str)}
 

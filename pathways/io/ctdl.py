@@ -60,6 +60,7 @@ from pathways.domain import (
     leaf_ids,
 )
 from pathways.errors import CatalogError, Diagnostic
+from pathways.io._jsonld import text as _text
 from pathways.io._yaml import atomic_write_text
 from pathways.io.catalog import ValidationReport, catalog_from_data
 from pathways.io.dump import requirement_to_data
@@ -480,32 +481,6 @@ def _normalise(value: Any) -> Any:
             out[k] = _normalise(v)
         return out
     return value
-
-
-def _text(value: Any) -> str | None:
-    """A string from a string, a JSON-LD value object or a language map (English first)."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return str(value)
-    if isinstance(value, list):
-        for item in value:
-            text = _text(item)
-            if text:
-                return text
-        return None
-    if isinstance(value, dict):
-        if "@value" in value:
-            return _text(value["@value"])
-        keys = [_LANG, "en", *sorted(k for k in value if k.lower().startswith("en")), *value]
-        for k in keys:
-            if k in value:
-                text = _text(value[k])
-                if text:
-                    return text
-    return None
 
 
 def _texts(value: Any) -> list[str]:
