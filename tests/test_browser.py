@@ -1,6 +1,8 @@
 """The app in a real browser: ``streamlit run app.py`` on a free local port, every page loaded
 in headless Chromium (Debian's ``chromium`` + ``chromedriver``, driven by Selenium), its text
-checked and a 1280x900 screenshot saved to ``docs/screenshots/<page>.png``.
+checked and a 1280x900 screenshot saved: to ``$PATHWAYS_SCREENSHOTS/<page>.png`` when that is set
+(``PATHWAYS_SCREENSHOTS=docs/screenshots`` refreshes the README's pictures), else to pytest's
+temporary directory, so that a test run leaves the working tree clean.
 
 Skipped, with the reason, when chromium, chromedriver or selenium is missing. Never downloads a
 browser: the driver and the binary are given by path, so Selenium Manager is not used.
@@ -24,7 +26,7 @@ import pytest
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[1]
-SHOTS = REPO / "docs" / "screenshots"
+SHOTS_ENV = "PATHWAYS_SCREENSHOTS"
 WIDTH, HEIGHT = 1280, 900
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
@@ -175,7 +177,8 @@ def _open(driver: object, server: str, path: str) -> None:
 @pytest.mark.parametrize(("name", "path", "heading", "texts", "selector"), PAGES,
                          ids=[p[0] for p in PAGES])
 def test_page_in_browser(server: str, browser: object, name: str, path: str, heading: str,
-                         texts: list[str], selector: str) -> None:
+                         texts: list[str], selector: str,
+                         tmp_path_factory: pytest.TempPathFactory) -> None:
     from selenium.webdriver.common.by import By
 
     _open(browser, server, path)
@@ -185,5 +188,7 @@ def test_page_in_browser(server: str, browser: object, name: str, path: str, hea
     assert not missing, f"{name}: {missing} not on the page; it shows:\n{body[:3000]}"
     assert not browser.find_elements(By.CSS_SELECTOR, '[data-testid="stException"]'), body[:3000]  # type: ignore[attr-defined]
     assert "Traceback" not in body
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    assert browser.save_screenshot(str(SHOTS / f"{name}.png"))  # type: ignore[attr-defined]
+    wanted = os.environ.get(SHOTS_ENV)
+    shots = Path(wanted) if wanted else tmp_path_factory.mktemp("shots")
+    shots.mkdir(parents=True, exist_ok=True)
+    assert browser.save_screenshot(str(shots / f"{name}.png"))  # type: ignore[attr-defined]
