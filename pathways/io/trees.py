@@ -217,7 +217,28 @@ def _parse_expression(text: str) -> Node | TreeProblem:
         return bad.problem
 
 
+def _plain_ids(items: Any) -> tuple[Node, ...] | None:
+    """Refs for a list of plain course ids (the common case), else None for the full parser."""
+    if not isinstance(items, list) or not items:
+        return None
+    refs = []
+    for item in items:
+        if type(item) is not str or not item or " " in item or "(" in item or ")" in item:
+            return None
+        refs.append(Ref(item))
+    return tuple(refs)
+
+
 def _prereq(data: Any, keypath: tuple[str | int, ...]) -> Node:
+    if isinstance(data, dict) and len(data) == 1:
+        kind, items = next(iter(data.items()))
+        refs = _plain_ids(items) if kind in ("all", "any") else None
+        if refs is not None:
+            return refs[0] if len(refs) == 1 else (AllOf(refs) if kind == "all" else AnyOf(refs))
+    elif isinstance(data, list):
+        refs = _plain_ids(data)
+        if refs is not None:
+            return refs[0] if len(refs) == 1 else AllOf(refs)
     if isinstance(data, str):
         result = _parse_expression(data)
         if isinstance(result, TreeProblem):
