@@ -243,8 +243,10 @@ def test_synthetic_catalogs_always_validate(n_courses: int, seed: int,
 
 def test_yaml_round_trip_validates(tmp_path: Any) -> None:
     data = synthetic_data(300, seed=11)
+    text = dump_yaml(data, header="synthetic catalog, seed 11")
+    assert "&id" not in text  # no list shared between two places: no YAML aliases
     path = tmp_path / "synthetic.yaml"
-    path.write_text(dump_yaml(data, header="synthetic catalog, seed 11"), encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     report = validate_catalog(path)
     in_memory = catalog_from_data(data).catalog
     assert list(report.catalog.courses) == [c["id"] for c in data["courses"]]
