@@ -312,3 +312,12 @@ def test_warnings_for_courses_counting_toward_nothing_and_unneeded_credentials()
         "credential C2 teaches no skill that a job of the catalog needs",
     ]
     assert all(w.severity == "warning" for w in report.warnings)
+
+
+def test_many_standalone_courses_are_summed_up_in_one_warning() -> None:
+    courses = [{"id": f"A-{i:03d}", "title": "A", "hours": 1} for i in range(60)]
+    report = catalog_from_data({"courses": courses, "credentials": [
+        {"id": "C", "title": "C", "level": "certificate", "requires": "A-000"}]})
+    assert [w.message.split(":")[0] for w in report.warnings] == [
+        "59 courses count toward no credential and are no prerequisite"]
+    assert "A-001, A-002" in report.warnings[0].message

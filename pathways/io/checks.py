@@ -23,6 +23,9 @@ from pathways.io._yaml import format_keypath
 
 __all__ = ["check_catalog", "find_cycles", "is_external_skill", "warn_catalog"]
 
+#: Beyond this many warnings of one kind, they are summed up in one line without locations.
+MAX_LOCATED_WARNINGS = 50
+
 _EXTERNAL_SKILL_PREFIXES = ("esco:", "onet:", "onet-tech:", "http://", "https://")
 
 
@@ -326,12 +329,16 @@ def warn_catalog(catalog: Catalog, where: _Where, facts: Facts | None = None) ->
             counted.update(refs)
         for refs in facts.prereq_ids.values():  # a prerequisite leads somewhere too
             counted.update(refs)
-        for course_id in catalog.courses:
-            if course_id not in counted:
-                out.append(where.diagnostic(
-                    "course", course_id, f"course {course_id} counts toward no credential and is no prerequisite",
-                    "fine for a standalone course; otherwise add it to a credential's requires",
-                    severity="warning"))
+        loose = [c for c in catalog.courses if c not in counted]
+        hint = "fine for a standalone course; otherwise add it to a credential's requires"
+        if len(loose) <= MAX_LOCATED_WARNINGS:
+            out.extend(where.diagnostic(
+                "course", course_id, f"course {course_id} counts toward no credential and is no prerequisite",
+                hint, severity="warning") for course_id in loose)
+        else:  # one line, not thousands (and no file re-read to place each of them)
+            out.append(Diagnostic(
+                f"{len(loose)} courses count toward no credential and are no prerequisite: "
+                f"{', '.join(loose[:10])}, ...", hint=hint, severity="warning"))
     if catalog.jobs and catalog.credentials:
         demanded = {s.skill for job in catalog.jobs.values() for s in job.skills}
         closure = _course_closure(catalog, facts)
