@@ -21,7 +21,7 @@ from collections.abc import Iterable
 
 import networkx as nx
 
-from pathways.domain import AnyOf, Catalog, Choose, Node, Ref, iter_nodes, leaf_ids
+from pathways.domain import AllOf, AnyOf, Catalog, Choose, Node, Ref, leaf_ids
 from pathways.errors import PathwaysError
 from pathways.io._yaml import gc_paused
 
@@ -36,16 +36,28 @@ __all__ = [
 ]
 
 
-def _prerequisite_refs(tree: Node) -> Iterable[tuple[str, bool]]:
-    """(course id, is an alternative) for every leaf of a prerequisite expression."""
+def _prerequisite_refs(tree: Node) -> dict[str, bool]:
+    """Course id -> is only an alternative, for every leaf of a prerequisite expression.
+
+    A course named both as a must and inside an ``or`` is a must (``False``).
+    """
+    if isinstance(tree, Ref):
+        return {tree.id: False}
+    children = tree.children if isinstance(tree, (AllOf, AnyOf, Choose)) else ()
+    if all(type(c) is Ref for c in children):  # the flat common case, without a walk
+        alt = isinstance(tree, AnyOf) or (isinstance(tree, Choose) and tree.k < len(children))
+        return dict.fromkeys([c.id for c in children], alt)  # type: ignore[union-attr]
+    found: dict[str, bool] = {}
     stack: list[tuple[Node, bool]] = [(tree, False)]
     while stack:
         node, alternative = stack.pop()
         if isinstance(node, Ref):
-            yield node.id, alternative
-        elif hasattr(node, "children"):
-            alt = alternative or isinstance(node, AnyOf) or (isinstance(node, Choose) and node.k < len(node.children))
-            stack.extend((child, alt) for child in node.children)  # type: ignore[union-attr]
+            found[node.id] = found.get(node.id, True) and alternative
+        elif isinstance(node, (AllOf, AnyOf, Choose)):
+            alt = alternative or isinstance(node, AnyOf) or (
+                isinstance(node, Choose) and node.k < len(node.children))
+            stack.extend((child, alt) for child in reversed(node.children))  # left to right
+    return found
 
 
 def build_graph(catalog: Catalog) -> nx.DiGraph:
@@ -64,41 +76,101 @@ def build_graph(catalog: Catalog) -> nx.DiGraph:
 
 
 def _build_graph(catalog: Catalog) -> nx.DiGraph:
-    G = nx.DiGraph(currency=catalog.currency)
-    G.add_nodes_from(
-        (c.id, {"kind": "course", "title": c.title, "hours": c.hours, "cost": c.cost,
-                "provider": c.provider})
-        for c in catalog.courses.values())
-    G.add_nodes_from(
-        (c.id, {"kind": "credential", "title": c.title, "level": c.level, "provider": c.provider})
-        for c in catalog.credentials.values())
-    G.add_nodes_from(
-        (s.id, {"kind": "skill", "title": s.label}) for s in catalog.skills.values())
-    G.add_nodes_from((j.id, {"kind": "job", "title": j.title}) for j in catalog.jobs.values())
+    """Fill networkx's dict-of-dicts structure directly, in ``add_edges_from`` order.
 
-    edges: list[tuple[str, str, dict[str, object]]] = []
-    skill_nodes: set[str] = set()
+    ``G.add_edges_from`` checks and updates one edge per call (1.7 of 2.6 s at 100k courses);
+    here each edge is two dict stores, and edges with equal attributes share one read-only
+    attribute dict (a few distinct ones instead of 460k; the graph is frozen). The result equals
+    the graph that adding the same nodes and edges one by one gives (a test compares the two,
+    node, edge and attribute order included).
+    """
+    G = nx.DiGraph(currency=catalog.currency)
+    nodes: dict[str, dict[str, object]] = {
+        c.id: {"kind": "course", "title": c.title, "hours": c.hours, "cost": c.cost,
+               "provider": c.provider} for c in catalog.courses.values()}
+    nodes.update((c.id, {"kind": "credential", "title": c.title, "level": c.level,
+                         "provider": c.provider}) for c in catalog.credentials.values())
+    nodes.update((s.id, {"kind": "skill", "title": s.label}) for s in catalog.skills.values())
+    nodes.update((j.id, {"kind": "job", "title": j.title}) for j in catalog.jobs.values())
+    for items in ((c.skills for c in catalog.courses.values()),
+                  (j.skills for j in catalog.jobs.values())):
+        for skills in items:  # skills named without being listed (ESCO ids) become nodes too
+            for s in skills:
+                if s.skill not in nodes:
+                    nodes[s.skill] = {"kind": "skill", "title": s.skill}
+    try:
+        succ, pred = _adjacency(catalog, nodes)
+    except KeyError:  # an id the catalog does not define (unvalidated data): a bare node
+        nodes.update((n, {}) for n in _missing_ends(catalog, nodes))
+        succ, pred = _adjacency(catalog, nodes)
+    G._node.update(nodes)
+    G._succ.update(succ)
+    G._pred.update(pred)
+    return G
+
+
+_Attrs = dict[str, object]
+_Adjacency = dict[str, dict[str, _Attrs]]
+
+
+def _adjacency(catalog: Catalog, nodes: dict[str, _Attrs]) -> tuple[_Adjacency, _Adjacency]:
+    """Successor and predecessor dicts, in ``add_edges_from`` order; KeyError: a missing node."""
+    succ: dict[str, dict[str, _Attrs]] = {n: {} for n in nodes}
+    pred: dict[str, dict[str, _Attrs]] = {n: {} for n in nodes}
+    shared: dict[tuple[object, ...], _Attrs] = {}
+
+    def attrs(**values: object) -> _Attrs:
+        """One read-only dict per distinct set of edge attributes (a handful in all)."""
+        return shared.setdefault(tuple(values.items()), values)
+
+    def add(u: str, v: str, data: _Attrs) -> None:
+        old = succ[u].get(v)
+        if old is not None:  # a repeated edge keeps its place and takes the later attributes
+            data = {**old, **data}
+        succ[u][v] = pred[v][u] = data
+
+    prerequisite = {alt: attrs(kind="prerequisite", alternative=alt) for alt in (False, True)}
+    teaches = {lvl: attrs(kind="teaches", level=lvl) for lvl in range(1, 5)}
+    counts_toward = attrs(kind="counts_toward")
     for course in catalog.courses.values():
+        cid = course.id
         if course.prerequisites is not None:
-            alternatives: dict[str, bool] = {}
-            for ref, alt in _prerequisite_refs(course.prerequisites):
-                alternatives[ref] = alternatives.get(ref, True) and alt
-            edges.extend((ref, course.id, {"kind": "prerequisite", "alternative": alt})
-                         for ref, alt in alternatives.items())
+            before = pred[cid]
+            for ref, alt in _prerequisite_refs(course.prerequisites).items():
+                if ref in before:
+                    add(ref, cid, prerequisite[alt])
+                else:
+                    succ[ref][cid] = before[ref] = prerequisite[alt]
+        out = succ[cid]
         for s in course.skills:
-            skill_nodes.add(s.skill)
-            edges.append((course.id, s.skill, {"kind": "teaches", "level": s.level}))
+            skill, data = s.skill, teaches.get(s.level) or attrs(kind="teaches", level=s.level)
+            if skill in out:
+                add(cid, skill, data)
+            else:
+                out[skill] = pred[skill][cid] = data
     for cred in catalog.credentials.values():
-        edges.extend((ref, cred.id, {"kind": "counts_toward"}) for ref in leaf_ids(cred.requires))
+        into = pred[cred.id]
+        for ref in leaf_ids(cred.requires):
+            if ref in into:
+                add(ref, cred.id, counts_toward)
+            else:
+                succ[ref][cred.id] = into[ref] = counts_toward
     for job in catalog.jobs.values():
         for s in job.skills:
-            skill_nodes.add(s.skill)
-            edges.append((job.id, s.skill, {"kind": "requires", "importance": s.importance,
-                                            "essential": s.essential, "level": s.level}))
-    G.add_nodes_from(
-        (s, {"kind": "skill", "title": s}) for s in skill_nodes if s not in catalog.skills)
-    G.add_edges_from(edges)
-    return G
+            add(job.id, s.skill, attrs(kind="requires", importance=s.importance,
+                                       essential=s.essential, level=s.level))
+    return succ, pred
+
+
+def _missing_ends(catalog: Catalog, nodes: dict[str, _Attrs]) -> list[str]:
+    """Ids that edges name but no node has: none in a validated catalog (checked in bulk)."""
+    named: dict[str, None] = {}  # in first-seen order, as add_edges_from would add them
+    for course in catalog.courses.values():
+        if course.prerequisites is not None:
+            named.update(dict.fromkeys(_prerequisite_refs(course.prerequisites)))
+    for cred in catalog.credentials.values():
+        named.update(dict.fromkeys(leaf_ids(cred.requires)))
+    return [n for n in named if n not in nodes]
 
 
 def _walk_back(G: nx.DiGraph, start: Iterable[str], edge_kind: str) -> set[str]:

@@ -7,6 +7,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
+from pathways.domain import AllOf, AnyOf, Catalog, Course, Credential, Ref, SkillLevel, iter_nodes
 from pathways.errors import PathwaysError
 from pathways.graph import (
     build_graph,
@@ -17,7 +18,8 @@ from pathways.graph import (
     relevant_subgraph,
     unlocks,
 )
-from pathways.io import load_catalog
+from pathways.io import catalog_from_data, load_catalog
+from pathways.synth import synthetic_data
 
 
 @pytest.fixture(scope="module")
@@ -76,3 +78,74 @@ def test_ladder_and_orders_are_deterministic(G: nx.DiGraph) -> None:
     creds = credential_order(G)
     assert creds.index("UT-CERT-DA") < creds.index("UT-DIP-DATA")
     assert creds[0] == "AU-AI-ETHICS"  # ties broken by id
+
+
+def _reference_graph(catalog: Catalog) -> nx.DiGraph:
+    """The graph the module docstring describes, built one node and edge at a time through
+    networkx's public API (the slow, obvious way) to check the bulk construction against."""
+    R = nx.DiGraph(currency=catalog.currency)
+    for c in catalog.courses.values():
+        R.add_node(c.id, kind="course", title=c.title, hours=c.hours, cost=c.cost,
+                   provider=c.provider)
+    for c in catalog.credentials.values():
+        R.add_node(c.id, kind="credential", title=c.title, level=c.level, provider=c.provider)
+    for s in catalog.skills.values():
+        R.add_node(s.id, kind="skill", title=s.label)
+    for j in catalog.jobs.values():
+        R.add_node(j.id, kind="job", title=j.title)
+    for skills in [c.skills for c in catalog.courses.values()] + [j.skills for j in catalog.jobs.values()]:
+        for s in skills:
+            if s.skill not in R:
+                R.add_node(s.skill, kind="skill", title=s.skill)
+
+    def must_and_options(node: object, alternative: bool, out: dict[str, bool]) -> None:
+        if isinstance(node, Ref):
+            out[node.id] = out.get(node.id, True) and alternative
+        else:
+            alt = alternative or isinstance(node, AnyOf)
+            for child in node.children:  # type: ignore[attr-defined]
+                must_and_options(child, alt, out)
+
+    for c in catalog.courses.values():
+        if c.prerequisites is not None:
+            found: dict[str, bool] = {}
+            must_and_options(c.prerequisites, False, found)
+            for ref, alt in found.items():
+                R.add_edge(ref, c.id, kind="prerequisite", alternative=alt)
+        for s in c.skills:
+            R.add_edge(c.id, s.skill, kind="teaches", level=s.level)
+    for cred in catalog.credentials.values():
+        for node in iter_nodes(cred.requires):
+            for ref in [node.id] if isinstance(node, Ref) else getattr(node, "courses", ()):
+                R.add_edge(ref, cred.id, kind="counts_toward")
+    for j in catalog.jobs.values():
+        for s in j.skills:
+            R.add_edge(j.id, s.skill, kind="requires", importance=s.importance,
+                       essential=s.essential, level=s.level)
+    return R
+
+
+def _same_graph_in_the_same_order(G: nx.DiGraph, R: nx.DiGraph) -> None:
+    assert G.graph == R.graph
+    assert list(G.nodes(data=True)) == list(R.nodes(data=True))
+    assert list(G.edges(data=True)) == list(R.edges(data=True))
+    assert {n: list(G.pred[n].items()) for n in G} == {n: list(R.pred[n].items()) for n in R}
+
+
+@pytest.mark.parametrize("size, seed", [(300, 0), (1000, 7)])
+def test_bulk_construction_equals_edge_by_edge_construction(size: int, seed: int,
+                                                            examples_dir: Path) -> None:
+    for catalog in (load_catalog(examples_dir / "catalog.yaml"),
+                    catalog_from_data(synthetic_data(size, seed=seed)).catalog):
+        _same_graph_in_the_same_order(build_graph(catalog), _reference_graph(catalog))
+
+
+def test_graph_of_an_unvalidated_catalog_gets_bare_nodes_for_unknown_ids() -> None:
+    cat = Catalog(courses={"A": Course("A", "A", 10, prerequisites=AnyOf((Ref("X"), Ref("A0")))),
+                           "B": Course("B", "B", 5, skills=(SkillLevel("s", 2), SkillLevel("s", 3)))},
+                  credentials={"C": Credential("C", "C", "certificate",
+                                               AllOf((Ref("A"), Ref("B"), Ref("Y"))))})
+    G = build_graph(cat)
+    _same_graph_in_the_same_order(G, _reference_graph(cat))
+    assert G.nodes["X"] == {} and G.edges["X", "A"] == {"kind": "prerequisite", "alternative": True}
+    assert G.edges["B", "s"]["level"] == 3  # a repeated edge takes the later attributes

@@ -152,6 +152,10 @@ def test_file_that_is_not_utf8_or_missing(tmp_path: Path) -> None:
     ("courses:\n  - {id: A-1, title: One, hours: 10}\ncredentials:\n"
      "  - {id: C-1, title: C, level: certificate, requires: {min_hours: 5, from: [A-1, A-7]}}\n",
      "min_hours lists A-7"),
+    ("courses:\n  - {id: A-1, title: One, hours: 10}\ncredentials:\n"
+     "  - {id: C-1, title: C, level: certificate, requires: [A-1]}\n"
+     "  - {id: C-2, title: D, level: certificate, requires: {min_hours: 5, from: [A-1, C-1]}}\n",
+     "min_hours lists C-1 in credential C-2, which is a credential"),
     ("skills: [{id: s-1, label: S}]\ncourses:\n"
      "  - {id: A-1, title: One, hours: 10, skills: [{skill: s-2}]}\n", "unknown skill s-2"),
     ("courses:\n  - {id: X, title: One, hours: 10}\ncredentials:\n"
@@ -321,3 +325,24 @@ def test_many_standalone_courses_are_summed_up_in_one_warning() -> None:
     assert [w.message.split(":")[0] for w in report.warnings] == [
         "59 courses count toward no credential and are no prerequisite"]
     assert "A-001, A-002" in report.warnings[0].message
+
+
+@pytest.mark.parametrize("data", [
+    "A", "A or B and C", "A and (B or A)", ["A", "B", "A"], ["A"], [" A"], ["A", {"any": ["B", "C"]}],
+    {"all": ["A", "B"]}, {"any": ["B"]}, {"any": ["A", {"all": ["B", "A"]}]}, 7, ["A (x)"],
+])
+def test_trees_come_with_the_ids_they_name(data: object) -> None:
+    from pathways.domain import leaf_ids
+    from pathways.io.trees import (
+        parse_prerequisites,
+        parse_requirement,
+        prerequisite_tree,
+        requirement_tree,
+    )
+    for parse, with_ids in ((parse_prerequisites, prerequisite_tree),
+                            (parse_requirement, requirement_tree)):
+        tree = parse(data)
+        if tree.__class__.__name__ == "TreeProblem":
+            assert with_ids(data) == tree
+        else:
+            assert with_ids(data) == (tree, leaf_ids(tree))

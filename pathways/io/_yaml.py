@@ -48,12 +48,20 @@ def gc_paused() -> Iterator[None]:
     Loading a large catalog creates millions of objects and no reference cycles; the collector's
     repeated full passes over the growing heap cost more than the work itself (3x on pydantic
     validation of 30k courses, measured).
+
+    On the way out, whatever the young generations hold is moved to the oldest one
+    (``gc.freeze()`` then ``gc.unfreeze()``, two list splices): the objects just built are
+    long-lived by design, and letting the first young collections after the pause walk them
+    one by one cost 0.2-0.3 s per pass at 100k courses. Nothing is lost: the oldest generation
+    is still collected, as usual, when it has grown enough.
     """
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
+        gc.unfreeze()
         if enabled:
             gc.enable()
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import os
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +36,7 @@ from pathways.domain import (
 from pathways.errors import CatalogError, Diagnostic
 from pathways.io import checks, schema
 from pathways.io._yaml import Locator, format_keypath, gc_paused, read_yaml
-from pathways.io.trees import TreeProblem, parse_prerequisites, parse_requirement
+from pathways.io.trees import TreeProblem, prerequisite_tree, requirement_tree
 
 __all__ = [
     "Document",
@@ -73,28 +73,50 @@ class ValidationReport:
     files: tuple[str, ...] = ()
 
 
-@dataclass
 class _Origins:
-    """Where each item came from: kind -> id -> (file, collection, index); repeats kept apart."""
+    """Where each item came from: kind -> id -> (file, collection, index); repeats kept apart.
 
-    items: dict[str, dict[str, tuple[str, str, int]]] = field(default_factory=dict)
-    repeats: dict[str, dict[str, list[tuple[str, str, int]]]] = field(default_factory=dict)
-    docs: dict[str, Any] = field(default_factory=dict)
+    Collections are recorded whole (their id lists); the id -> place table is built only when
+    a diagnostic asks for a place, which a valid catalog never does.
+    """
 
-    def add(self, kind: str, item_id: str, file: str, collection: str, index: int) -> bool:
-        """Record an item; False when the id was seen before (a duplicate)."""
-        table = self.items.get(kind)
+    def __init__(self, docs: dict[str, Any]) -> None:
+        self.docs = docs
+        self.repeats: dict[str, dict[str, list[tuple[str, str, int]]]] = {}
+        self._segments: dict[str, list[tuple[str, str, list[str]]]] = {}
+        self._seen: dict[str, set[str]] = {}
+        self._items: dict[str, dict[str, tuple[str, str, int]]] = {}
+
+    def add_collection(self, kind: str, file: str, collection: str, ids: list[str]) -> set[int]:
+        """Record a collection's ids in file order; the indexes of the repeated ones (ids seen
+        before, in this collection or an earlier one), which the caller skips."""
+        seen = self._seen.setdefault(kind, set())
+        before = len(seen)
+        seen.update(ids)
+        repeated: set[int] = set()
+        if len(seen) - before != len(ids):  # some id repeats: find which, in order
+            first = dict(self._table(kind))
+            for i, item_id in enumerate(ids):
+                here = (file, collection, i)
+                found = first.setdefault(item_id, here)
+                if found is not here:
+                    repeated.add(i)
+                    self.repeats.setdefault(kind, {}).setdefault(item_id, [found]).append(here)
+        self._segments.setdefault(kind, []).append((file, collection, ids))
+        self._items.pop(kind, None)
+        return repeated
+
+    def _table(self, kind: str) -> dict[str, tuple[str, str, int]]:
+        table = self._items.get(kind)
         if table is None:
-            table = self.items[kind] = {}
-        here = (file, collection, index)
-        first = table.setdefault(item_id, here)
-        if first is here:
-            return True
-        self.repeats.setdefault(kind, {}).setdefault(item_id, [first]).append(here)
-        return False
+            table = self._items[kind] = {}
+            for file, collection, ids in self._segments.get(kind, ()):
+                for i, item_id in enumerate(ids):
+                    table.setdefault(item_id, (file, collection, i))
+        return table
 
     def first(self, kind: str, item_id: str) -> tuple[str, KeyPath] | None:
-        found = self.items.get(kind, {}).get(item_id)
+        found = self._table(kind).get(item_id)
         return (found[0], found[1:]) if found else None
 
     def all(self, kind: str, item_id: str) -> list[tuple[str, KeyPath]]:
@@ -208,7 +230,7 @@ def _data_keypath(data: Any, loc: Sequence[Any]) -> KeyPath:
 
 def _item_id(data: Any, keypath: KeyPath) -> str | None:
     if len(keypath) >= 2 and isinstance(keypath[1], int):
-        item = _Origins(docs={"d": data}).raw("d", keypath[:2])
+        item = _Origins({"d": data}).raw("d", keypath[:2])
         if isinstance(item, dict) and isinstance(item.get("id"), (str, int)):
             return str(item["id"])
     if keypath[:1] == ("learner",) and isinstance(data, dict):
@@ -325,66 +347,72 @@ def _build_catalog(docs: list[Document]) -> ValidationReport:
     if errors:
         raise CatalogError(errors)
 
-    origins = _Origins(docs={d.file: d.data for d in docs})
-    add = origins.add
+    origins = _Origins({d.file: d.data for d in docs})
+
+    def unique(kind: str, file: str, collection: str, items: list[dict[str, Any]]
+               ) -> Iterable[tuple[int, dict[str, Any]]]:
+        """The items with their index, repeated ids left out (reported by the checks)."""
+        repeated = origins.add_collection(kind, file, collection, [item["id"] for item in items])
+        return ((i, item) for i, item in enumerate(items) if i not in repeated) if repeated \
+            else enumerate(items)
     providers: dict[str, Provider] = {}
     skills: dict[str, Skill] = {}
     courses: dict[str, Course] = {}
     credentials: dict[str, Credential] = {}
     jobs: dict[str, Job] = {}
     currencies: dict[str, str] = {}
+    prereq_ids: dict[str, tuple[str, ...]] = {}
+    requirement_ids: dict[str, tuple[str, ...]] = {}
     skill_levels: dict[tuple[str, int], SkillLevel] = {}  # shared: few distinct, many uses
 
-    def skill_level(ref: dict[str, Any]) -> SkillLevel:
-        key = (ref["skill"], ref.get("level", 1))
-        found = skill_levels.get(key)
-        if found is None:
-            found = skill_levels[key] = SkillLevel(*key)
-        return found
+    def skill_tuple(refs: list[dict[str, Any]]) -> tuple[SkillLevel, ...]:
+        out = []
+        for ref in refs:
+            key = (ref["skill"], ref.get("level", 1))
+            found = skill_levels.get(key)
+            if found is None:
+                found = skill_levels[key] = SkillLevel(*key)
+            out.append(found)
+        return tuple(out)
 
     for doc, f in parsed:
         file = doc.file
         if f.get("currency"):
             currencies.setdefault(f["currency"], file)
-        for i, p in enumerate(f.get("providers", ())):
-            if add("provider", p["id"], file, "providers", i):
-                providers[p["id"]] = Provider(p["id"], p.get("name") or p["id"])
-        for i, sk in enumerate(f.get("skills", ())):
-            if add("skill", sk["id"], file, "skills", i):
-                skills[sk["id"]] = Skill(sk["id"], sk["label"], tuple(sk.get("alt_labels", ())),
-                                         sk.get("description", ""))
-        for i, c in enumerate(f.get("courses", ())):
+        for _, p in unique("provider", file, "providers", f.get("providers", [])):
+            providers[p["id"]] = Provider(p["id"], p.get("name") or p["id"])
+        for _, sk in unique("skill", file, "skills", f.get("skills", [])):
+            skills[sk["id"]] = Skill(sk["id"], sk["label"], tuple(sk.get("alt_labels", ())),
+                                     sk.get("description", ""))
+        for i, c in unique("course", file, "courses", f.get("courses", [])):
             cid = c["id"]
-            if not add("course", cid, file, "courses", i):
-                continue
             prereq = c.get("prerequisites")
             if prereq is not None:
-                prereq = parse_prerequisites(prereq)
-                if isinstance(prereq, TreeProblem):
-                    errors.append(_tree_diagnostic(prereq, file, ("courses", i, "prerequisites"),
-                                                   cid, locator))
+                parsed_prereq = prerequisite_tree(prereq)
+                if isinstance(parsed_prereq, TreeProblem):
+                    errors.append(_tree_diagnostic(parsed_prereq, file,
+                                                   ("courses", i, "prerequisites"), cid, locator))
                     continue
+                prereq, prereq_ids[cid] = parsed_prereq
             terms = c.get("terms")
+            skill_refs = c.get("skills")
             courses[cid] = Course(
                 cid, c["title"], c["hours"], c.get("provider"), c.get("cost") or 0.0,
                 c.get("delivery"), frozenset(terms) if terms is not None else None, prereq,
-                tuple(map(skill_level, c.get("skills", ()))), c.get("badge_valid_months"),
+                skill_tuple(skill_refs) if skill_refs else (), c.get("badge_valid_months"),
                 c.get("description", ""), c.get("badge_id"))
-        for i, cr in enumerate(f.get("credentials", ())):
-            if not add("credential", cr["id"], file, "credentials", i):
-                continue
-            tree = parse_requirement(cr["requires"])
-            if isinstance(tree, TreeProblem):
-                errors.append(_tree_diagnostic(tree, file, ("credentials", i, "requires"),
+        for i, cr in unique("credential", file, "credentials", f.get("credentials", [])):
+            parsed_tree = requirement_tree(cr["requires"])
+            if isinstance(parsed_tree, TreeProblem):
+                errors.append(_tree_diagnostic(parsed_tree, file, ("credentials", i, "requires"),
                                                cr["id"], locator))
                 continue
+            tree, requirement_ids[cr["id"]] = parsed_tree
             credentials[cr["id"]] = Credential(
                 cr["id"], cr["title"], cr["level"], tree, cr.get("provider"),
                 cr.get("recency_months"), cr.get("exclusive", False), cr.get("description", ""),
                 cr.get("badge_id"))
-        for i, j in enumerate(f.get("jobs", ())):
-            if not add("job", j["id"], file, "jobs", i):
-                continue
+        for _, j in unique("job", file, "jobs", f.get("jobs", [])):
             job_skills = []
             for sk in j.get("skills", ()):
                 importance, essential = _importance(sk.get("importance", "essential"))
@@ -402,7 +430,8 @@ def _build_catalog(docs: list[Document]) -> ValidationReport:
                       skills=skills, jobs=jobs, currency=next(iter(currencies), "CAD"),
                       sources=tuple(d.file for d in docs))
     where = _Where(origins, locator)
-    facts = checks.Facts(catalog)
+    facts = checks.Facts(catalog, prereq_ids, requirement_ids,
+                         {skill for skill, _ in skill_levels})
     errors = checks.check_catalog(catalog, where, facts)
     if errors:
         raise CatalogError(errors)

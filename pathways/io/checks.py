@@ -9,7 +9,8 @@ small components that hold a cycle are handed to networkx to name it.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from itertools import chain, repeat
 from typing import Any, Protocol
 
 import networkx as nx
@@ -41,14 +42,38 @@ class _Where(Protocol):
 class Facts:
     """Things several checks need, computed once: the ids each tree names, a credential order."""
 
-    def __init__(self, catalog: Catalog) -> None:
-        self.prereq_ids: dict[str, tuple[str, ...]] = {
+    def __init__(self, catalog: Catalog, prereq_ids: dict[str, tuple[str, ...]] | None = None,
+                 requirement_ids: dict[str, tuple[str, ...]] | None = None,
+                 course_skill_ids: set[str] | None = None) -> None:
+        """``prereq_ids`` / ``requirement_ids``: the ids of each tree (by course / credential
+        id, in :func:`leaf_ids` form), and ``course_skill_ids``, when the caller has them
+        already (the loader collects them while reading); computed otherwise."""
+        self.prereq_ids: dict[str, tuple[str, ...]] = prereq_ids if prereq_ids is not None else {
             c.id: leaf_ids(c.prerequisites) for c in catalog.courses.values()
             if c.prerequisites is not None}
-        self.requirement_ids: dict[str, tuple[str, ...]] = {
-            c.id: leaf_ids(c.requires) for c in catalog.credentials.values()}
+        self.requirement_ids: dict[str, tuple[str, ...]] = (
+            requirement_ids if requirement_ids is not None else
+            {c.id: leaf_ids(c.requires) for c in catalog.credentials.values()})
         self._order: list[str] | None = None
         self._catalog = catalog
+        self._prerequisite_ids: set[str] | None = None
+        self._course_skill_ids = course_skill_ids
+
+    def prerequisite_ids(self) -> set[str]:
+        """Every course id that some course names as a prerequisite."""
+        if self._prerequisite_ids is None:
+            named: set[str] = set()
+            for refs in self.prereq_ids.values():
+                named.update(refs)
+            self._prerequisite_ids = named
+        return self._prerequisite_ids
+
+    def course_skill_ids(self) -> set[str]:
+        """Every skill id that some course teaches."""
+        if self._course_skill_ids is None:
+            self._course_skill_ids = {s.skill for c in self._catalog.courses.values()
+                                      for s in c.skills}
+        return self._course_skill_ids
 
     def credential_order(self) -> list[str]:
         """Credentials, each after every credential it requires (ties by file order)."""
@@ -153,7 +178,7 @@ def _references(catalog: Catalog, where: _Where, facts: Facts) -> list[Diagnosti
                 "list the skill under skills:, or use an ESCO id (esco:<uuid>)",
                 key="skills", value=skill_id))
 
-    for course in courses.values():
+    for course in courses.values() if not _courses_all_known(catalog, facts) else ():
         provider("course", course.id, course.provider)
         for s in course.skills:
             skill("course", course.id, s.skill)
@@ -169,8 +194,8 @@ def _references(catalog: Catalog, where: _Where, facts: Facts) -> list[Diagnosti
                                         key="prerequisites", value=ref))
     for cred in credentials.values():
         provider("credential", cred.id, cred.provider)
-        if all(r in courses or r in credentials for r in facts.requirement_ids[cred.id]):
-            continue  # every id is known: no need to walk the tree
+        if all(r in courses for r in facts.requirement_ids[cred.id]):
+            continue  # only course ids: nothing unknown, and min_hours lists courses only
         for node in iter_nodes(cred.requires):
             if isinstance(node, Ref) and node.id not in courses and node.id not in credentials:
                 pool = list(courses) + list(credentials)
@@ -187,34 +212,64 @@ def _references(catalog: Catalog, where: _Where, facts: Facts) -> list[Diagnosti
                             f"min_hours lists {ref} in credential {cred.id}, which is {kind}",
                             "min_hours counts the hours of courses; list course ids only",
                             key="requires", value=ref))
-    for job in catalog.jobs.values():
+    for job in catalog.jobs.values() if check_skills else ():
         for s in job.skills:
             skill("job", job.id, s.skill)
     return out
 
 
+def _courses_all_known(catalog: Catalog, facts: Facts) -> bool:
+    """True when every provider, skill and prerequisite that courses name exists: set
+    operations over the whole catalog, so that only a catalog with a problem is walked course
+    by course to place each one."""
+    courses = catalog.courses
+    if catalog.providers:
+        named = {c.provider for c in courses.values()}
+        named.discard(None)
+        if not named <= catalog.providers.keys():
+            return False
+    if catalog.skills:
+        unknown = facts.course_skill_ids().difference(catalog.skills)
+        if any(not is_external_skill(s) for s in unknown):
+            return False
+    return facts.prerequisite_ids() <= courses.keys()
+
+
 # --------------------------------------------------------------------------- cycles
-def find_cycles(ids: list[str], edges: Iterable[tuple[str, str]]) -> list[list[str]]:
+def find_cycles(ids: Sequence[str], successors: Mapping[str, Sequence[str]]) -> list[list[str]]:
     """One cycle (as a closed list of ids) per strongly connected component that has one.
 
-    >>> find_cycles(["a", "b", "c"], [("a", "b"), ("b", "a"), ("b", "c")])
+    ``successors`` maps an id to the ids it points to; ids outside ``ids`` are ignored. The
+    edges go to scipy as index arrays (looked up with ``map``, no Python loop per edge), and
+    only the components that hold a cycle are handed to networkx to name it.
+
+    >>> find_cycles(["a", "b", "c"], {"a": ["b"], "b": ["a", "c"]})
     [['a', 'b', 'a']]
     """
-    index = {item: i for i, item in enumerate(ids)}
-    pairs = [(index[a], index[b]) for a, b in edges if a in index and b in index]
-    if not pairs:
+    position = dict(zip(ids, range(len(ids))))
+    names = np.array(ids, dtype=object)
+
+    def positions(items: Iterable[str], count: int) -> np.ndarray:
+        return np.fromiter(map(position.get, items, repeat(-1)), dtype=np.int64, count=count)
+
+    counts = np.fromiter(map(len, successors.values()), dtype=np.int64, count=len(successors))
+    src = np.repeat(positions(successors, len(successors)), counts)
+    dst = positions(chain.from_iterable(successors.values()), int(counts.sum()))
+    keep = (src >= 0) & (dst >= 0)
+    src, dst = src[keep], dst[keep]
+    if not len(src):
         return []
-    src, dst = np.array(pairs, dtype=np.int64).T
-    graph = csr_array((np.ones(len(src), dtype=np.int8), (src, dst)), shape=(len(ids), len(ids)))
+    n = len(ids)
+    graph = csr_array((np.ones(len(src), dtype=np.int8), (src, dst)), shape=(n, n))
     _, labels = connected_components(graph, directed=True, connection="strong")
-    sizes = np.bincount(labels)
-    self_loops = {a for a, b in pairs if a == b}
-    bad_labels = {int(lbl) for lbl in np.flatnonzero(sizes > 1)} | {int(labels[a]) for a in self_loops}
+    bad = np.flatnonzero(np.bincount(labels, minlength=n) > 1)
+    bad = np.union1d(bad, labels[src[src == dst]])  # a self-prerequisite is a cycle of one
     cycles = []
-    for label in sorted(bad_labels, key=lambda lbl: int(np.flatnonzero(labels == lbl)[0])):
-        members = set(np.flatnonzero(labels == label).tolist())
-        sub = nx.DiGraph((ids[a], ids[b]) for a, b in pairs if a in members and b in members)
-        start = min(ids[m] for m in members)
+    for label in sorted(bad.tolist(), key=lambda lbl: int(np.flatnonzero(labels == lbl)[0])):
+        in_component = labels == label
+        members = in_component[src] & in_component[dst]
+        sub = nx.DiGraph(zip(names[src[members]], names[dst[members]]))
+        start = min(sub)
         cycle = [u for u, _ in nx.find_cycle(sub, source=start)]
         cycles.append(cycle + [cycle[0]])
     return cycles
@@ -222,21 +277,18 @@ def find_cycles(ids: list[str], edges: Iterable[tuple[str, str]]) -> list[list[s
 
 def _cycle_diagnostics(catalog: Catalog, where: _Where, facts: Facts) -> list[Diagnostic]:
     out = []
-    course_edges = [(cid, ref) for cid, refs in facts.prereq_ids.items() for ref in refs]
-    for cycle in find_cycles(list(catalog.courses), course_edges):
-        chain = " -> ".join(cycle)
+    for cycle in find_cycles(list(catalog.courses), facts.prereq_ids):
+        chain_text = " -> ".join(cycle)
         members = " and ".join(sorted(set(cycle))) if len(set(cycle)) <= 2 else ", ".join(sorted(set(cycle)))
         out.append(where.diagnostic(
-            "course", cycle[0], f"prerequisite cycle between {members}: {chain} (each needs the next)",
+            "course", cycle[0], f"prerequisite cycle between {members}: {chain_text} (each needs the next)",
             "remove one of these prerequisites so the chain has a start", key="prerequisites"))
-    cred_edges = [(cid, ref) for cid, refs in facts.requirement_ids.items() for ref in refs
-                  if ref in catalog.credentials]
-    for cycle in find_cycles(list(catalog.credentials), cred_edges):
-        chain = " -> ".join(cycle)
+    for cycle in find_cycles(list(catalog.credentials), facts.requirement_ids):
+        chain_text = " -> ".join(cycle)
         members = " and ".join(sorted(set(cycle))) if len(set(cycle)) <= 2 else ", ".join(sorted(set(cycle)))
         out.append(where.diagnostic(
             "credential", cycle[0],
-            f"requirement cycle between credentials {members}: {chain} (each requires the next)",
+            f"requirement cycle between credentials {members}: {chain_text} (each requires the next)",
             "a credential cannot require itself, directly or through others; remove one link",
             key="requires"))
     return out
@@ -324,10 +376,8 @@ def warn_catalog(catalog: Catalog, where: _Where, facts: Facts | None = None) ->
     facts = facts or Facts(catalog)
     out = []
     if catalog.credentials:
-        counted: set[str] = set()
+        counted = facts.prerequisite_ids().copy()  # a prerequisite leads somewhere too
         for refs in facts.requirement_ids.values():
-            counted.update(refs)
-        for refs in facts.prereq_ids.values():  # a prerequisite leads somewhere too
             counted.update(refs)
         loose = [c for c in catalog.courses if c not in counted]
         hint = "fine for a standalone course; otherwise add it to a credential's requires"
@@ -343,7 +393,7 @@ def warn_catalog(catalog: Catalog, where: _Where, facts: Facts | None = None) ->
         demanded = {s.skill for job in catalog.jobs.values() for s in job.skills}
         closure = _course_closure(catalog, facts)
         teaches_demand = {c.id for c in catalog.courses.values()
-                          if any(s.skill in demanded for s in c.skills)}
+                          if not demanded.isdisjoint([s.skill for s in c.skills])}
         for cred_id, courses in closure.items():
             if teaches_demand.isdisjoint(courses):
                 out.append(where.diagnostic(

@@ -1,8 +1,9 @@
 """pydantic models of the files users write (format ``pathways/1``): the untrusted edge.
 
 Unknown keys are errors (``extra="forbid"``). Requirement trees and prerequisite expressions
-are kept as raw data here and parsed by :mod:`pathways.io.trees`, which gives better messages
-than a union of models would.
+are kept as raw data here (typed ``Any``: no copy of 100k lists) and parsed by
+:mod:`pathways.io.trees`, which checks their shape with better messages than a union of models
+would.
 """
 
 from __future__ import annotations
@@ -70,7 +71,7 @@ class CourseIn(TypedDict):
     cost: NotRequired[Annotated[float, Field(ge=0)] | None]
     delivery: NotRequired[Delivery | None]
     terms: NotRequired[list[Season] | None]
-    prerequisites: NotRequired[str | list[Any] | dict[str, Any] | None]
+    prerequisites: NotRequired[Any]  # str, list or mapping: checked by io.trees
     skills: NotRequired[list[SkillRefIn]]
     badge_valid_months: NotRequired[Annotated[int, Field(gt=0)] | None]
     description: NotRequired[str]
@@ -83,7 +84,7 @@ class CredentialIn(TypedDict):
     id: Id
     title: str
     level: Literal["microcredential", "certificate", "diploma", "degree", "other"]
-    requires: str | list[Any] | dict[str, Any]
+    requires: Any  # an id, list or mapping: checked by io.trees
     provider: NotRequired[Id | None]
     recency_months: NotRequired[Annotated[int, Field(gt=0)] | None]
     exclusive: NotRequired[bool]

@@ -11,9 +11,18 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from pathways.domain import AllOf, AnyOf, Choose, MinHours, Node, Ref
+from pathways.domain import AllOf, AnyOf, Choose, MinHours, Node, Ref, leaf_ids
 
-__all__ = ["TreeProblem", "parse_prerequisites", "parse_requirement"]
+__all__ = [
+    "TreeProblem",
+    "parse_prerequisites",
+    "parse_requirement",
+    "prerequisite_tree",
+    "requirement_tree",
+]
+
+#: A parsed tree with every id it names, in first-seen order (what :func:`leaf_ids` gives).
+Parsed = tuple[Node, tuple[str, ...]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +69,9 @@ def _label(data: dict[str, Any], keypath: tuple[str | int, ...]) -> str | None:
 def _children(value: Any, keypath: tuple[str | int, ...], parse: Any) -> tuple[Node, ...]:
     if not isinstance(value, list) or not value:
         raise _Bad(keypath, "expected a non-empty list", _NODE_HINT)
+    if parse is _requirement:  # plain ids (most children) become leaves without a call
+        return tuple(Ref(item) if type(item) is str and item and item.strip() == item
+                     else parse(item, keypath + (i,)) for i, item in enumerate(value))
     return tuple(parse(item, keypath + (i,)) for i, item in enumerate(value))
 
 
@@ -119,6 +131,20 @@ def parse_requirement(data: Any) -> Node | TreeProblem:
         return _requirement(data, ())
     except _Bad as bad:
         return bad.problem
+
+
+def requirement_tree(data: Any) -> Parsed | TreeProblem:
+    """:func:`parse_requirement` with the ids the tree names (the loader needs both).
+
+    >>> requirement_tree(["A", "B", "A"])
+    (AllOf(children=(Ref(id='A', label=None), Ref(id='B', label=None), Ref(id='A', label=None)), label=None), ('A', 'B'))
+    """
+    items = data["all"] if isinstance(data, dict) and data.keys() == {"all"} else data
+    refs = _plain_ids(items)
+    if refs is not None:  # a plain list of ids, the common case
+        return AllOf(refs), tuple(dict.fromkeys(items))
+    tree = parse_requirement(data)
+    return tree if isinstance(tree, TreeProblem) else (tree, leaf_ids(tree))
 
 
 # --------------------------------------------------------------------------- prerequisites
@@ -207,14 +233,14 @@ def _flat_expression(text: str) -> Node | None:
 
 
 @lru_cache(maxsize=65536)
-def _parse_expression(text: str) -> Node | TreeProblem:
-    flat = _flat_expression(text)
-    if flat is not None:
-        return flat
-    try:
-        return _ExprParser(text).parse()
-    except _Bad as bad:
-        return bad.problem
+def _parse_expression(text: str) -> Parsed | TreeProblem:
+    tree = _flat_expression(text)
+    if tree is None:
+        try:
+            tree = _ExprParser(text).parse()
+        except _Bad as bad:
+            return bad.problem
+    return tree, leaf_ids(tree)
 
 
 def _plain_ids(items: Any) -> tuple[Node, ...] | None:
@@ -223,27 +249,36 @@ def _plain_ids(items: Any) -> tuple[Node, ...] | None:
         return None
     refs = []
     for item in items:
-        if type(item) is not str or not item or " " in item or "(" in item or ")" in item:
+        if (type(item) is not str or not item or " " in item or "(" in item or ")" in item
+                or item.strip() != item):
             return None
         refs.append(Ref(item))
     return tuple(refs)
 
 
-def _prereq(data: Any, keypath: tuple[str | int, ...]) -> Node:
+def _flat_prereq(data: Any) -> Parsed | None:
+    """Fast path: a list, or an ``all`` / ``any`` mapping, of plain course ids; else None."""
+    kind, items = "all", data
     if isinstance(data, dict) and len(data) == 1:
         kind, items = next(iter(data.items()))
-        refs = _plain_ids(items) if kind in ("all", "any") else None
-        if refs is not None:
-            return refs[0] if len(refs) == 1 else (AllOf(refs) if kind == "all" else AnyOf(refs))
-    elif isinstance(data, list):
-        refs = _plain_ids(data)
-        if refs is not None:
-            return refs[0] if len(refs) == 1 else AllOf(refs)
+        if kind not in ("all", "any"):
+            return None
+    refs = _plain_ids(items)
+    if refs is None:
+        return None
+    node = refs[0] if len(refs) == 1 else (AllOf(refs) if kind == "all" else AnyOf(refs))
+    return node, tuple(dict.fromkeys(items))
+
+
+def _prereq(data: Any, keypath: tuple[str | int, ...]) -> Node:
+    flat = _flat_prereq(data)
+    if flat is not None:
+        return flat[0]
     if isinstance(data, str):
         result = _parse_expression(data)
         if isinstance(result, TreeProblem):
             raise _Bad(keypath, result.message, result.hint)
-        return result
+        return result[0]
     if isinstance(data, list):
         return AllOf(_children(data, keypath, _prereq)) if len(data) != 1 else _prereq(
             data[0], keypath + (0,))
@@ -272,3 +307,19 @@ def parse_prerequisites(data: Any) -> Node | TreeProblem:
         return _prereq(data, ())
     except _Bad as bad:
         return bad.problem
+
+
+def prerequisite_tree(data: Any) -> Parsed | TreeProblem:
+    """:func:`parse_prerequisites` with the course ids the expression names (the loader needs
+    both; the common shapes give them without a walk over the tree).
+
+    >>> prerequisite_tree("A and (B or A)")[1]
+    ('A', 'B')
+    """
+    if isinstance(data, str):
+        return _parse_expression(data)
+    flat = _flat_prereq(data)
+    if flat is not None:
+        return flat
+    tree = parse_prerequisites(data)
+    return tree if isinstance(tree, TreeProblem) else (tree, leaf_ids(tree))
