@@ -335,7 +335,8 @@ def _build(docs: list[Document]) -> ValidationReport:
 
 
 def _build_catalog(docs: list[Document]) -> ValidationReport:
-    locator = Locator({d.file: d.text for d in docs if d.text is not None})
+    locator = Locator({d.file: d.text for d in docs if d.text is not None},
+                      data={d.file: d.data for d in docs})
     errors: list[Diagnostic] = []
     parsed: list[tuple[Document, schema.CatalogFileIn]] = []
     for doc in docs:
@@ -546,7 +547,7 @@ def learner_from_data(data: Any, *, source: str = "<learner>", catalog: Catalog 
                       text: str | None = None) -> LearnerProfile:
     """Build a learner profile from data in the YAML shape (see :func:`load_learner`)."""
     doc = Document(source, data, text)
-    locator = Locator({source: text} if text is not None else None)
+    locator = Locator({source: text} if text is not None else None, data={source: data})
     result = _validate_shape(doc, schema.LearnerFileIn.model_validate, locator)
     if isinstance(result, list):
         raise CatalogError(result)

@@ -78,6 +78,7 @@ __all__ = [
     "courses_frame",
     "credentials_frame",
     "csv_line",
+    "csv_line_finder",
     "jobs_frame",
     "parse_requirement_text",
     "providers_frame",
@@ -448,7 +449,8 @@ def csv_line(file: str | os.PathLike[str], keypath: tuple[str | int, ...]) -> in
 
     ``("courses", 3, "hours")`` is the fourth data row of ``courses.csv``; for ``jobs.csv``,
     ``("jobs", j, "skills", k)`` is the row of the job's k-th skill. For messages about
-    problems found after reading (unknown references, cycles ...).
+    problems found after reading (unknown references, cycles ...). To place many items of one
+    file, use :func:`csv_line_finder`, which reads the file once.
 
     >>> import pathlib, tempfile
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "courses.csv"
@@ -456,25 +458,44 @@ def csv_line(file: str | os.PathLike[str], keypath: tuple[str | int, ...]) -> in
     >>> csv_line(p, ("courses", 1, "hours"))
     4
     """
-    if len(keypath) < 2 or not isinstance(keypath[1], int):
-        return 1
-    lines = _row_lines(file)
-    index = keypath[1]
-    if keypath[0] == "jobs":
-        import pandas as pd
+    return csv_line_finder(file)(keypath)
 
-        try:
-            ids = pd.read_csv(file, dtype=object, usecols=["id"], keep_default_na=False,
-                              na_filter=False, encoding="utf-8-sig")["id"].str.strip().tolist()
-        except (ValueError, OSError):
-            return None
-        order = list(dict.fromkeys(ids))
-        if index >= len(order):
-            return None
-        rows = [r for r, i in enumerate(ids) if i == order[index]]
-        skill = keypath[3] if len(keypath) > 3 and isinstance(keypath[3], int) else 0
-        index = rows[min(skill, len(rows) - 1)]
-    return lines[index] if index < len(lines) else None
+
+def csv_line_finder(file: str | os.PathLike[str]) -> Callable[[tuple[str | int, ...]], int | None]:
+    """:func:`csv_line` for one file, which reads the file (once) on the first question."""
+    lines: list[int] | None = None
+    job_rows: dict[int, list[int]] | None = None
+
+    def job_row(index: int, skill: int) -> int | None:
+        nonlocal job_rows
+        if job_rows is None:
+            import pandas as pd
+
+            try:
+                ids = pd.read_csv(file, dtype=object, usecols=["id"], keep_default_na=False,
+                                  na_filter=False, encoding="utf-8-sig")["id"].str.strip().tolist()
+            except (ValueError, OSError):
+                ids = []
+            by_id: dict[str, list[int]] = {}
+            for row, job_id in enumerate(ids):
+                by_id.setdefault(job_id, []).append(row)
+            job_rows = dict(enumerate(by_id.values()))  # jobs in first-seen order
+        rows = job_rows.get(index)
+        return rows[min(skill, len(rows) - 1)] if rows else None
+
+    def find(keypath: tuple[str | int, ...]) -> int | None:
+        nonlocal lines
+        if len(keypath) < 2 or not isinstance(keypath[1], int):
+            return 1
+        if lines is None:
+            lines = _row_lines(file)
+        index: int | None = keypath[1]
+        if keypath[0] == "jobs":
+            skill = keypath[3] if len(keypath) > 3 and isinstance(keypath[3], int) else 0
+            index = job_row(keypath[1], skill)
+        return lines[index] if index is not None and index < len(lines) else None
+
+    return find
 
 
 class _Problems:
@@ -543,12 +564,26 @@ def _column(frame: pd.DataFrame, name: str) -> list[str]:
     return frame[name].tolist()
 
 
-def _numbers(frame: pd.DataFrame, name: str, problems: _Problems, ids: list[str], *,
-             integer: bool, positive: bool, hint: str) -> list[Any]:
-    """A numeric column: numbers where given, ``None`` where empty; bad cells reported."""
+def _strip_columns(frame: pd.DataFrame, names: Iterable[str]) -> pd.DataFrame:
+    """A copy with the cells of ``names`` stripped of surrounding blanks, once for all the
+    checks below (a list comprehension: pandas' ``.str.strip()`` calls a lambda per cell)."""
     import pandas as pd
 
-    raw = frame[name].str.strip() if name in frame.columns else None
+    frame = frame.copy(deep=False)
+    for name in names:
+        if name in frame.columns:  # object dtype, as read (no conversion to a string array)
+            frame[name] = pd.Series([v.strip() for v in frame[name].tolist()], dtype=object,
+                                    index=frame.index)
+    return frame
+
+
+def _numbers(frame: pd.DataFrame, name: str, problems: _Problems, ids: list[str], *,
+             integer: bool, positive: bool, hint: str) -> list[Any]:
+    """A numeric column (stripped, see :func:`_strip_columns`): numbers where given, ``None``
+    where empty; bad cells reported."""
+    import pandas as pd
+
+    raw = frame[name] if name in frame.columns else None
     if raw is None:
         return [None] * len(frame)
     values = pd.to_numeric(raw.where(raw != ""), errors="coerce")
@@ -601,16 +636,16 @@ def _skills_column(cells: list[str]) -> list[list[dict[str, Any]]]:
 
 
 def _optional_text(frame: pd.DataFrame, name: str) -> list[str | None]:
-    """A stripped text column with ``None`` for empty cells (vectorised)."""
+    """A stripped text column (see :func:`_strip_columns`) with ``None`` for empty cells."""
     if name not in frame.columns:
         return [None] * len(frame)
-    return [v if v else None for v in frame[name].str.strip().tolist()]
+    return [v if v else None for v in frame[name].tolist()]
 
 
 def _bad_values(frame: pd.DataFrame, name: str, allowed: Iterable[str]) -> list[int]:
     if name not in frame.columns:
         return []
-    column = frame[name].str.strip()
+    column = frame[name]  # stripped (see _strip_columns)
     return (~column.isin([*allowed, ""])).to_numpy().nonzero()[0].tolist()
 
 
@@ -618,13 +653,15 @@ def _read_courses(path: Path, frame: pd.DataFrame) -> dict[str, Any]:
     # Column by column: the cells are checked with vectorised pandas operations, and each row
     # becomes one dict built by zip (optional keys hold None when the cell is empty).
     problems = _Problems(str(path))
-    ids = [i.strip() for i in _column(frame, "id")]
+    frame = _strip_columns(frame, ("id", "hours", "cost", "badge_valid_months", "delivery",
+                                   "terms", "provider", "prerequisites", "badge_id"))
+    ids = _column(frame, "id")
     hours = _numbers(frame, "hours", problems, ids, integer=False, positive=True,
                      hint="give the learning hours as a number greater than 0")
-    for row in (frame["hours"].str.strip() == "").to_numpy().nonzero()[0].tolist():
+    for row in (frame["hours"] == "").to_numpy().nonzero()[0].tolist():
         problems.add(row, "missing hours", "give the learning hours as a number greater than 0",
                      item_id=ids[row], column="hours")
-    for row in (frame["id"].str.strip() == "").to_numpy().nonzero()[0].tolist():
+    for row in (frame["id"] == "").to_numpy().nonzero()[0].tolist():
         problems.add(row, "a course without an id", "fill in the id column", column="id")
     costs = _numbers(frame, "cost", problems, ids, integer=False, positive=False,
                      hint="give the cost as a number >= 0 (empty for free)")
@@ -657,6 +694,7 @@ def _read_courses(path: Path, frame: pd.DataFrame) -> dict[str, Any]:
 
 def _read_credentials(path: Path, frame: pd.DataFrame) -> dict[str, Any]:
     problems = _Problems(str(path))
+    frame = _strip_columns(frame, ("recency_months",))
     ids = [i.strip() for i in _column(frame, "id")]
     months = _numbers(frame, "recency_months", problems, ids, integer=True, positive=True,
                       hint="give the recency in whole months, or leave it empty")
@@ -790,4 +828,4 @@ def read_csv_file(path: str | os.PathLike[str]) -> dict[str, Any]:
 
 
 EXTRA_READERS[".csv"] = read_csv_file
-LINE_FINDERS[".csv"] = csv_line
+LINE_FINDERS[".csv"] = csv_line_finder
