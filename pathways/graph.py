@@ -11,7 +11,8 @@ Edges carry ``kind``:
 - ``"requires"``: job -> skill, with ``importance``, ``essential`` and ``level``.
 
 Every function takes the graph first. Graphs returned by :func:`build_graph` are frozen
-(``nx.freeze``) so they can be shared and cached safely.
+(``nx.freeze``) so they can be shared and cached safely; edges with equal attributes share one
+attribute dict, so read edge data, never write to it (copy the graph to annotate it).
 """
 
 from __future__ import annotations

@@ -354,8 +354,10 @@ def _build_catalog(docs: list[Document]) -> ValidationReport:
                ) -> Iterable[tuple[int, dict[str, Any]]]:
         """The items with their index, repeated ids left out (reported by the checks)."""
         repeated = origins.add_collection(kind, file, collection, [item["id"] for item in items])
-        return ((i, item) for i, item in enumerate(items) if i not in repeated) if repeated \
-            else enumerate(items)
+        if not repeated:
+            return enumerate(items)
+        return ((i, item) for i, item in enumerate(items) if i not in repeated)
+
     providers: dict[str, Provider] = {}
     skills: dict[str, Skill] = {}
     courses: dict[str, Course] = {}
