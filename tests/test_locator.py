@@ -99,10 +99,13 @@ LAYOUTS = {
 }
 
 
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
 @pytest.mark.parametrize("name", sorted(LAYOUTS))
-def test_fast_line_lookup_agrees_with_composing_the_file(tmp_path: Path, name: str) -> None:
+def test_fast_line_lookup_agrees_with_composing_the_file(tmp_path: Path, name: str,
+                                                          newline: str) -> None:
     path = tmp_path / "catalog.yaml"
-    path.write_text(textwrap.dedent(LAYOUTS[name]).lstrip("\n"), encoding="utf-8")
+    text = textwrap.dedent(LAYOUTS[name]).lstrip("\n")
+    path.write_bytes(text.replace("\n", newline).encode("utf-8"))
     assert _agree(path) > 5
 
 
