@@ -334,6 +334,7 @@ def test_many_standalone_courses_are_summed_up_in_one_warning() -> None:
 def test_trees_come_with_the_ids_they_name(data: object) -> None:
     from pathways.domain import leaf_ids
     from pathways.io.trees import (
+        TreeProblem,
         parse_prerequisites,
         parse_requirement,
         prerequisite_tree,
@@ -342,7 +343,5 @@ def test_trees_come_with_the_ids_they_name(data: object) -> None:
     for parse, with_ids in ((parse_prerequisites, prerequisite_tree),
                             (parse_requirement, requirement_tree)):
         tree = parse(data)
-        if tree.__class__.__name__ == "TreeProblem":
-            assert with_ids(data) == tree
-        else:
-            assert with_ids(data) == (tree, leaf_ids(tree))
+        expected = tree if isinstance(tree, TreeProblem) else (tree, leaf_ids(tree))
+        assert with_ids(data) == expected

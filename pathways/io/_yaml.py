@@ -322,9 +322,9 @@ def _list_entries(text: str, collection: str, keys: list[str]
     head = top_level(collection, 0)
     if head < 0:
         return None
-    later = keys[keys.index(collection) + 1:] if collection in keys else []
-    ends = [e for e in (top_level(k, head) for k in later[:1]) if e >= 0]
-    end = ends[0] if ends else len(text)
+    after = keys.index(collection) + 1 if collection in keys else len(keys)
+    nxt = top_level(keys[after], head) if after < len(keys) else -1
+    end = nxt if nxt >= 0 else len(text)
     first = re.compile(r"\n( *)- ").search(text, head, end)
     if first is None:
         return None

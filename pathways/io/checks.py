@@ -275,17 +275,21 @@ def find_cycles(ids: Sequence[str], successors: Mapping[str, Sequence[str]]) -> 
     return cycles
 
 
+def _cycle_text(cycle: list[str]) -> tuple[str, str]:
+    """The ids on a cycle ("A and B", or a sorted list) and the chain "A -> B -> A"."""
+    members = sorted(set(cycle))
+    return (" and " if len(members) <= 2 else ", ").join(members), " -> ".join(cycle)
+
+
 def _cycle_diagnostics(catalog: Catalog, where: _Where, facts: Facts) -> list[Diagnostic]:
     out = []
     for cycle in find_cycles(list(catalog.courses), facts.prereq_ids):
-        chain_text = " -> ".join(cycle)
-        members = " and ".join(sorted(set(cycle))) if len(set(cycle)) <= 2 else ", ".join(sorted(set(cycle)))
+        members, chain_text = _cycle_text(cycle)
         out.append(where.diagnostic(
             "course", cycle[0], f"prerequisite cycle between {members}: {chain_text} (each needs the next)",
             "remove one of these prerequisites so the chain has a start", key="prerequisites"))
     for cycle in find_cycles(list(catalog.credentials), facts.requirement_ids):
-        chain_text = " -> ".join(cycle)
-        members = " and ".join(sorted(set(cycle))) if len(set(cycle)) <= 2 else ", ".join(sorted(set(cycle)))
+        members, chain_text = _cycle_text(cycle)
         out.append(where.diagnostic(
             "credential", cycle[0],
             f"requirement cycle between credentials {members}: {chain_text} (each requires the next)",

@@ -256,8 +256,9 @@ def _plain_ids(items: Any) -> tuple[Node, ...] | None:
     return tuple(refs)
 
 
-def _flat_prereq(data: Any) -> Parsed | None:
-    """Fast path: a list, or an ``all`` / ``any`` mapping, of plain course ids; else None."""
+def _flat_prereq(data: Any) -> tuple[Node, list[str]] | None:
+    """Fast path: a list, or an ``all`` / ``any`` mapping, of plain course ids (the node and
+    the ids as listed); else None."""
     kind, items = "all", data
     if isinstance(data, dict) and len(data) == 1:
         kind, items = next(iter(data.items()))
@@ -267,7 +268,7 @@ def _flat_prereq(data: Any) -> Parsed | None:
     if refs is None:
         return None
     node = refs[0] if len(refs) == 1 else (AllOf(refs) if kind == "all" else AnyOf(refs))
-    return node, tuple(dict.fromkeys(items))
+    return node, items
 
 
 def _prereq(data: Any, keypath: tuple[str | int, ...]) -> Node:
@@ -320,6 +321,6 @@ def prerequisite_tree(data: Any) -> Parsed | TreeProblem:
         return _parse_expression(data)
     flat = _flat_prereq(data)
     if flat is not None:
-        return flat
+        return flat[0], tuple(dict.fromkeys(flat[1]))
     tree = parse_prerequisites(data)
     return tree if isinstance(tree, TreeProblem) else (tree, leaf_ids(tree))
