@@ -125,19 +125,21 @@ def leaf_ids(node: Node) -> tuple[str, ...]:
     """
     if isinstance(node, Ref):
         return (node.id,)
-    if isinstance(node, MinHours):
-        return tuple(dict.fromkeys(node.courses))
-    children = getattr(node, "children", ())
-    if all(isinstance(c, Ref) for c in children):  # the common flat case, without a walk
-        return tuple(dict.fromkeys(c.id for c in children))
     seen: dict[str, None] = {}
-    for n in iter_nodes(node):
-        if isinstance(n, Ref):
-            seen.setdefault(n.id)
-        elif isinstance(n, MinHours):
-            for c in n.courses:
-                seen.setdefault(c)
+    _collect_ids(node, seen)
     return tuple(seen)
+
+
+def _collect_ids(node: Node, seen: dict[str, None]) -> None:
+    """Add the ids below ``node`` to ``seen`` (a dict keeps the position of a first insert)."""
+    if isinstance(node, MinHours):
+        seen.update(dict.fromkeys(node.courses))
+        return
+    for child in getattr(node, "children", ()):
+        if isinstance(child, Ref):
+            seen[child.id] = None
+        else:
+            _collect_ids(child, seen)
 
 
 # --------------------------------------------------------------------------- catalog entities

@@ -206,6 +206,26 @@ def test_malformed_prerequisite_expressions(tmp_path: Path, expr: str, expected:
     assert "catalog.yaml:4:" in message
 
 
+def test_a_bad_prerequisite_is_placed_inside_it_and_reported_with_the_other_problems(
+        tmp_path: Path) -> None:
+    with pytest.raises(CatalogError) as info:
+        load_catalog(write(tmp_path, """
+            courses:
+              - {id: A, title: A, hours: 1}
+              - id: B
+                title: B
+                hours: -1
+                prerequisites:
+                  any:
+                    - A
+                    - {bogus: 1}
+            """))
+    found = {(d.path, d.line) for d in info.value.diagnostics}
+    assert found == {("courses[1].hours", 5), ("courses[1].prerequisites.any[1]", 9)}
+    message = next(d for d in info.value.diagnostics if d.path.endswith("any[1]"))
+    assert "keys ['bogus']; expected all or any" in message.message and message.id == "B"
+
+
 def test_prerequisite_forms_are_equivalent(tmp_path: Path) -> None:
     cat = load_catalog(write(tmp_path, """
         courses:
@@ -345,3 +365,27 @@ def test_trees_come_with_the_ids_they_name(data: object) -> None:
         tree = parse(data)
         expected = tree if isinstance(tree, TreeProblem) else (tree, leaf_ids(tree))
         assert with_ids(data) == expected
+
+
+def test_leaf_ids_lists_every_id_once_in_depth_first_order() -> None:
+    from pathways.domain import iter_nodes, leaf_ids
+    from pathways.synth import synthetic_catalog
+
+    def walk(tree: object) -> tuple[str, ...]:  # the plain definition, node by node
+        seen: dict[str, None] = {}
+        for node in iter_nodes(tree):  # type: ignore[arg-type]
+            if isinstance(node, Ref):
+                seen.setdefault(node.id)
+            elif isinstance(node, MinHours):
+                for course in node.courses:
+                    seen.setdefault(course)
+        return tuple(seen)
+
+    catalog = synthetic_catalog(1500, seed=3)
+    trees = [c.prerequisites for c in catalog.courses.values() if c.prerequisites is not None]
+    trees += [c.requires for c in catalog.credentials.values()]
+    trees.append(AnyOf((AllOf((Ref("B"), Ref("A"))), MinHours(5, ("C", "B")), Choose(1, (Ref("D"), Ref("B"))))))
+    assert any(not isinstance(t, Ref) and not all(isinstance(c, Ref) for c in t.children)
+               for t in trees if hasattr(t, "children"))  # nested trees are among them
+    assert [leaf_ids(t) for t in trees] == [walk(t) for t in trees]
+    assert leaf_ids(trees[-1]) == ("B", "A", "C", "D")

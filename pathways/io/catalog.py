@@ -36,7 +36,7 @@ from pathways.domain import (
 from pathways.errors import CatalogError, Diagnostic
 from pathways.io import checks, schema
 from pathways.io._yaml import Locator, format_keypath, gc_paused, read_yaml
-from pathways.io.trees import TreeProblem, prerequisite_tree, requirement_tree
+from pathways.io.trees import TreeProblem, requirement_tree
 
 __all__ = [
     "Document",
@@ -251,7 +251,11 @@ def _pydantic_diagnostics(err: ValidationError, doc: Document, locator: Locator)
             continue  # a union reports each member's failure: one message is enough
         seen.add((keypath, kind))
         parent = tuple(p for p in keypath[:-1] if isinstance(p, str))
-        if kind == "extra_forbidden":
+        if kind == schema.TREE_ERROR:  # a malformed prerequisite expression, placed inside it
+            ctx = e.get("ctx") or {}
+            keypath = _data_keypath(doc.data, (*keypath, *ctx.get("keypath", ())))
+            message, hint = ctx.get("message", e["msg"]), ctx.get("hint", "")
+        elif kind in ("extra_forbidden", "unexpected_keyword_argument"):  # typed dict, dataclass
             model = _MODELS_BY_PATH.get(parent)
             fields = getattr(model, "model_fields", None) or getattr(model, "__annotations__", {})
             allowed = ", ".join(k for k in fields if not k.startswith("__"))
@@ -270,7 +274,8 @@ def _pydantic_diagnostics(err: ValidationError, doc: Document, locator: Locator)
         else:
             found = e.get("input")
             shown = repr(found) if not isinstance(found, (dict, list)) else type(found).__name__
-            message = f"{key or 'value'}: {e['msg'].rstrip('.')} (found {shown})"
+            text = "Input should be a valid dictionary" if kind == "dataclass_type" else e["msg"]
+            message = f"{key or 'value'}: {text.rstrip('.')} (found {shown})"
             hint = _HINTS.get(key, "see docs/format.md for this key")
         out.append(Diagnostic(message, file=doc.file, line=locator.line(doc.file, keypath),
                               path=format_keypath(keypath), id=_item_id(doc.data, keypath),
@@ -350,10 +355,11 @@ def _build_catalog(docs: list[Document]) -> ValidationReport:
 
     origins = _Origins({d.file: d.data for d in docs})
 
-    def unique(kind: str, file: str, collection: str, items: list[dict[str, Any]]
-               ) -> Iterable[tuple[int, dict[str, Any]]]:
+    def unique(kind: str, file: str, collection: str, items: list[Any], ids: list[str] | None = None
+               ) -> Iterable[tuple[int, Any]]:
         """The items with their index, repeated ids left out (reported by the checks)."""
-        repeated = origins.add_collection(kind, file, collection, [item["id"] for item in items])
+        repeated = origins.add_collection(kind, file, collection,
+                                          ids if ids is not None else [item["id"] for item in items])
         if not repeated:
             return enumerate(items)
         return ((i, item) for i, item in enumerate(items) if i not in repeated)
@@ -364,19 +370,7 @@ def _build_catalog(docs: list[Document]) -> ValidationReport:
     credentials: dict[str, Credential] = {}
     jobs: dict[str, Job] = {}
     currencies: dict[str, str] = {}
-    prereq_ids: dict[str, tuple[str, ...]] = {}
     requirement_ids: dict[str, tuple[str, ...]] = {}
-    skill_levels: dict[tuple[str, int], SkillLevel] = {}  # shared: few distinct, many uses
-
-    def skill_tuple(refs: list[dict[str, Any]]) -> tuple[SkillLevel, ...]:
-        out = []
-        for ref in refs:
-            key = (ref["skill"], ref.get("level", 1))
-            found = skill_levels.get(key)
-            if found is None:
-                found = skill_levels[key] = SkillLevel(*key)
-            out.append(found)
-        return tuple(out)
 
     for doc, f in parsed:
         file = doc.file
@@ -387,23 +381,9 @@ def _build_catalog(docs: list[Document]) -> ValidationReport:
         for _, sk in unique("skill", file, "skills", f.get("skills", [])):
             skills[sk["id"]] = Skill(sk["id"], sk["label"], tuple(sk.get("alt_labels", ())),
                                      sk.get("description", ""))
-        for i, c in unique("course", file, "courses", f.get("courses", [])):
-            cid = c["id"]
-            prereq = c.get("prerequisites")
-            if prereq is not None:
-                parsed_prereq = prerequisite_tree(prereq)
-                if isinstance(parsed_prereq, TreeProblem):
-                    errors.append(_tree_diagnostic(parsed_prereq, file,
-                                                   ("courses", i, "prerequisites"), cid, locator))
-                    continue
-                prereq, prereq_ids[cid] = parsed_prereq
-            terms = c.get("terms")
-            skill_refs = c.get("skills")
-            courses[cid] = Course(
-                cid, c["title"], c["hours"], c.get("provider"), c.get("cost") or 0.0,
-                c.get("delivery"), frozenset(terms) if terms is not None else None, prereq,
-                skill_tuple(skill_refs) if skill_refs else (), c.get("badge_valid_months"),
-                c.get("description", ""), c.get("badge_id"))
+        file_courses: list[Course] = f.get("courses", [])  # type: ignore[assignment]  # schema.Into
+        for _, c in unique("course", file, "courses", file_courses, [c.id for c in file_courses]):
+            courses[c.id] = c
         for i, cr in unique("credential", file, "credentials", f.get("credentials", [])):
             parsed_tree = requirement_tree(cr["requires"])
             if isinstance(parsed_tree, TreeProblem):
@@ -433,8 +413,7 @@ def _build_catalog(docs: list[Document]) -> ValidationReport:
                       skills=skills, jobs=jobs, currency=next(iter(currencies), "CAD"),
                       sources=tuple(d.file for d in docs))
     where = _Where(origins, locator)
-    facts = checks.Facts(catalog, prereq_ids, requirement_ids,
-                         {skill for skill, _ in skill_levels})
+    facts = checks.Facts(catalog, requirement_ids=requirement_ids)
     errors = checks.check_catalog(catalog, where, facts)
     if errors:
         raise CatalogError(errors)

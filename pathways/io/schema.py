@@ -1,28 +1,48 @@
 """pydantic models of the files users write (format ``pathways/1``): the untrusted edge.
 
-Unknown keys are errors (``extra="forbid"``). Requirement trees and prerequisite expressions
-are kept as raw data here (typed ``Any``: no copy of 100k lists) and parsed by
-:mod:`pathways.io.trees`, which checks their shape with better messages than a union of models
-would.
+Unknown keys are errors (``extra="forbid"``). Requirement trees are kept as raw data here
+(typed ``Any``: no copy of 100k lists) and parsed by :mod:`pathways.io.trees`, which checks
+their shape with better messages than a union of models would; a course's prerequisites are
+parsed by the same module as the course is validated (:func:`prerequisites_node`).
+
+Courses, the bulk of a large catalog, are validated straight into frozen domain objects
+(:class:`Into`): pydantic-core builds each :class:`~pathways.domain.Course` and its
+:class:`~pathways.domain.SkillLevel` items itself, with no Python call per course.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    StringConstraints,
+    TypeAdapter,
+)
+from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 from typing_extensions import NotRequired, TypedDict
+
+from pathways.domain import Course, Node, SkillLevel
+from pathways.io.trees import TreeProblem, prerequisite_tree
 
 __all__ = [
     "CATALOG_FILE",
+    "TREE_ERROR",
     "CatalogFileIn",
     "CourseIn",
     "CredentialIn",
+    "Into",
     "JobIn",
     "LearnerFileIn",
     "ProviderIn",
     "SkillIn",
+    "prerequisites_node",
 ]
 
 Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -38,7 +58,60 @@ class _In(BaseModel):
 _TD_CONFIG = ConfigDict(extra="forbid", coerce_numbers_to_str=True)
 
 # Catalog entities are TypedDicts: validating 100k courses into dicts is about twice as fast
-# as building model instances, and the loader turns them into domain objects right away.
+# as building model instances; the loader turns them into domain objects right away, and
+# courses are built by pydantic-core itself (see Into).
+
+#: The pydantic error type of a malformed prerequisite expression; its context holds the
+#: problem's ``keypath`` (below ``prerequisites``), ``message`` and ``hint``.
+TREE_ERROR = "prerequisite_tree"
+
+
+@dataclasses.dataclass(frozen=True)
+class Into:
+    """Annotation: validate a TypedDict's keys straight into the frozen dataclass ``cls``.
+
+    The TypedDict stays the declaration of the input (keys, types, bounds, unknown keys
+    forbidden); pydantic-core validates each key as declared and builds ``cls`` from the result
+    without calling its ``__init__`` (as ``dataclasses.replace`` would not either). Keys left
+    out take ``cls``'s defaults; keys ``cls`` has no field for (``url``) are validated and
+    dropped.
+
+    >>> TypeAdapter(Annotated[SkillRefIn, Into(SkillLevel)]).validate_python({"skill": " sql "})
+    SkillLevel(skill='sql', level=1)
+    """
+
+    cls: type
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        typed_dict = handler.resolve_ref_schema(handler(source))
+        defaults = {f.name: f.default for f in dataclasses.fields(self.cls)}
+        fields = []
+        for name, field in typed_dict["fields"].items():
+            schema = field["schema"]
+            if not field["required"]:
+                schema = core_schema.with_default_schema(schema, default=defaults.get(name))
+            fields.append(core_schema.dataclass_field(name, schema, init_only=name not in defaults))
+        arguments = core_schema.dataclass_args_schema(
+            self.cls.__name__, fields, collect_init_only=False,
+            extra_behavior=typed_dict.get("extra_behavior"))
+        return core_schema.dataclass_schema(self.cls, arguments, list(defaults),
+                                            slots=True, frozen=True, config=typed_dict.get("config"))
+
+
+def prerequisites_node(value: Any) -> Node | None:
+    """A course's ``prerequisites`` as a node tree (:func:`~pathways.io.trees.prerequisite_tree`);
+    a malformed one is a :data:`TREE_ERROR` for the loader to place."""
+    if value is None:
+        return None
+    parsed = prerequisite_tree(value)
+    if isinstance(parsed, TreeProblem):
+        raise PydanticCustomError(TREE_ERROR, "{message}", {
+            "message": parsed.message, "hint": parsed.hint, "keypath": parsed.keypath})
+    return parsed[0]
+
+
+def _zero_if_none(value: float | None) -> float:
+    return 0.0 if value is None else value
 
 
 class ProviderIn(TypedDict):
@@ -63,16 +136,19 @@ class SkillRefIn(TypedDict):
 
 
 class CourseIn(TypedDict):
+    """A course as written; validated into a :class:`~pathways.domain.Course` (see ``Into``)."""
+
     __pydantic_config__ = _TD_CONFIG  # type: ignore[misc]
     id: Id
     title: str
     hours: Annotated[float, Field(gt=0)]
     provider: NotRequired[Id | None]
-    cost: NotRequired[Annotated[float, Field(ge=0)] | None]
+    cost: NotRequired[Annotated[Annotated[float, Field(ge=0)] | None, AfterValidator(_zero_if_none)]]
     delivery: NotRequired[Delivery | None]
-    terms: NotRequired[list[Season] | None]
-    prerequisites: NotRequired[Any]  # str, list or mapping: checked by io.trees
-    skills: NotRequired[list[SkillRefIn]]
+    terms: NotRequired[Annotated[list[Season], AfterValidator(frozenset)] | None]
+    # a str, list or mapping, parsed by io.trees
+    prerequisites: NotRequired[Annotated[Any, AfterValidator(prerequisites_node)]]
+    skills: NotRequired[Annotated[list[Annotated[SkillRefIn, Into(SkillLevel)]], AfterValidator(tuple)]]
     badge_valid_months: NotRequired[Annotated[int, Field(gt=0)] | None]
     description: NotRequired[str]
     badge_id: NotRequired[str | None]
@@ -115,7 +191,7 @@ class CatalogFileIn(TypedDict):
     currency: NotRequired[Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None]
     providers: NotRequired[list[ProviderIn]]
     skills: NotRequired[list[SkillIn]]
-    courses: NotRequired[list[CourseIn]]
+    courses: NotRequired[list[Annotated[CourseIn, Into(Course)]]]
     credentials: NotRequired[list[CredentialIn]]
     jobs: NotRequired[list[JobIn]]
 
