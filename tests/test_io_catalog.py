@@ -353,18 +353,11 @@ def test_many_standalone_courses_are_summed_up_in_one_warning() -> None:
 ])
 def test_trees_come_with_the_ids_they_name(data: object) -> None:
     from pathways.domain import leaf_ids
-    from pathways.io.trees import (
-        TreeProblem,
-        parse_prerequisites,
-        parse_requirement,
-        prerequisite_tree,
-        requirement_tree,
-    )
-    for parse, with_ids in ((parse_prerequisites, prerequisite_tree),
-                            (parse_requirement, requirement_tree)):
-        tree = parse(data)
-        expected = tree if isinstance(tree, TreeProblem) else (tree, leaf_ids(tree))
-        assert with_ids(data) == expected
+    from pathways.io.trees import TreeProblem, parse_requirement, requirement_tree
+
+    tree = parse_requirement(data)
+    expected = tree if isinstance(tree, TreeProblem) else (tree, leaf_ids(tree))
+    assert requirement_tree(data) == expected
 
 
 def test_leaf_ids_lists_every_id_once_in_depth_first_order() -> None:

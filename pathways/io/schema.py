@@ -29,7 +29,7 @@ from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 from typing_extensions import NotRequired, TypedDict
 
 from pathways.domain import Course, Node, SkillLevel
-from pathways.io.trees import TreeProblem, prerequisite_tree
+from pathways.io.trees import TreeProblem, parse_prerequisites
 
 __all__ = [
     "CATALOG_FILE",
@@ -63,7 +63,7 @@ _TD_CONFIG = ConfigDict(extra="forbid", coerce_numbers_to_str=True)
 
 #: The pydantic error type of a malformed prerequisite expression; its context holds the
 #: problem's ``keypath`` (below ``prerequisites``), ``message`` and ``hint``.
-TREE_ERROR = "prerequisite_tree"
+TREE_ERROR = "malformed_prerequisites"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -99,15 +99,15 @@ class Into:
 
 
 def prerequisites_node(value: Any) -> Node | None:
-    """A course's ``prerequisites`` as a node tree (:func:`~pathways.io.trees.prerequisite_tree`);
+    """A course's ``prerequisites`` as a node tree (:func:`~pathways.io.trees.parse_prerequisites`);
     a malformed one is a :data:`TREE_ERROR` for the loader to place."""
     if value is None:
         return None
-    parsed = prerequisite_tree(value)
-    if isinstance(parsed, TreeProblem):
+    tree = parse_prerequisites(value)
+    if isinstance(tree, TreeProblem):
         raise PydanticCustomError(TREE_ERROR, "{message}", {
-            "message": parsed.message, "hint": parsed.hint, "keypath": parsed.keypath})
-    return parsed[0]
+            "message": tree.message, "hint": tree.hint, "keypath": tree.keypath})
+    return tree
 
 
 def _zero_if_none(value: float | None) -> float:

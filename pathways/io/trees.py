@@ -17,7 +17,6 @@ __all__ = [
     "TreeProblem",
     "parse_prerequisites",
     "parse_requirement",
-    "prerequisite_tree",
     "requirement_tree",
 ]
 
@@ -233,14 +232,14 @@ def _flat_expression(text: str) -> Node | None:
 
 
 @lru_cache(maxsize=65536)
-def _parse_expression(text: str) -> Parsed | TreeProblem:
+def _parse_expression(text: str) -> Node | TreeProblem:
     tree = _flat_expression(text)
     if tree is None:
         try:
             tree = _ExprParser(text).parse()
         except _Bad as bad:
             return bad.problem
-    return tree, leaf_ids(tree)
+    return tree
 
 
 def _plain_ids(items: Any) -> tuple[Node, ...] | None:
@@ -256,9 +255,8 @@ def _plain_ids(items: Any) -> tuple[Node, ...] | None:
     return tuple(refs)
 
 
-def _flat_prereq(data: Any) -> tuple[Node, list[str]] | None:
-    """Fast path: a list, or an ``all`` / ``any`` mapping, of plain course ids (the node and
-    the ids as listed); else None."""
+def _flat_prereq(data: Any) -> Node | None:
+    """Fast path: a list, or an ``all`` / ``any`` mapping, of plain course ids; else None."""
     kind, items = "all", data
     if isinstance(data, dict) and len(data) == 1:
         kind, items = next(iter(data.items()))
@@ -267,19 +265,18 @@ def _flat_prereq(data: Any) -> tuple[Node, list[str]] | None:
     refs = _plain_ids(items)
     if refs is None:
         return None
-    node = refs[0] if len(refs) == 1 else (AllOf(refs) if kind == "all" else AnyOf(refs))
-    return node, items
+    return refs[0] if len(refs) == 1 else (AllOf(refs) if kind == "all" else AnyOf(refs))
 
 
 def _prereq(data: Any, keypath: tuple[str | int, ...]) -> Node:
-    flat = _flat_prereq(data)
-    if flat is not None:
-        return flat[0]
     if isinstance(data, str):
         result = _parse_expression(data)
         if isinstance(result, TreeProblem):
             raise _Bad(keypath, result.message, result.hint)
-        return result[0]
+        return result
+    flat = _flat_prereq(data)
+    if flat is not None:
+        return flat
     if isinstance(data, list):
         return AllOf(_children(data, keypath, _prereq)) if len(data) != 1 else _prereq(
             data[0], keypath + (0,))
@@ -308,19 +305,3 @@ def parse_prerequisites(data: Any) -> Node | TreeProblem:
         return _prereq(data, ())
     except _Bad as bad:
         return bad.problem
-
-
-def prerequisite_tree(data: Any) -> Parsed | TreeProblem:
-    """:func:`parse_prerequisites` with the course ids the expression names (the loader needs
-    both; the common shapes give them without a walk over the tree).
-
-    >>> prerequisite_tree("A and (B or A)")[1]
-    ('A', 'B')
-    """
-    if isinstance(data, str):
-        return _parse_expression(data)
-    flat = _flat_prereq(data)
-    if flat is not None:
-        return flat[0], tuple(dict.fromkeys(flat[1]))
-    tree = parse_prerequisites(data)
-    return tree if isinstance(tree, TreeProblem) else (tree, leaf_ids(tree))
