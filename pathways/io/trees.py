@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from pathways.domain import AllOf, AnyOf, Choose, MinHours, Node, Ref, leaf_ids
@@ -231,7 +230,6 @@ def _flat_expression(text: str) -> Node | None:
     return parts[0] if len(parts) == 1 else AnyOf(tuple(parts))
 
 
-@lru_cache(maxsize=65536)
 def _parse_expression(text: str) -> Node | TreeProblem:
     tree = _flat_expression(text)
     if tree is None:
