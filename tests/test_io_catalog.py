@@ -382,3 +382,20 @@ def test_leaf_ids_lists_every_id_once_in_depth_first_order() -> None:
                for t in trees if hasattr(t, "children"))  # nested trees are among them
     assert [leaf_ids(t) for t in trees] == [walk(t) for t in trees]
     assert leaf_ids(trees[-1]) == ("B", "A", "C", "D")
+
+
+def test_courses_built_by_validation_equal_hand_built_ones_and_stay_frozen() -> None:
+    import dataclasses
+
+    from pathways.domain import Course, SkillLevel
+
+    course = catalog_from_data({"courses": [
+        {"id": " A ", "title": "A", "hours": 10, "cost": None, "terms": ["fall"], "url": "u",
+         "prerequisites": None, "skills": [{"skill": "s", "level": 2}, {"skill": 7}]},
+    ]}).catalog.courses["A"]
+    assert course == Course("A", "A", 10.0, cost=0.0, terms=frozenset({"fall"}),
+                            skills=(SkillLevel("s", 2), SkillLevel("7", 1)))
+    assert hash(course) == hash(Course("A", "A", 10.0, terms=frozenset({"fall"}),
+                                       skills=(SkillLevel("s", 2), SkillLevel("7"))))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        course.hours = 1  # type: ignore[misc]

@@ -68,13 +68,13 @@ TREE_ERROR = "malformed_prerequisites"
 
 @dataclasses.dataclass(frozen=True)
 class Into:
-    """Annotation: validate a TypedDict's keys straight into the frozen dataclass ``cls``.
+    """Annotation: validate a TypedDict's keys straight into the dataclass ``cls``.
 
     The TypedDict stays the declaration of the input (keys, types, bounds, unknown keys
     forbidden); pydantic-core validates each key as declared and builds ``cls`` from the result
-    without calling its ``__init__`` (as ``dataclasses.replace`` would not either). Keys left
-    out take ``cls``'s defaults; keys ``cls`` has no field for (``url``) are validated and
-    dropped.
+    itself, setting its fields without calling ``__init__`` (so ``cls`` must not need a
+    ``__post_init__``). Keys left out take ``cls``'s defaults; keys ``cls`` has no field for
+    (``url``) are validated and dropped.
 
     >>> TypeAdapter(Annotated[SkillRefIn, Into(SkillLevel)]).validate_python({"skill": " sql "})
     SkillLevel(skill='sql', level=1)
@@ -83,19 +83,27 @@ class Into:
     cls: type
 
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        cls = self.cls
+        if hasattr(cls, "__post_init__"):
+            raise TypeError(f"Into({cls.__name__}): pydantic-core would skip its __post_init__")
         typed_dict = handler.resolve_ref_schema(handler(source))
-        defaults = {f.name: f.default for f in dataclasses.fields(self.cls)}
+        defaults = {f.name: f.default for f in dataclasses.fields(cls)}
         fields = []
         for name, field in typed_dict["fields"].items():
             schema = field["schema"]
             if not field["required"]:
-                schema = core_schema.with_default_schema(schema, default=defaults.get(name))
+                default = defaults.get(name)
+                if default is dataclasses.MISSING:
+                    raise TypeError(f"Into({cls.__name__}): optional key {name} needs a default")
+                schema = core_schema.with_default_schema(schema, default=default)
             fields.append(core_schema.dataclass_field(name, schema, init_only=name not in defaults))
         arguments = core_schema.dataclass_args_schema(
-            self.cls.__name__, fields, collect_init_only=False,
+            cls.__name__, fields, collect_init_only=False,
             extra_behavior=typed_dict.get("extra_behavior"))
-        return core_schema.dataclass_schema(self.cls, arguments, list(defaults),
-                                            slots=True, frozen=True, config=typed_dict.get("config"))
+        return core_schema.dataclass_schema(
+            cls, arguments, list(defaults), slots=hasattr(cls, "__slots__"),
+            frozen=cls.__dataclass_params__.frozen,  # type: ignore[attr-defined]
+            config=typed_dict.get("config"))
 
 
 def prerequisites_node(value: Any) -> Node | None:
