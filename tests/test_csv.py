@@ -114,6 +114,19 @@ def test_requirement_text_round_trips(tree) -> None:
     assert parse_requirement_text(requirement_text(tree)) == tree
 
 
+@settings(max_examples=200, deadline=None)
+@given(trees)
+def test_the_reader_gets_the_yaml_shape_of_the_tree_straight_from_the_text(tree) -> None:
+    from pathways.io.csv import _DATA, _Parser
+    from pathways.io.dump import requirement_to_data
+    from pathways.io.trees import parse_requirement
+
+    data = _Parser(requirement_text(tree), _DATA).parse()
+    assert data == requirement_to_data(tree)
+    assert repr(data) == repr(requirement_to_data(tree))  # same key order and number types
+    assert parse_requirement(data) == tree
+
+
 # --------------------------------------------------------------------------- directories
 def test_reader_is_registered() -> None:
     assert EXTRA_READERS[".csv"] is read_csv_file

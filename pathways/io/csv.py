@@ -62,7 +62,6 @@ from pathways.domain import (
 from pathways.errors import CatalogError, Diagnostic
 from pathways.io._yaml import LINE_FINDERS, atomic_write_text, dump_yaml, gc_paused
 from pathways.io.catalog import EXTRA_READERS
-from pathways.io.dump import requirement_to_data
 
 if TYPE_CHECKING:  # pandas is imported when a CSV file is read or written, not with pathways
     import pandas as pd
@@ -162,11 +161,40 @@ class RequirementSyntaxError(ValueError):
     """A requirement text that does not follow the grammar; the message says where."""
 
 
+class _Build:
+    """What :class:`_Parser` makes of each form: domain nodes, or the YAML shape directly
+    (what the CSV reader hands to the loader, without building the nodes twice)."""
+
+    def __init__(self, ref: Callable[[str, str | None], Any], group: Callable[[str, list[Any], str | None], Any],
+                 choose: Callable[[int, list[Any], str | None], Any],
+                 min_hours: Callable[[float, list[str], str | None], Any]) -> None:
+        self.ref, self.group, self.choose, self.min_hours = ref, group, choose, min_hours
+
+
+def _labelled(data: dict[str, Any], label: str | None) -> dict[str, Any]:
+    if label is not None:
+        data["label"] = label  # last, as requirement_to_data writes it
+    return data
+
+
+_NODES = _Build(
+    ref=Ref,
+    group=lambda kind, children, label: (AllOf if kind == "all" else AnyOf)(tuple(children), label),
+    choose=lambda k, children, label: Choose(k, tuple(children), label),
+    min_hours=lambda hours, ids, label: MinHours(float(hours), tuple(ids), label))
+_DATA = _Build(  # equal to requirement_to_data of what _NODES builds (a test checks)
+    ref=lambda item_id, label: item_id if label is None else {"id": item_id, "label": label},
+    group=lambda kind, children, label: _labelled({kind: children}, label),
+    choose=lambda k, children, label: _labelled({"choose": k, "from": children}, label),
+    min_hours=lambda hours, ids, label: _labelled({"min_hours": _number(hours), "from": ids}, label))
+
+
 class _Parser:
     """Recursive descent over ``(kind, value)`` tokens: p(unct), l(abel), q(uoted id), w(ord)."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, build: _Build = _NODES) -> None:
         self.text = text
+        self.build = build
         tokens: list[tuple[str, str]] = []
         for punct, label, qid, word, bad in _TOKEN.findall(text):
             if punct:
@@ -198,7 +226,7 @@ class _Parser:
         self.pos = pos + 1
         return tok[1]
 
-    def parse(self) -> Node:
+    def parse(self) -> Any:
         if not self.tokens:
             raise self.error("the requirement is empty")
         node = self.node()
@@ -237,8 +265,8 @@ class _Parser:
         self.pos = pos + 1
         return self.tokens[pos][1]
 
-    def node(self) -> Node:
-        tokens, pos = self.tokens, self.pos
+    def node(self) -> Any:
+        tokens, pos, build = self.tokens, self.pos, self.build
         label = None
         if pos < len(tokens) and tokens[pos][0] == "l":
             label = tokens[pos][1]
@@ -253,19 +281,18 @@ class _Parser:
             word = value.lower()
             if word in ("all", "any") and nxt == ("p", "("):
                 self.pos = pos + 1
-                children = tuple(self.group(self.node))
-                return AllOf(children, label) if word == "all" else AnyOf(children, label)
+                return build.group(word, self.group(self.node), label)
             if word == "choose" and nxt[0] == "w":
                 self.pos = pos + 1
                 k = int(self.number(integer=True))
                 self.take("w", "of")
-                return Choose(k, tuple(self.group(self.node)), label)
+                return build.choose(k, self.group(self.node), label)
             if word == "min_hours" and nxt[0] == "w":
                 self.pos = pos + 1
                 hours = self.number(integer=False)
                 self.take("w", "from")
-                return MinHours(float(hours), tuple(self.group(self.ident)), label)
-        return Ref(self.ident(), label)
+                return build.min_hours(hours, self.group(self.ident), label)
+        return build.ref(self.ident(), label)
 
 
 def parse_requirement_text(text: str) -> Node:
@@ -709,7 +736,7 @@ def _read_credentials(path: Path, frame: pd.DataFrame) -> dict[str, Any]:
                          "use microcredential, certificate, diploma, degree or other",
                          item_id=item_id, column="level")
         try:
-            tree = requirement_to_data(parse_requirement_text(requires[row]))
+            tree = _Parser(requires[row], _DATA).parse()  # the YAML shape, checked by the loader
         except RequirementSyntaxError as err:
             problems.add(row, f"requires: {err}", 'write e.g. all(A-1, choose 2 of (B, C, D), '
                          'min_hours 40 from (E, F)); see docs/interop.md', item_id=item_id,
