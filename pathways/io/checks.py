@@ -194,7 +194,7 @@ def _references(catalog: Catalog, where: _Where, facts: Facts) -> list[Diagnosti
                                         key="prerequisites", value=ref))
     for cred in credentials.values():
         provider("credential", cred.id, cred.provider)
-        if all(r in courses for r in facts.requirement_ids[cred.id]):
+        if all(map(courses.__contains__, facts.requirement_ids[cred.id])):
             continue  # only course ids: nothing unknown, and min_hours lists courses only
         for node in iter_nodes(cred.requires):
             if isinstance(node, Ref) and node.id not in courses and node.id not in credentials:
@@ -396,8 +396,12 @@ def warn_catalog(catalog: Catalog, where: _Where, facts: Facts | None = None) ->
     if catalog.jobs and catalog.credentials:
         demanded = {s.skill for job in catalog.jobs.values() for s in job.skills}
         closure = _course_closure(catalog, facts)
-        teaches_demand = {c.id for c in catalog.courses.values()
-                          if not demanded.isdisjoint([s.skill for s in c.skills])}
+        teaches_demand = set()
+        for course in catalog.courses.values():  # plain loops: 100k courses, 250k skills
+            for s in course.skills:
+                if s.skill in demanded:
+                    teaches_demand.add(course.id)
+                    break
         for cred_id, courses in closure.items():
             if teaches_demand.isdisjoint(courses):
                 out.append(where.diagnostic(
