@@ -44,7 +44,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pathways.describe import prerequisite_text
 from pathways.domain import (
@@ -161,14 +161,14 @@ class RequirementSyntaxError(ValueError):
     """A requirement text that does not follow the grammar; the message says where."""
 
 
-class _Build:
+class _Build(NamedTuple):
     """What :class:`_Parser` makes of each form: domain nodes, or the YAML shape directly
     (what the CSV reader hands to the loader, without building the nodes twice)."""
 
-    def __init__(self, ref: Callable[[str, str | None], Any], group: Callable[[str, list[Any], str | None], Any],
-                 choose: Callable[[int, list[Any], str | None], Any],
-                 min_hours: Callable[[float, list[str], str | None], Any]) -> None:
-        self.ref, self.group, self.choose, self.min_hours = ref, group, choose, min_hours
+    ref: Callable[[str, str | None], Any]
+    group: Callable[[str, list[Any], str | None], Any]  # "all" or "any"
+    choose: Callable[[int, list[Any], str | None], Any]
+    min_hours: Callable[[float, list[str], str | None], Any]
 
 
 def _labelled(data: dict[str, Any], label: str | None) -> dict[str, Any]:
