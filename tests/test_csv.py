@@ -108,6 +108,15 @@ trees = st.recursive(
     _trees, max_leaves=12)
 
 
+def test_groups_nested_too_deep_are_a_syntax_error_not_a_recursion_error() -> None:
+    from pathways.io.trees import MAX_DEPTH
+
+    nested = "all(" * MAX_DEPTH + "A" + ")" * MAX_DEPTH
+    assert parse_requirement_text(nested) is not None
+    with pytest.raises(RequirementSyntaxError, match=f"groups nested more than {MAX_DEPTH} deep"):
+        parse_requirement_text("all(" * 20 * MAX_DEPTH + "A" + ")" * 20 * MAX_DEPTH)
+
+
 @settings(max_examples=200, deadline=None)
 @given(trees)
 def test_requirement_text_round_trips(tree) -> None:

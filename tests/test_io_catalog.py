@@ -399,3 +399,30 @@ def test_courses_built_by_validation_equal_hand_built_ones_and_stay_frozen() -> 
                                        skills=(SkillLevel("s", 2), SkillLevel("7"))))
     with pytest.raises(dataclasses.FrozenInstanceError):
         course.hours = 1  # type: ignore[misc]
+
+
+def test_requirements_nested_too_deep_get_a_clear_error_not_a_recursion_error(tmp_path: Path) -> None:
+    from pathways.domain import leaf_ids
+    from pathways.io.trees import MAX_DEPTH
+
+    def credential(depth: int) -> str:
+        return ("credentials:\n  - {id: C, title: C, level: certificate, requires: "
+                + "{all: [" * depth + "A" + "]}" * depth + "}\n")
+
+    course = "courses:\n  - {id: A, title: A, hours: 1}\n"
+    ok = load_catalog(write(tmp_path, course + credential(MAX_DEPTH), name="ok.yaml"))
+    assert leaf_ids(ok.credentials["C"].requires) == ("A",)
+    for depth in (MAX_DEPTH + 1, 20 * MAX_DEPTH):
+        with pytest.raises(CatalogError) as info:
+            load_catalog(write(tmp_path, course + credential(depth), name="deep.yaml"))
+        (d,) = info.value.diagnostics
+        assert (d.path, d.line) == ("credentials[0].requires", 4)
+        assert d.message == f"nested more than {MAX_DEPTH} levels deep" and "flatten" in d.hint
+
+    parens = "(" * 1000 + "A" + ")" * 1000
+    with pytest.raises(CatalogError) as info:
+        load_catalog(write(tmp_path, course + f'  - {{id: B, title: B, hours: 1, prerequisites: "{parens}"}}\n',
+                           name="parens.yaml"))
+    (d,) = info.value.diagnostics
+    assert d.path == "courses[1].prerequisites" and f"parentheses nested more than {MAX_DEPTH} deep" in d.message
+    assert len(d.message) < 300  # the expression is shortened, not echoed whole

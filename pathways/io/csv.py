@@ -62,6 +62,7 @@ from pathways.domain import (
 from pathways.errors import CatalogError, Diagnostic
 from pathways.io._yaml import LINE_FINDERS, atomic_write_text, dump_yaml, gc_paused
 from pathways.io.catalog import EXTRA_READERS
+from pathways.io.trees import MAX_DEPTH
 
 if TYPE_CHECKING:  # pandas is imported when a CSV file is read or written, not with pathways
     import pandas as pd
@@ -210,11 +211,13 @@ class _Parser:
                 raise self.error(f"unexpected {bad!r}" + (" (a quote is not closed)" if bad in "\"'" else ""))
         self.tokens = tokens
         self.pos = 0
+        self.depth = 0  # open groups
 
     def error(self, message: str) -> RequirementSyntaxError:
         starts = [m.start(m.lastindex or 0) for m in _TOKEN.finditer(self.text)]
         where = starts[self.pos] if self.pos < len(starts) else len(self.text)
-        return RequirementSyntaxError(f"{message} at character {where + 1} of {self.text!r}")
+        text = self.text if len(self.text) <= 200 else self.text[:197] + "..."
+        return RequirementSyntaxError(f"{message} at character {where + 1} of {text!r}")
 
     def take(self, kind: str, value: str | None = None) -> str:
         pos = self.pos
@@ -249,12 +252,17 @@ class _Parser:
 
     def group(self, item: Callable[[], Any]) -> list[Any]:
         self.take("p", "(")
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            self.pos -= 1
+            raise self.error(f"groups nested more than {MAX_DEPTH} deep")
         items = [item()]
         tokens = self.tokens
         while self.pos < len(tokens) and tokens[self.pos] == ("p", ","):
             self.pos += 1
             items.append(item())
         self.take("p", ")")
+        self.depth -= 1
         return items
 
     def ident(self) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 from pathways.domain import AllOf, AnyOf, Choose, MinHours, Node, Ref, leaf_ids
 
 __all__ = [
+    "MAX_DEPTH",
     "TreeProblem",
     "parse_prerequisites",
     "parse_requirement",
@@ -35,6 +36,11 @@ class _Bad(Exception):
         super().__init__(message)
         self.problem = TreeProblem(keypath, message, hint)
 
+
+#: Deepest nesting a requirement tree or prerequisite expression may have. Real ones nest a
+#: few levels; the limit turns a pathological file into a clear error, not a RecursionError.
+MAX_DEPTH = 50
+_DEPTH_HINT = "flatten the requirement: nest all / any / choose groups at most {} levels deep"
 
 _NODE_HINT = (
     "a requirement is an id, or a mapping with one of: all: [...], any: [...], "
@@ -81,9 +87,16 @@ def _positive_number(value: Any, keypath: tuple[str | int, ...], what: str, *, i
     return value
 
 
+def _too_deep() -> _Bad:
+    """Placed at the root of the tree (a key path 50 levels long helps nobody)."""
+    return _Bad((), f"nested more than {MAX_DEPTH} levels deep", _DEPTH_HINT.format(MAX_DEPTH))
+
+
 def _requirement(data: Any, keypath: tuple[str | int, ...]) -> Node:
     if not isinstance(data, dict):
         return Ref(_id(data, keypath, _NODE_HINT))
+    if len(keypath) >= 2 * MAX_DEPTH:  # each level adds a key and an index
+        raise _too_deep()
     keys = set(data) - {"label"}
     label = _label(data, keypath)
     if keys == {"all"}:
@@ -156,10 +169,11 @@ class _ExprParser:
         self.text = text
         self.tokens = [m.group(1) for m in _TOKEN.finditer(text)]
         self.pos = 0
+        self.depth = 0  # open parentheses
 
     def error(self, message: str) -> _Bad:
-        return _Bad((), f'malformed prerequisite expression "{self.text}": {message}',
-                    _PREREQ_HINT)
+        text = self.text if len(self.text) <= 80 else self.text[:77] + "..."
+        return _Bad((), f'malformed prerequisite expression "{text}": {message}', _PREREQ_HINT)
 
     def peek(self) -> str | None:
         return self.tokens[self.pos] if self.pos < len(self.tokens) else None
@@ -191,11 +205,15 @@ class _ExprParser:
         if tok is None:
             raise self.error("it ends where a course id was expected")
         if tok == "(":
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise self.error(f"parentheses nested more than {MAX_DEPTH} deep")
             self.pos += 1
             node = self.expr()
             if self.peek() != ")":
                 raise self.error('a "(" is not closed')
             self.pos += 1
+            self.depth -= 1
             return node
         if tok == ")" or tok.lower() in ("and", "or"):
             raise self.error(f'expected a course id, found "{tok}"')
@@ -275,6 +293,8 @@ def _prereq(data: Any, keypath: tuple[str | int, ...]) -> Node:
     flat = _flat_prereq(data)
     if flat is not None:
         return flat
+    if len(keypath) >= 2 * MAX_DEPTH:  # a key and an index per level (an index in a plain list)
+        raise _too_deep()
     if isinstance(data, list):
         return AllOf(_children(data, keypath, _prereq)) if len(data) != 1 else _prereq(
             data[0], keypath + (0,))
