@@ -413,7 +413,7 @@ def _build_catalog(docs: list[Document]) -> ValidationReport:
                       skills=skills, jobs=jobs, currency=next(iter(currencies), "CAD"),
                       sources=tuple(d.file for d in docs))
     where = _Where(origins, locator)
-    facts = checks.Facts(catalog, requirement_ids=requirement_ids)
+    facts = checks.Facts(catalog, requirement_ids)
     errors = checks.check_catalog(catalog, where, facts)
     if errors:
         raise CatalogError(errors)

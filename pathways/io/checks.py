@@ -42,13 +42,11 @@ class _Where(Protocol):
 class Facts:
     """Things several checks need, computed once: the ids each tree names, a credential order."""
 
-    def __init__(self, catalog: Catalog, prereq_ids: dict[str, tuple[str, ...]] | None = None,
-                 requirement_ids: dict[str, tuple[str, ...]] | None = None,
-                 course_skill_ids: set[str] | None = None) -> None:
-        """``prereq_ids`` / ``requirement_ids``: the ids of each tree (by course / credential
-        id, in :func:`leaf_ids` form), and ``course_skill_ids``, when the caller has them
-        already (the loader collects them while reading); computed otherwise."""
-        self.prereq_ids: dict[str, tuple[str, ...]] = prereq_ids if prereq_ids is not None else {
+    def __init__(self, catalog: Catalog,
+                 requirement_ids: dict[str, tuple[str, ...]] | None = None) -> None:
+        """``requirement_ids``: the ids of each credential's tree (in :func:`leaf_ids` form),
+        when the caller has them already (the loader gets them while parsing the trees)."""
+        self.prereq_ids: dict[str, tuple[str, ...]] = {
             c.id: leaf_ids(c.prerequisites) for c in catalog.courses.values()
             if c.prerequisites is not None}
         self.requirement_ids: dict[str, tuple[str, ...]] = (
@@ -57,7 +55,7 @@ class Facts:
         self._order: list[str] | None = None
         self._catalog = catalog
         self._prerequisite_ids: set[str] | None = None
-        self._course_skill_ids = course_skill_ids
+        self._course_skill_ids: set[str] | None = None
 
     def prerequisite_ids(self) -> set[str]:
         """Every course id that some course names as a prerequisite."""
