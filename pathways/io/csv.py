@@ -62,6 +62,7 @@ from pathways.domain import (
 from pathways.errors import CatalogError, Diagnostic
 from pathways.io._yaml import LINE_FINDERS, atomic_write_text, dump_yaml, gc_paused
 from pathways.io.catalog import EXTRA_READERS
+from pathways.io.dump import choose_data, group_data, min_hours_data, ref_data
 from pathways.io.trees import MAX_DEPTH
 
 if TYPE_CHECKING:  # pandas is imported when a CSV file is read or written, not with pathways
@@ -172,22 +173,13 @@ class _Build(NamedTuple):
     min_hours: Callable[[float, list[str], str | None], Any]
 
 
-def _labelled(data: dict[str, Any], label: str | None) -> dict[str, Any]:
-    if label is not None:
-        data["label"] = label  # last, as requirement_to_data writes it
-    return data
-
-
 _NODES = _Build(
     ref=Ref,
     group=lambda kind, children, label: (AllOf if kind == "all" else AnyOf)(tuple(children), label),
     choose=lambda k, children, label: Choose(k, tuple(children), label),
     min_hours=lambda hours, ids, label: MinHours(float(hours), tuple(ids), label))
-_DATA = _Build(  # equal to requirement_to_data of what _NODES builds (a test checks)
-    ref=lambda item_id, label: item_id if label is None else {"id": item_id, "label": label},
-    group=lambda kind, children, label: _labelled({kind: children}, label),
-    choose=lambda k, children, label: _labelled({"choose": k, "from": children}, label),
-    min_hours=lambda hours, ids, label: _labelled({"min_hours": _number(hours), "from": ids}, label))
+#: The YAML shape, built as requirement_to_data writes it (a test checks the two agree).
+_DATA = _Build(ref=ref_data, group=group_data, choose=choose_data, min_hours=min_hours_data)
 
 
 class _Parser:

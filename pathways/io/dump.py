@@ -17,6 +17,30 @@ def _number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else value
 
 
+# The YAML shape of each requirement node, label last (the CSV reader builds trees with these too).
+def ref_data(item_id: str, label: str | None = None) -> Any:
+    return item_id if label is None else {"id": item_id, "label": label}
+
+
+def _labelled(data: dict[str, Any], label: str | None) -> dict[str, Any]:
+    if label is not None:
+        data["label"] = label
+    return data
+
+
+def group_data(kind: str, children: list[Any], label: str | None = None) -> dict[str, Any]:
+    """``all`` or ``any`` (``kind``) of the children."""
+    return _labelled({kind: children}, label)
+
+
+def choose_data(k: int, children: list[Any], label: str | None = None) -> dict[str, Any]:
+    return _labelled({"choose": k, "from": children}, label)
+
+
+def min_hours_data(hours: float, courses: list[str], label: str | None = None) -> dict[str, Any]:
+    return _labelled({"min_hours": _number(hours), "from": courses}, label)
+
+
 def requirement_to_data(node: Node) -> Any:
     """A requirement tree in the YAML shape (the inverse of ``parse_requirement``).
 
@@ -26,21 +50,15 @@ def requirement_to_data(node: Node) -> Any:
     True
     """
     if isinstance(node, Ref):
-        return node.id if node.label is None else {"id": node.id, "label": node.label}
-    out: dict[str, Any]
-    if isinstance(node, AllOf):
-        out = {"all": [requirement_to_data(c) for c in node.children]}
-    elif isinstance(node, AnyOf):
-        out = {"any": [requirement_to_data(c) for c in node.children]}
-    elif isinstance(node, Choose):
-        out = {"choose": node.k, "from": [requirement_to_data(c) for c in node.children]}
-    elif isinstance(node, MinHours):
-        out = {"min_hours": _number(node.hours), "from": list(node.courses)}
-    else:
-        raise TypeError(f"not a requirement node: {node!r}")
-    if node.label is not None:
-        out["label"] = node.label
-    return out
+        return ref_data(node.id, node.label)
+    if isinstance(node, (AllOf, AnyOf)):
+        kind = "all" if isinstance(node, AllOf) else "any"
+        return group_data(kind, [requirement_to_data(c) for c in node.children], node.label)
+    if isinstance(node, Choose):
+        return choose_data(node.k, [requirement_to_data(c) for c in node.children], node.label)
+    if isinstance(node, MinHours):
+        return min_hours_data(node.hours, list(node.courses), node.label)
+    raise TypeError(f"not a requirement node: {node!r}")
 
 
 def _importance(importance: float, essential: bool) -> str | float:
