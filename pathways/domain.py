@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
 from typing import Literal, Union
 
@@ -40,6 +41,7 @@ __all__ = [
     "holding_expiry",
     "iter_nodes",
     "leaf_ids",
+    "prerequisite_refs",
 ]
 
 DELIVERY_MODES = ("online", "in-person", "hybrid")
@@ -142,6 +144,33 @@ def _collect_ids(node: Node, seen: dict[str, None]) -> None:
             _collect_ids(child, seen)
 
 
+def prerequisite_refs(tree: Node) -> dict[str, bool]:
+    """Course id -> is only an alternative, for every course a prerequisite tree names, in
+    first-seen order (the keys are :func:`leaf_ids`). A course named both as a must and inside
+    an ``or`` is a must (``False``).
+
+    >>> prerequisite_refs(AllOf((Ref("A"), AnyOf((Ref("B"), Ref("A"))))))
+    {'A': False, 'B': True}
+    """
+    if isinstance(tree, Ref):
+        return {tree.id: False}
+    children = tree.children if isinstance(tree, (AllOf, AnyOf, Choose)) else ()
+    if all(type(c) is Ref for c in children):  # the flat common case, without a walk
+        alt = isinstance(tree, AnyOf) or (isinstance(tree, Choose) and tree.k < len(children))
+        return dict.fromkeys([c.id for c in children], alt)  # type: ignore[union-attr]
+    found: dict[str, bool] = {}
+    stack: list[tuple[Node, bool]] = [(tree, False)]
+    while stack:
+        node, alternative = stack.pop()
+        if isinstance(node, Ref):
+            found[node.id] = found.get(node.id, True) and alternative
+        elif isinstance(node, (AllOf, AnyOf, Choose)):
+            alt = alternative or isinstance(node, AnyOf) or (
+                isinstance(node, Choose) and node.k < len(node.children))
+            stack.extend((child, alt) for child in reversed(node.children))  # left to right
+    return found
+
+
 # --------------------------------------------------------------------------- catalog entities
 @dataclass(frozen=True, slots=True)
 class Provider:
@@ -234,6 +263,13 @@ class Catalog:
             value = getattr(self, name)
             if not isinstance(value, MappingProxyType):
                 object.__setattr__(self, name, MappingProxyType(dict(value)))
+
+    @cached_property
+    def prerequisite_refs(self) -> Mapping[str, Mapping[str, bool]]:
+        """Course id -> :func:`prerequisite_refs` of its prerequisites, for each course that has
+        any; computed once per catalog (the loader's checks and the graph both need it)."""
+        return MappingProxyType({c.id: prerequisite_refs(c.prerequisites)
+                                 for c in self.courses.values() if c.prerequisites is not None})
 
     def skill_label(self, skill_id: str) -> str:
         """The skill's label, or its id when the catalog does not list it."""

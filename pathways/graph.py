@@ -22,7 +22,7 @@ from collections.abc import Iterable
 
 import networkx as nx
 
-from pathways.domain import AllOf, AnyOf, Catalog, Choose, Node, Ref, leaf_ids
+from pathways.domain import Catalog, leaf_ids
 from pathways.errors import PathwaysError
 from pathways.io._yaml import gc_paused
 
@@ -35,30 +35,6 @@ __all__ = [
     "relevant_subgraph",
     "unlocks",
 ]
-
-
-def _prerequisite_refs(tree: Node) -> dict[str, bool]:
-    """Course id -> is only an alternative, for every leaf of a prerequisite expression.
-
-    A course named both as a must and inside an ``or`` is a must (``False``).
-    """
-    if isinstance(tree, Ref):
-        return {tree.id: False}
-    children = tree.children if isinstance(tree, (AllOf, AnyOf, Choose)) else ()
-    if all(type(c) is Ref for c in children):  # the flat common case, without a walk
-        alt = isinstance(tree, AnyOf) or (isinstance(tree, Choose) and tree.k < len(children))
-        return dict.fromkeys([c.id for c in children], alt)  # type: ignore[union-attr]
-    found: dict[str, bool] = {}
-    stack: list[tuple[Node, bool]] = [(tree, False)]
-    while stack:
-        node, alternative = stack.pop()
-        if isinstance(node, Ref):
-            found[node.id] = found.get(node.id, True) and alternative
-        elif isinstance(node, (AllOf, AnyOf, Choose)):
-            alt = alternative or isinstance(node, AnyOf) or (
-                isinstance(node, Choose) and node.k < len(node.children))
-            stack.extend((child, alt) for child in reversed(node.children))  # left to right
-    return found
 
 
 def build_graph(catalog: Catalog) -> nx.DiGraph:
@@ -133,11 +109,12 @@ def _adjacency(catalog: Catalog, nodes: dict[str, _Attrs]) -> tuple[_Adjacency, 
     prerequisite = {alt: attrs(kind="prerequisite", alternative=alt) for alt in (False, True)}
     teaches = {lvl: attrs(kind="teaches", level=lvl) for lvl in range(1, 5)}
     counts_toward = attrs(kind="counts_toward")
+    prerequisite_refs = catalog.prerequisite_refs
     for course in catalog.courses.values():
         cid = course.id
         if course.prerequisites is not None:
             before = pred[cid]
-            for ref, alt in _prerequisite_refs(course.prerequisites).items():
+            for ref, alt in prerequisite_refs[cid].items():
                 if ref in before:
                     add(ref, cid, prerequisite[alt])
                 else:
@@ -166,9 +143,8 @@ def _adjacency(catalog: Catalog, nodes: dict[str, _Attrs]) -> tuple[_Adjacency, 
 def _missing_ends(catalog: Catalog, nodes: dict[str, _Attrs]) -> list[str]:
     """Ids that edges name but no node has: none in a validated catalog (checked in bulk)."""
     named: dict[str, None] = {}  # in first-seen order, as add_edges_from would add them
-    for course in catalog.courses.values():
-        if course.prerequisites is not None:
-            named.update(dict.fromkeys(_prerequisite_refs(course.prerequisites)))
+    for refs in catalog.prerequisite_refs.values():
+        named.update(dict.fromkeys(refs))
     for cred in catalog.credentials.values():
         named.update(dict.fromkeys(leaf_ids(cred.requires)))
     return [n for n in named if n not in nodes]

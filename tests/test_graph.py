@@ -149,3 +149,15 @@ def test_graph_of_an_unvalidated_catalog_gets_bare_nodes_for_unknown_ids() -> No
     _same_graph_in_the_same_order(G, _reference_graph(cat))
     assert G.nodes["X"] == {} and G.edges["X", "A"] == {"kind": "prerequisite", "alternative": True}
     assert G.edges["B", "s"]["level"] == 3  # a repeated edge takes the later attributes
+
+
+def test_a_catalog_reads_its_prerequisite_trees_once_for_the_checks_and_the_graph() -> None:
+    catalog = catalog_from_data(synthetic_data(300, seed=2)).catalog
+    refs = catalog.prerequisite_refs  # computed by validation, reused by build_graph
+    assert refs is catalog.prerequisite_refs
+    assert list(refs) == [c.id for c in catalog.courses.values() if c.prerequisites is not None]
+    with pytest.raises(TypeError):
+        refs["X"] = {}  # type: ignore[index]
+    G = build_graph(catalog)
+    assert all(G.edges[ref, cid]["alternative"] is alt
+               for cid, named in refs.items() for ref, alt in named.items())

@@ -9,7 +9,7 @@ small components that hold a cycle are handed to networkx to name it.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from itertools import chain, repeat
 from typing import Any, Protocol
 
@@ -46,9 +46,8 @@ class Facts:
                  requirement_ids: dict[str, tuple[str, ...]] | None = None) -> None:
         """``requirement_ids``: the ids of each credential's tree (in :func:`leaf_ids` form),
         when the caller has them already (the loader gets them while parsing the trees)."""
-        self.prereq_ids: dict[str, tuple[str, ...]] = {
-            c.id: leaf_ids(c.prerequisites) for c in catalog.courses.values()
-            if c.prerequisites is not None}
+        #: course id -> the courses its prerequisites name (a mapping whose keys are the ids)
+        self.prereq_ids: Mapping[str, Collection[str]] = catalog.prerequisite_refs
         self.requirement_ids: dict[str, tuple[str, ...]] = (
             requirement_ids if requirement_ids is not None else
             {c.id: leaf_ids(c.requires) for c in catalog.credentials.values()})
@@ -234,7 +233,7 @@ def _courses_all_known(catalog: Catalog, facts: Facts) -> bool:
 
 
 # --------------------------------------------------------------------------- cycles
-def find_cycles(ids: Sequence[str], successors: Mapping[str, Sequence[str]]) -> list[list[str]]:
+def find_cycles(ids: Sequence[str], successors: Mapping[str, Collection[str]]) -> list[list[str]]:
     """One cycle (as a closed list of ids) per strongly connected component that has one.
 
     ``successors`` maps an id to the ids it points to; ids outside ``ids`` are ignored. The
