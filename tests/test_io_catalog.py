@@ -8,6 +8,8 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pathways.domain import AllOf, AnyOf, Choose, MinHours, Ref
 from pathways.errors import CatalogError
@@ -358,6 +360,29 @@ def test_trees_come_with_the_ids_they_name(data: object) -> None:
     tree = parse_requirement(data)
     expected = tree if isinstance(tree, TreeProblem) else (tree, leaf_ids(tree))
     assert requirement_tree(data) == expected
+
+
+_TOKENS = ["A", "B-1", "c", "and", "or", "AND", "Or", "(", ")", "A(x)", ""]
+_SPACES = [" ", "  ", "\t", "\n "]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_TOKENS), st.sampled_from(_SPACES)), max_size=9),
+       st.lists(st.one_of(st.sampled_from(_TOKENS + ["A B", " A", "B ", "A\tB"]), st.integers(0, 3),
+                          st.just({"any": ["A", "B"]})), max_size=5))
+def test_prerequisite_fast_paths_agree_with_the_full_parser(pieces: list[tuple[str, str]],
+                                                            items: list[object]) -> None:
+    from unittest import mock
+
+    from pathways.io import trees
+
+    text = "".join(token + space for token, space in pieces)
+    data = [text, items, {"all": items}, {"any": items}]
+    fast = [trees.parse_prerequisites(d) for d in data]
+    with mock.patch.object(trees, "_flat_expression", return_value=None), \
+            mock.patch.object(trees, "_plain_ids", return_value=None):
+        full = [trees.parse_prerequisites(d) for d in data]
+    assert fast == full
 
 
 def test_leaf_ids_lists_every_id_once_in_depth_first_order() -> None:

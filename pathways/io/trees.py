@@ -221,31 +221,36 @@ class _ExprParser:
         return Ref(tok)
 
 
+_OPERATORS = frozenset(("and", "or"))
+
+
 def _flat_expression(text: str) -> Node | None:
     """Fast path for expressions without parentheses (most of them); None when it does not apply.
 
     ``a and b or c`` is split on ``or`` and then ``and``; any irregularity (two ids in a row,
     a dangling operator) returns None so that the full parser reports it.
     """
-    if "(" in text or ")" in text:
-        return None
     tokens = text.split()
-    if not tokens or len(tokens) % 2 == 0:
-        return None
-    groups: list[list[Node]] = [[]]
-    for i, tok in enumerate(tokens):
-        low = tok.lower()
-        if i % 2:  # operators at odd positions
-            if low == "or":
-                groups.append([])
-            elif low != "and":
-                return None
-        elif low in ("and", "or"):
+    if len(tokens) == 1:  # one course id
+        token = tokens[0]
+        if "(" in token or ")" in token or token.lower() in _OPERATORS:
             return None
-        else:
-            groups[-1].append(Ref(tok))
+        return Ref(token)
+    if not len(tokens) % 2 or "(" in text or ")" in text:
+        return None
+    ids, operators = tokens[::2], set(map(str.lower, tokens[1::2]))
+    if not operators <= _OPERATORS or not _OPERATORS.isdisjoint(map(str.lower, ids)):
+        return None
+    if len(operators) == 1:  # only "and" or only "or"
+        refs = tuple(map(Ref, ids))
+        return AnyOf(refs) if "or" in operators else AllOf(refs)
+    groups: list[list[Node]] = [[Ref(ids[0])]]
+    for operator, course in zip(tokens[1::2], ids[1:]):
+        if operator.lower() == "or":
+            groups.append([])
+        groups[-1].append(Ref(course))
     parts = [g[0] if len(g) == 1 else AllOf(tuple(g)) for g in groups]
-    return parts[0] if len(parts) == 1 else AnyOf(tuple(parts))
+    return AnyOf(tuple(parts))
 
 
 def _parse_expression(text: str) -> Node | TreeProblem:
@@ -259,16 +264,20 @@ def _parse_expression(text: str) -> Node | TreeProblem:
 
 
 def _plain_ids(items: Any) -> tuple[Node, ...] | None:
-    """Refs for a list of plain course ids (the common case), else None for the full parser."""
-    if not isinstance(items, list) or not items:
+    """Refs for a list of plain course ids (the common case), else None for the full parser.
+
+    Plain: text without whitespace or parentheses. The checks run on the joined text, not
+    item by item.
+    """
+    if type(items) is not list or not items:
         return None
-    refs = []
-    for item in items:
-        if (type(item) is not str or not item or " " in item or "(" in item or ")" in item
-                or item.strip() != item):
-            return None
-        refs.append(Ref(item))
-    return tuple(refs)
+    try:
+        joined = " ".join(items)
+    except TypeError:  # not all text
+        return None
+    if "(" in joined or ")" in joined or joined.split() != items:  # whitespace, or an empty id
+        return None
+    return tuple(map(Ref, items))
 
 
 def _flat_prereq(data: Any) -> Node | None:
@@ -279,7 +288,7 @@ def _flat_prereq(data: Any) -> Node | None:
         if kind not in ("all", "any"):
             return None
     refs = _plain_ids(items)
-    if refs is None:
+    if refs is None or not _OPERATORS.isdisjoint(map(str.lower, items)):  # "and" is no course
         return None
     return refs[0] if len(refs) == 1 else (AllOf(refs) if kind == "all" else AnyOf(refs))
 
@@ -300,10 +309,11 @@ def _prereq(data: Any, keypath: tuple[str | int, ...]) -> Node:
             data[0], keypath + (0,))
     if isinstance(data, dict):
         keys = set(data)
-        if keys == {"all"}:
-            return AllOf(_children(data["all"], keypath + ("all",), _prereq))
-        if keys == {"any"}:
-            return AnyOf(_children(data["any"], keypath + ("any",), _prereq))
+        if keys == {"all"} or keys == {"any"}:  # a group of one is that one (as for a list)
+            kind = "all" if keys == {"all"} else "any"
+            children = _children(data[kind], keypath + (kind,), _prereq)
+            return children[0] if len(children) == 1 else (
+                AllOf(children) if kind == "all" else AnyOf(children))
         raise _Bad(keypath, f"a prerequisite mapping has keys {sorted(keys)}; expected all or any",
                    _PREREQ_HINT)
     return Ref(_id(data, keypath, _PREREQ_HINT))
@@ -319,6 +329,9 @@ def parse_prerequisites(data: Any) -> Node | TreeProblem:
     >>> parse_prerequisites("A and (B or").message
     'malformed prerequisite expression "A and (B or": it ends where a course id was expected'
     """
+    flat = _flat_expression(data) if type(data) is str else _flat_prereq(data)
+    if flat is not None:  # the common cases, without the general parser's calls
+        return flat
     try:
         return _prereq(data, ())
     except _Bad as bad:
