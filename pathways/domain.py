@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cached_property
 from types import MappingProxyType
 from typing import Literal, Union
@@ -263,6 +263,12 @@ class Catalog:
             value = getattr(self, name)
             if not isinstance(value, MappingProxyType):
                 object.__setattr__(self, name, MappingProxyType(dict(value)))
+
+    def __reduce__(self) -> tuple[type[Catalog], tuple[object, ...]]:
+        """Pickle and deep-copy as plain dicts (read-only mapping views cannot be pickled);
+        cached derived data is left out and recomputed when asked for."""
+        values = (getattr(self, f.name) for f in fields(self))
+        return (Catalog, tuple(dict(v) if isinstance(v, MappingProxyType) else v for v in values))
 
     @cached_property
     def prerequisite_refs(self) -> Mapping[str, Mapping[str, bool]]:

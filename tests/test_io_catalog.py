@@ -451,3 +451,19 @@ def test_requirements_nested_too_deep_get_a_clear_error_not_a_recursion_error(tm
     (d,) = info.value.diagnostics
     assert d.path == "courses[1].prerequisites" and f"parentheses nested more than {MAX_DEPTH} deep" in d.message
     assert len(d.message) < 300  # the expression is shortened, not echoed whole
+
+
+def test_a_loaded_catalog_pickles_and_deep_copies() -> None:
+    import copy
+    import pickle
+    from types import MappingProxyType
+
+    from pathways.synth import synthetic_data
+
+    catalog = catalog_from_data(synthetic_data(200, seed=4)).catalog
+    assert catalog.prerequisite_refs  # a cached derived mapping, not part of the copy
+    for copied in (pickle.loads(pickle.dumps(catalog)), copy.deepcopy(catalog)):
+        assert copied == catalog and copied.courses is not catalog.courses
+        assert isinstance(copied.courses, MappingProxyType)
+        assert "prerequisite_refs" not in vars(copied)
+        assert copied.prerequisite_refs == catalog.prerequisite_refs
