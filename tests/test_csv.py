@@ -191,6 +191,16 @@ def test_bad_cells_are_reported_with_file_line_and_id(tmp_path: Path, name: str,
     assert expected in str(info.value)
 
 
+def test_a_bad_prerequisite_is_reported_with_the_other_bad_cells(tmp_path: Path) -> None:
+    path = write(tmp_path / "courses.csv", "id,title,hours,prerequisites\nA,One,x,\nB,Two,1,A and\n"
+                                           "C,Three,2,A or B\n")
+    with pytest.raises(CatalogError) as info:
+        read_csv_file(path)
+    assert [(d.line, d.id, d.path) for d in info.value.diagnostics] == [
+        (2, "A", "hours"), (3, "B", "prerequisites")]
+    assert "it ends where a course id was expected" in info.value.diagnostics[1].message
+
+
 def test_lines_count_cells_that_span_lines(tmp_path: Path) -> None:
     path = write(tmp_path / "courses.csv", 'id,title,hours,description\nA,One,1,"two\nlines"\nB,Two,x,\n')
     with pytest.raises(CatalogError, match=r"courses.csv:4: B \(hours\)"):

@@ -63,7 +63,7 @@ from pathways.errors import CatalogError, Diagnostic
 from pathways.io._yaml import LINE_FINDERS, atomic_write_text, dump_yaml, gc_paused
 from pathways.io.catalog import EXTRA_READERS
 from pathways.io.dump import choose_data, group_data, min_hours_data, ref_data
-from pathways.io.trees import MAX_DEPTH
+from pathways.io.trees import MAX_DEPTH, TreeProblem, parse_prerequisites
 
 if TYPE_CHECKING:  # pandas is imported when a CSV file is read or written, not with pathways
     import pandas as pd
@@ -711,9 +711,15 @@ def _read_courses(path: Path, frame: pd.DataFrame) -> dict[str, Any]:
                          "separated by ';' (empty: every term; none: no term)", item_id=ids[row],
                          column="terms")
     skills = _skills_column(_column(frame, "skills"))
+    prerequisites = _optional_text(frame, "prerequisites")
+    if problems.items:  # bad expressions too, in this one report (the loader checks them later)
+        for row, text in enumerate(prerequisites):
+            tree = parse_prerequisites(text) if text is not None else None
+            if isinstance(tree, TreeProblem):
+                problems.add(row, tree.message, tree.hint, item_id=ids[row], column="prerequisites")
     problems.raise_if_any()
     columns = (ids, _column(frame, "title"), _optional_text(frame, "provider"), hours, costs,
-               deliveries, terms, _optional_text(frame, "prerequisites"), skills, months,
+               deliveries, terms, prerequisites, skills, months,
                _optional_text(frame, "badge_id"), _column(frame, "description"))
     keys = COURSE_COLUMNS
     return {"courses": [dict(zip(keys, row)) for row in zip(*columns)]}
