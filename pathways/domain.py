@@ -154,21 +154,25 @@ def prerequisite_refs(tree: Node) -> dict[str, bool]:
     """
     if isinstance(tree, Ref):
         return {tree.id: False}
-    children = tree.children if isinstance(tree, (AllOf, AnyOf, Choose)) else ()
-    if all(type(c) is Ref for c in children):  # the flat common case, without a walk
-        alt = isinstance(tree, AnyOf) or (isinstance(tree, Choose) and tree.k < len(children))
-        return dict.fromkeys([c.id for c in children], alt)  # type: ignore[union-attr]
     found: dict[str, bool] = {}
-    stack: list[tuple[Node, bool]] = [(tree, False)]
-    while stack:
-        node, alternative = stack.pop()
-        if isinstance(node, Ref):
-            found[node.id] = found.get(node.id, True) and alternative
-        elif isinstance(node, (AllOf, AnyOf, Choose)):
-            alt = alternative or isinstance(node, AnyOf) or (
-                isinstance(node, Choose) and node.k < len(node.children))
-            stack.extend((child, alt) for child in reversed(node.children))  # left to right
+    _collect_refs(tree, False, found)
     return found
+
+
+def _collect_refs(node: Node, alternative: bool, found: dict[str, bool]) -> None:
+    """Add the courses below ``node`` to ``found`` (see :func:`prerequisite_refs`)."""
+    if not isinstance(node, (AllOf, AnyOf, Choose)):
+        return
+    alt = alternative or isinstance(node, AnyOf) or (
+        isinstance(node, Choose) and node.k < len(node.children))
+    for child in node.children:
+        if isinstance(child, Ref):
+            if alt:
+                found.setdefault(child.id, True)
+            else:
+                found[child.id] = False  # a must, wherever else it is an option
+        else:
+            _collect_refs(child, alt, found)
 
 
 # --------------------------------------------------------------------------- catalog entities
