@@ -192,13 +192,13 @@ def test_bad_cells_are_reported_with_file_line_and_id(tmp_path: Path, name: str,
 
 
 def test_a_bad_prerequisite_is_reported_with_the_other_bad_cells(tmp_path: Path) -> None:
-    path = write(tmp_path / "courses.csv", "id,title,hours,prerequisites\nA,One,x,\nB,Two,1,A and\n"
-                                           "C,Three,2,A or B\n")
+    path = write(tmp_path / "courses.csv", "id,title,hours,prerequisites\nA,One,1,A and\nB,Two,x,\n"
+                                           "C,Three,2,A or B\nD,Four,-1,or\n")
     with pytest.raises(CatalogError) as info:
         read_csv_file(path)
-    assert [(d.line, d.id, d.path) for d in info.value.diagnostics] == [
-        (2, "A", "hours"), (3, "B", "prerequisites")]
-    assert "it ends where a course id was expected" in info.value.diagnostics[1].message
+    assert [(d.line, d.id, d.path) for d in info.value.diagnostics] == [  # top to bottom
+        (2, "A", "prerequisites"), (3, "B", "hours"), (5, "D", "hours"), (5, "D", "prerequisites")]
+    assert "it ends where a course id was expected" in info.value.diagnostics[0].message
 
 
 def test_lines_count_cells_that_span_lines(tmp_path: Path) -> None:

@@ -541,8 +541,9 @@ class _Problems:
                                      id=item_id or None, hint=hint))
 
     def raise_if_any(self) -> None:
+        """All of the table's problems, top to bottom as in the sheet (a row's in column order)."""
         if self.items:
-            raise CatalogError(self.items)
+            raise CatalogError(sorted(self.items, key=lambda d: d.line or 0))
 
 
 def _kind(path: Path) -> str:
