@@ -305,18 +305,19 @@ def _prereq(data: Any, keypath: tuple[str | int, ...]) -> Node:
     if len(keypath) >= 2 * MAX_DEPTH:  # a key and an index per level (an index in a plain list)
         raise _too_deep()
     if isinstance(data, list):
-        return AllOf(_children(data, keypath, _prereq)) if len(data) != 1 else _prereq(
-            data[0], keypath + (0,))
-    if isinstance(data, dict):
-        keys = set(data)
-        if keys == {"all"} or keys == {"any"}:  # a group of one is that one (as for a list)
-            kind = "all" if keys == {"all"} else "any"
-            children = _children(data[kind], keypath + (kind,), _prereq)
-            return children[0] if len(children) == 1 else (
-                AllOf(children) if kind == "all" else AnyOf(children))
-        raise _Bad(keypath, f"a prerequisite mapping has keys {sorted(keys)}; expected all or any",
+        kind, items = "all", data
+    elif isinstance(data, dict) and (data.keys() == {"all"} or data.keys() == {"any"}):
+        (kind, items), = data.items()
+        keypath += (kind,)
+    elif isinstance(data, dict):
+        raise _Bad(keypath, f"a prerequisite mapping has keys {sorted(data)}; expected all or any",
                    _PREREQ_HINT)
-    return Ref(_id(data, keypath, _PREREQ_HINT))
+    else:
+        return Ref(_id(data, keypath, _PREREQ_HINT))
+    children = _children(items, keypath, _prereq)
+    if len(children) == 1:  # a group of one is that one
+        return children[0]
+    return AllOf(children) if kind == "all" else AnyOf(children)
 
 
 def parse_prerequisites(data: Any) -> Node | TreeProblem:
@@ -329,9 +330,8 @@ def parse_prerequisites(data: Any) -> Node | TreeProblem:
     >>> parse_prerequisites("A and (B or").message
     'malformed prerequisite expression "A and (B or": it ends where a course id was expected'
     """
-    flat = _flat_expression(data) if type(data) is str else _flat_prereq(data)
-    if flat is not None:  # the common cases, without the general parser's calls
-        return flat
+    if isinstance(data, str):  # the flat fast path first, then the full parser
+        return _parse_expression(data)
     try:
         return _prereq(data, ())
     except _Bad as bad:
