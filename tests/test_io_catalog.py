@@ -8,12 +8,13 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pathways.domain import AllOf, AnyOf, Choose, MinHours, Ref
 from pathways.errors import CatalogError
-from pathways.io import catalog_from_data, load_catalog, validate_catalog
+from pathways.io import catalog_from_data, load_catalog, read_yaml, validate_catalog
 
 from .conftest import EXAMPLES
 
@@ -104,6 +105,25 @@ def test_modest_aliases_are_fine(tmp_path: Path) -> None:
           - {id: A-2, title: Two, hours: 10, skills: *s}
         """, "ok.yaml")
     assert load_catalog(ok).courses["A-2"].skills[0].level == 2
+
+
+def test_parsed_text_equals_pyyaml_and_repeated_short_text_is_one_object(tmp_path: Path) -> None:
+    long_text = "A long description of what the course covers. " * 3
+    path = write(tmp_path, f"""
+        courses:
+          - {{id: A-1, title: Shared title, hours: 10, provider: uni, description: "{long_text}"}}
+          - {{id: A-2, title: Shared title, hours: 10, provider: uni, description: "{long_text}",
+              prerequisites: A-1, badge_id: "", url: !!str 12}}
+        """)
+    data = read_yaml(path)
+    assert data == yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    first, second = data["courses"]
+    # ids, codes and keys are shared: a 100k-course file repeats them hundreds of thousands of times
+    assert first["provider"] is second["provider"] and first["title"] is second["title"]
+    assert second["prerequisites"] is first["id"]
+    assert all(k1 is k2 for k1, k2 in zip(first, second))
+    assert second["url"] == "12" and second["badge_id"] == ""
+    assert first["description"] == second["description"] == long_text
 
 
 # --------------------------------------------------------------------------- shape rules

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import os
 import re
+import sys
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -25,13 +26,40 @@ __all__ = ["Locator", "atomic_write_text", "dump_yaml", "format_keypath", "gc_pa
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+#: Text values up to this long (keys, ids, codes, short titles) are shared: one object per
+#: distinct value in a load.
+_SHARED_TEXT_MAX = 64
+
+
 class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
-    """Safe loader that leaves dates as text, so that pydantic reports bad dates with a key."""
+    """Safe loader that leaves dates as text, so that pydantic reports bad dates with a key,
+    and builds its text values compactly (:meth:`construct_yaml_str`)."""
 
     yaml_implicit_resolvers = {
         first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
         for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
     }
+
+    def construct_yaml_str(self, node: yaml.Node) -> str:
+        """A text value as a new string made now, next to the dict or list that holds it;
+        short ones shared (``sys.intern``: every ``id`` key, and each id named again and again,
+        is one object).
+
+        PyYAML returns the string its node was built with. Those strings sit among the nodes'
+        own objects, which are all freed after construction, so a large catalog's text ends up
+        scattered over memory that stays allocated for it; every later pass over the data
+        (validation, checks, the graph) then misses the cache at almost every value. Copying
+        costs about 1 % of the parse and made validate + graph of a 100k-course file about
+        10 % faster (measured in one process against the plain loader, runs interleaved).
+        """
+        value: str = self.construct_scalar(node)  # type: ignore[no-untyped-call]
+        if not value:
+            return value
+        fresh = "".join((value, ""))  # a new object: str() and slicing return the same one
+        return sys.intern(fresh) if len(fresh) <= _SHARED_TEXT_MAX else fresh
+
+
+_Loader.add_constructor("tag:yaml.org,2002:str", _Loader.construct_yaml_str)
 
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
