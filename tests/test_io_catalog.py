@@ -487,3 +487,31 @@ def test_a_loaded_catalog_pickles_and_deep_copies() -> None:
         assert isinstance(copied.courses, MappingProxyType)
         assert "prerequisite_refs" not in vars(copied)
         assert copied.prerequisite_refs == catalog.prerequisite_refs
+
+
+def test_a_validated_catalog_is_freed_as_soon_as_it_is_dropped() -> None:
+    """No reference cycle keeps a catalog alive after loading (at 100k courses it holds
+    hundreds of MB, and in a long-running app it would wait for a full garbage collection)."""
+    import gc
+
+    from pathways.domain import Catalog
+    from pathways.synth import synthetic_data
+
+    data = synthetic_data(300, seed=5)
+    catalog_from_data(data)  # one-time caches (imports, compiled patterns) are made here
+
+    def alive() -> int:
+        return sum(type(o) is Catalog for o in gc.get_objects())
+
+    gc.collect()
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        before = alive()
+        report = catalog_from_data(data)
+        assert report.catalog.credentials and alive() == before + 1
+        del report
+        assert alive() == before
+    finally:
+        if enabled:
+            gc.enable()

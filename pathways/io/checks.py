@@ -300,41 +300,47 @@ def _describe(node: Node) -> str:
     return f' ("{node.label}")' if getattr(node, "label", None) else ""
 
 
+def _why_not(node: Node, catalog: Catalog, earnable: dict[str, bool]) -> str | None:
+    """Why a requirement tree can never be met (None when it can); ``earnable`` holds the
+    credentials checked so far (see :meth:`Facts.credential_order`).
+
+    A module function, not a closure: a recursive closure refers to itself, and that cycle
+    kept the whole catalog alive after loading until the garbage collector's next full pass.
+    """
+    if isinstance(node, Ref):
+        if node.id in catalog.credentials and not earnable[node.id]:
+            return f"it needs {node.id}, which can never be earned"
+        return None
+    if isinstance(node, MinHours):
+        total = sum(catalog.courses[c].hours for c in dict.fromkeys(node.courses))
+        if total < node.hours:
+            return (f"min_hours {node.hours:g}{_describe(node)} but the listed courses "
+                    f"total {total:g}")
+        return None
+    assert isinstance(node, (AllOf, AnyOf, Choose))
+    reasons = [_why_not(child, catalog, earnable) for child in node.children]
+    if isinstance(node, AllOf):
+        return next((r for r in reasons if r), None)
+    # distinct satisfiable options: one course fills one slot, so a repeated leaf counts once
+    ok_keys = set()
+    for child, reason in zip(node.children, reasons):
+        if reason is None:
+            ok_keys.add(("ref", child.id) if isinstance(child, Ref) else ("node", id(child)))
+    if len(ok_keys) >= node.k:
+        return None
+    if len(node.children) < node.k:
+        return f"choose {node.k}{_describe(node)} from {len(node.children)}"
+    failing = next((r for r in reasons if r), None)
+    detail = f"; {failing}" if failing else " (some options repeat the same course)"
+    return (f"choose {node.k}{_describe(node)} but only {len(ok_keys)} of its "
+            f"{len(node.children)} options can be met{detail}")
+
+
 def _never_earnable(catalog: Catalog, where: _Where, facts: Facts) -> list[Diagnostic]:
     earnable: dict[str, bool] = {}
     out = []
-
-    def why_not(node: Node) -> str | None:
-        if isinstance(node, Ref):
-            if node.id in catalog.credentials and not earnable[node.id]:
-                return f"it needs {node.id}, which can never be earned"
-            return None
-        if isinstance(node, MinHours):
-            total = sum(catalog.courses[c].hours for c in dict.fromkeys(node.courses))
-            if total < node.hours:
-                return (f"min_hours {node.hours:g}{_describe(node)} but the listed courses "
-                        f"total {total:g}")
-            return None
-        assert isinstance(node, (AllOf, AnyOf, Choose))
-        reasons = [why_not(child) for child in node.children]
-        if isinstance(node, AllOf):
-            return next((r for r in reasons if r), None)
-        # distinct satisfiable options: one course fills one slot, so a repeated leaf counts once
-        ok_keys = set()
-        for child, reason in zip(node.children, reasons):
-            if reason is None:
-                ok_keys.add(("ref", child.id) if isinstance(child, Ref) else ("node", id(child)))
-        if len(ok_keys) >= node.k:
-            return None
-        if len(node.children) < node.k:
-            return f"choose {node.k}{_describe(node)} from {len(node.children)}"
-        failing = next((r for r in reasons if r), None)
-        detail = f"; {failing}" if failing else " (some options repeat the same course)"
-        return (f"choose {node.k}{_describe(node)} but only {len(ok_keys)} of its "
-                f"{len(node.children)} options can be met{detail}")
-
     for cred_id in facts.credential_order():
-        reason = why_not(catalog.credentials[cred_id].requires)
+        reason = _why_not(catalog.credentials[cred_id].requires, catalog, earnable)
         earnable[cred_id] = reason is None
         if reason is not None:
             out.append(where.diagnostic(
