@@ -42,7 +42,6 @@ import math
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -62,7 +61,14 @@ from pathways.domain import (
 from pathways.errors import CatalogError, Diagnostic
 from pathways.io._yaml import LINE_FINDERS, atomic_write_text, dump_yaml, gc_paused
 from pathways.io.catalog import EXTRA_READERS
-from pathways.io.dump import choose_data, group_data, min_hours_data, ref_data
+from pathways.io.dump import (
+    choose_data,
+    group_data,
+    min_hours_data,
+    number_text,
+    plain_number,
+    ref_data,
+)
 from pathways.io.trees import MAX_DEPTH, TreeProblem, parse_prerequisites
 
 if TYPE_CHECKING:  # pandas is imported when a CSV file is read or written, not with pathways
@@ -106,23 +112,6 @@ TABLES = ("providers", "skills", "courses", "credentials", "jobs")
 META_FILE = "catalog.yaml"
 
 
-# --------------------------------------------------------------------------- numbers
-def _num_text(value: float) -> str:
-    """Shortest exact decimal text of a number, never with an exponent.
-
-    >>> _num_text(36.0), _num_text(12.5), _num_text(1e-05)
-    ('36', '12.5', '0.00001')
-    """
-    value = float(value)
-    if value.is_integer():
-        return str(int(value))
-    return format(Decimal(repr(value)), "f")
-
-
-def _number(value: float) -> int | float:
-    return int(value) if float(value).is_integer() else value
-
-
 # --------------------------------------------------------------------------- requirement syntax
 _KEYWORDS = {"all", "any", "choose", "min_hours", "of", "from"}
 _BARE_ID = re.compile(r"[^\s(),\"']+")
@@ -148,7 +137,7 @@ def requirement_text(node: Node) -> str:
         return label + _id_text(node.id)
     if isinstance(node, MinHours):
         ids = ", ".join(_id_text(c) for c in node.courses)
-        return f"{label}min_hours {_num_text(node.hours)} from ({ids})"
+        return f"{label}min_hours {number_text(node.hours)} from ({ids})"
     inner = ", ".join(requirement_text(c) for c in node.children)  # type: ignore[union-attr]
     if isinstance(node, AllOf):
         return f"{label}all({inner})"
@@ -341,7 +330,7 @@ def courses_frame(catalog: Catalog) -> pd.DataFrame:
         else:
             terms = _join([s for s in SEASONS if s in c.terms]) or "none"
         rows.append((
-            c.id, c.title, c.provider or "", _num_text(c.hours), _num_text(c.cost) if c.cost else "",
+            c.id, c.title, c.provider or "", number_text(c.hours), number_text(c.cost) if c.cost else "",
             c.delivery or "", terms,
             prerequisite_text(c.prerequisites) if c.prerequisites is not None else "",
             _join([f"{s.skill}={s.level}" for s in c.skills]),
@@ -375,7 +364,7 @@ def jobs_frame(catalog: Catalog) -> pd.DataFrame:
             elif not s.essential and s.importance == 0.5:
                 importance = "optional"
             else:
-                importance = _num_text(s.importance)
+                importance = number_text(s.importance)
             rows.append((j.id, j.title, j.description if n == 0 else "", s.skill, importance,
                          str(s.level)))
     return pd.DataFrame(rows, columns=list(JOB_COLUMNS), dtype=object)
@@ -794,7 +783,7 @@ def _read_jobs(path: Path, frame: pd.DataFrame) -> dict[str, Any]:
         if importance:
             try:
                 entry["importance"] = importance if importance in ("essential", "optional") \
-                    else _number(float(importance))
+                    else plain_number(float(importance))
             except ValueError:
                 problems.add(row, f"importance {importance!r} is not essential, optional or a number",
                              "use essential, optional, or a number in (0, 1]", item_id=job_id,

@@ -43,7 +43,6 @@ import os
 import re
 import uuid
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +62,7 @@ from pathways.errors import CatalogError, Diagnostic
 from pathways.io._jsonld import text as _text
 from pathways.io._yaml import atomic_write_text
 from pathways.io.catalog import ValidationReport, catalog_from_data
-from pathways.io.dump import requirement_to_data
+from pathways.io.dump import number_text, plain_number, requirement_to_data
 
 __all__ = [
     "CTDL_CONTEXT",
@@ -154,14 +153,6 @@ def _lang(text: str) -> dict[str, str]:
     return {_LANG: text}
 
 
-def _number(value: float) -> int | float:
-    return int(value) if float(value).is_integer() else value
-
-
-def _positional(value: float) -> str:
-    """Shortest exact decimal without an exponent: ``36``, ``1.5``, ``0.00001``."""
-    return format(Decimal(repr(float(value))).normalize(), "f") if not float(value).is_integer() \
-        else str(int(value))
 
 
 def _hours_duration(hours: float) -> str:
@@ -170,7 +161,7 @@ def _hours_duration(hours: float) -> str:
     >>> _hours_duration(36), _hours_duration(1.5)
     ('PT36H', 'PT1.5H')
     """
-    return f"PT{_positional(hours)}H"
+    return f"PT{number_text(hours)}H"
 
 
 def _duration_hours(text: str) -> float | None:
@@ -250,7 +241,7 @@ class _Exporter:
                     "ceterms:framework": "https://credreg.net/ctdl/terms/CreditUnit",
                     "ceterms:targetNode": "creditUnit:ClockHour",
                     "ceterms:targetNodeName": _lang("Clock Hour")}],
-                "schema:minValue": _number(node.hours)}]
+                "schema:minValue": plain_number(node.hours)}]
             return out
         operator = "all" if isinstance(node, AllOf) else "any" if isinstance(node, AnyOf) else "choose"
         out["pathways:operator"] = operator
@@ -304,7 +295,7 @@ class _Exporter:
                 "@type": "ceterms:CostProfile", "ceterms:description": _lang("Total cost"),
                 "ceterms:directCostType": {"@type": "ceterms:CredentialAlignmentObject",
                                            "ceterms:targetNode": "costType:AggregateCost"},
-                "ceterms:price": _number(c.cost), "ceterms:currency": self.catalog.currency}]
+                "ceterms:price": plain_number(c.cost), "ceterms:currency": self.catalog.currency}]
         if c.delivery is not None:
             out["ceterms:deliveryType"] = [{
                 "@type": "ceterms:CredentialAlignmentObject",
@@ -358,7 +349,7 @@ class _Exporter:
                 "ceterms:targetNode": ESCO_OCCUPATION + j.id.split(":", 1)[1],
                 "ceterms:targetNodeName": _lang(j.title)}]
         out["ceterms:skillEmbodied"] = [
-            dict(self.alignment(s.skill), **{"ceterms:weight": _number(s.importance),
+            dict(self.alignment(s.skill), **{"ceterms:weight": plain_number(s.importance),
                                              "pathways:essential": s.essential,
                                              "pathways:level": s.level})
             for s in j.skills]
@@ -1114,10 +1105,10 @@ class _Importer:
         provider = self.provider(node)
         if provider:
             out["provider"] = provider
-        out["hours"] = _number(self.hours(node, f"course {i.id}"))
+        out["hours"] = plain_number(self.hours(node, f"course {i.id}"))
         cost = self.cost(node, f"course {i.id}")
         if cost:
-            out["cost"] = _number(cost)
+            out["cost"] = plain_number(cost)
         for d in _list(_get(node, "deliveryType")):
             target = _text(d.get("ceterms:targetNode")) if isinstance(d, dict) else _text(d)
             mode = _DELIVERY_FROM_CTDL.get((target or "").split(":")[-1].lower())
@@ -1212,7 +1203,7 @@ class _Importer:
                 elif essential is False and weight == 0.5:
                     entry["importance"] = "optional"
                 else:
-                    entry["importance"] = _number(weight)
+                    entry["importance"] = plain_number(weight)
             level = a.get("pathways:level")
             if isinstance(level, int) and 1 <= level <= 4:
                 entry["level"] = level

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from decimal import Decimal
 from typing import Any
 
 from pathways.describe import prerequisite_text
@@ -13,8 +14,21 @@ __all__ = ["catalog_to_data", "learner_to_data", "requirement_to_data", "write_c
            "write_learner"]
 
 
-def _number(value: float) -> int | float:
+def plain_number(value: float) -> int | float:
+    """A whole number as an int (``36``, not ``36.0``), as the files write it (CSV and CTDL too)."""
     return int(value) if float(value).is_integer() else value
+
+
+def number_text(value: float) -> str:
+    """Shortest exact decimal text of a number, never with an exponent.
+
+    >>> number_text(36.0), number_text(12.5), number_text(1e-05)
+    ('36', '12.5', '0.00001')
+    """
+    value = float(value)
+    if value.is_integer():
+        return str(int(value))
+    return format(Decimal(repr(value)), "f")
 
 
 # The YAML shape of each requirement node, label last (the CSV reader builds trees with these too).
@@ -38,7 +52,7 @@ def choose_data(k: int, children: list[Any], label: str | None = None) -> dict[s
 
 
 def min_hours_data(hours: float, courses: list[str], label: str | None = None) -> dict[str, Any]:
-    return _labelled({"min_hours": _number(hours), "from": courses}, label)
+    return _labelled({"min_hours": plain_number(hours), "from": courses}, label)
 
 
 def requirement_to_data(node: Node) -> Any:
@@ -66,7 +80,7 @@ def _importance(importance: float, essential: bool) -> str | float:
         return "essential"
     if not essential and importance == 0.5:
         return "optional"
-    return _number(importance)
+    return plain_number(importance)
 
 
 def catalog_to_data(catalog: Catalog, *, fmt: bool = True) -> dict[str, Any]:
@@ -88,9 +102,9 @@ def catalog_to_data(catalog: Catalog, *, fmt: bool = True) -> dict[str, Any]:
         item: dict[str, Any] = {"id": c.id, "title": c.title}
         if c.provider is not None:
             item["provider"] = c.provider
-        item["hours"] = _number(c.hours)
+        item["hours"] = plain_number(c.hours)
         if c.cost:
-            item["cost"] = _number(c.cost)
+            item["cost"] = plain_number(c.cost)
         if c.delivery is not None:
             item["delivery"] = c.delivery
         if c.terms is not None:
@@ -163,7 +177,7 @@ def learner_to_data(learner: LearnerProfile) -> dict[str, Any]:
     for key in ("max_courses_per_term", "max_hours_per_term", "budget"):
         value = getattr(c, key)
         if value is not None:
-            cons[key] = _number(value) if isinstance(value, float) else value
+            cons[key] = plain_number(value) if isinstance(value, float) else value
     if c.exclude_providers:
         cons["exclude_providers"] = sorted(c.exclude_providers)
     if c.delivery is not None:
