@@ -321,7 +321,18 @@ class Term:
 
     @classmethod
     def of_date(cls, date: dt.date) -> Term:
+        """The term that contains ``date``."""
         return cls(date.year, (date.month - 1) // 4)
+
+    @classmethod
+    def first_not_begun(cls, today: dt.date) -> Term:
+        """The first term that has not begun on ``today`` (a term begins on its first day):
+        the default first term of a plan made that day.
+
+        >>> str(Term.first_not_begun(dt.date(2026, 12, 6))), str(Term.first_not_begun(dt.date(2027, 1, 1)))
+        ('2027-winter', '2027-summer')
+        """
+        return cls.of_date(today).next()
 
     @property
     def season(self) -> str:

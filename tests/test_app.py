@@ -7,6 +7,7 @@ app opens on, so the tests check that the pages show what the engines answer.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import importlib
 import io
 import json
@@ -365,6 +366,28 @@ credentials:
     # no learners ship with it: a new learner plans the only credential
     assert metric(at, "Total hours") == "30"
     assert at.multiselect(key="plan_targets").value == ["X"]
+    # ... from the first term that has not begun today (the new learner sets no start)
+    expected = _first_term_not_begun(dt.date.today())
+    assert f"Starting {expected}, the next term." in "\n".join(c.value for c in at.caption)
+    assert expected in markdown(at)  # the term-by-term view
+
+
+def _first_term_not_begun(day: dt.date) -> str:
+    """Written out independently of pathways: winter Jan-Apr, summer May-Aug, fall Sep-Dec."""
+    if day.month <= 4:
+        return f"{day.year}-summer"
+    if day.month <= 8:
+        return f"{day.year}-fall"
+    return f"{day.year + 1}-winter"
+
+
+def test_build_your_own_learner_starts_in_the_next_term(sample):
+    at = open_app()
+    at.radio(key="learner_choice").set_value("Build your own").run()
+    goto(at, "ui/profile.py")
+    start = at.selectbox(key="profile_start")
+    expected = _first_term_not_begun(dt.date.today())
+    assert start.value == expected and start.options[0] == expected
 
 
 def test_invalid_learner_upload_shows_the_error(sample):

@@ -13,7 +13,7 @@ from pathways.domain import Constraints, Holding, LearnerProfile, Term
 from pathways.errors import PathwaysError, PlanAuditError
 from pathways.graph import build_graph
 from pathways.io import catalog_from_data, load_catalog, load_learner
-from pathways.planner import distances, plan, what_if
+from pathways.planner import audit, distances, plan, what_if
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "spec" / "examples"
 W27 = Term(2027, 0)
@@ -341,10 +341,39 @@ def test_unknown_or_missing_targets() -> None:
         plan(cat, learner(), ["X"], objective="fun")  # type: ignore[arg-type]
 
 
-def test_default_start_is_todays_term() -> None:
+@pytest.mark.parametrize(("today", "expected"), [
+    (dt.date(2026, 12, 6), "2027-winter"),   # fall is under way: the next term is winter
+    (dt.date(2027, 1, 1), "2027-summer"),    # winter begins on Jan 1: it has begun that day
+    (dt.date(2026, 4, 30), "2026-summer"),   # the last day of winter
+    (dt.date(2026, 8, 31), "2026-fall"),
+])
+def test_default_start_is_the_first_term_not_yet_begun(today: dt.date, expected: str) -> None:
     cat = catalog([course("A")], [cred("X", "A")])
-    p = plan(cat, LearnerProfile("t"), ["X"])
-    assert p.start == Term.of_date(dt.date.today())
+    p = plan(cat, LearnerProfile("t"), ["X"], today=today)
+    assert str(p.start) == expected and [str(c.term) for c in p.courses] == [expected]
+    assert p.start is not None and p.start.start > today
+    assert p.start_note == f"starting {expected}, the next term" and not p.start_in_past
+    assert p.to_dict()["start_note"] == p.start_note
+    # the audit of the plan and a plain audit work from the same term
+    assert p.audits[0].met
+    a = audit(cat, LearnerProfile("t"), "X", planned=[("A", Term.parse("2026-fall"))],
+              as_of=dt.date(2027, 12, 31), today=dt.date(2026, 12, 6))
+    assert "A is planned in 2026-fall, before the start term 2027-winter" in a.problems
+
+
+def test_an_explicit_start_in_the_past_is_kept_and_flagged() -> None:
+    cat = catalog([course("A")], [cred("X", "A")])
+    today = dt.date(2026, 12, 6)
+    past = LearnerProfile("t", constraints=Constraints(start=Term(2025, 2)))
+    p = plan(cat, past, ["X"], today=today)
+    assert str(p.start) == "2025-fall" and [str(c.term) for c in p.courses] == ["2025-fall"]
+    assert p.start_in_past and "in the past" in p.start_note and "what-if" in p.start_note
+    current = plan(cat, LearnerProfile("t", constraints=Constraints(start=Term(2026, 2))), ["X"],
+                   today=today)
+    assert current.start_in_past and "has already begun" in current.start_note
+    future = plan(cat, LearnerProfile("t", constraints=Constraints(start=Term(2027, 1))), ["X"],
+                  today=today)
+    assert not future.start_in_past and future.start_note == "starting 2027-summer, as the profile asks"
 
 
 def test_a_failed_audit_raises(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -8,6 +8,7 @@ can go through ``st.cache_data``.
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 from typing import Any
 
@@ -111,44 +112,73 @@ def _guard(func: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
         return {"error": str(err)}
 
 
-@st.cache_data(show_spinner="Planning…", max_entries=256)
+# The planner's results depend on the day (a profile without a start plans from the first term
+# not yet begun), so the day is part of every cache key: a server running past midnight on the
+# last day of a term plans from the next one.
 def plan(catalog_key: str, learner_key: str, targets: tuple[str, ...], objective: str,
          _catalog: Catalog, _learner: LearnerProfile, _graph: Any) -> dict[str, Any]:
     """The plan as :meth:`pathways.planner.Plan.to_dict`, or ``{"error": ...}``."""
+    return _plan(catalog_key, learner_key, targets, objective, dt.date.today(), _catalog,
+                 _learner, _graph)
+
+
+@st.cache_data(show_spinner="Planning…", max_entries=256)
+def _plan(catalog_key: str, learner_key: str, targets: tuple[str, ...], objective: str,
+          today: dt.date, _catalog: Catalog, _learner: LearnerProfile, _graph: Any
+          ) -> dict[str, Any]:
     from pathways.planner import plan as run
 
-    return _guard(run, _catalog, _learner, list(targets), objective=objective, graph=_graph)
+    return _guard(run, _catalog, _learner, list(targets), objective=objective, graph=_graph,
+                  today=today)
+
+
+def audit(catalog_key: str, learner_key: str, credential: str,
+          _catalog: Catalog, _learner: LearnerProfile, _graph: Any) -> dict[str, Any]:
+    """The audit of ``credential`` for the learner at the plan's first term, without a plan."""
+    return _audit(catalog_key, learner_key, credential, dt.date.today(), _catalog, _learner,
+                  _graph)
 
 
 @st.cache_data(max_entries=256)
-def audit(catalog_key: str, learner_key: str, credential: str,
-          _catalog: Catalog, _learner: LearnerProfile, _graph: Any) -> dict[str, Any]:
-    """The audit of ``credential`` for the learner as of today's plan start, without a plan."""
+def _audit(catalog_key: str, learner_key: str, credential: str, today: dt.date,
+           _catalog: Catalog, _learner: LearnerProfile, _graph: Any) -> dict[str, Any]:
     from pathways.planner import audit as run
 
-    return _guard(run, _catalog, _learner, credential, graph=_graph)
+    return _guard(run, _catalog, _learner, credential, graph=_graph, today=today)
 
 
-@st.cache_data(show_spinner="Measuring the distance to every credential…", max_entries=64)
 def distances(catalog_key: str, learner_key: str, _catalog: Catalog, _learner: LearnerProfile,
               _graph: Any) -> list[dict[str, Any]] | dict[str, Any]:
     """Every credential, nearest first (:meth:`Distance.to_dict` rows), or ``{"error": ...}``."""
+    return _distances(catalog_key, learner_key, dt.date.today(), _catalog, _learner, _graph)
+
+
+@st.cache_data(show_spinner="Measuring the distance to every credential…", max_entries=64)
+def _distances(catalog_key: str, learner_key: str, today: dt.date, _catalog: Catalog,
+               _learner: LearnerProfile, _graph: Any) -> list[dict[str, Any]] | dict[str, Any]:
     from pathways.planner import distances as run
 
     try:
-        return [d.to_dict() for d in run(_catalog, _learner, graph=_graph)]
+        return [d.to_dict() for d in run(_catalog, _learner, graph=_graph, today=today)]
     except PathwaysError as err:
         return {"error": str(err)}
 
 
-@st.cache_data(show_spinner="Comparing the two targets…", max_entries=128)
 def what_if(catalog_key: str, learner_key: str, first: str, second: str, objective: str,
             _catalog: Catalog, _learner: LearnerProfile, _graph: Any) -> dict[str, Any]:
     """Plans for two alternative targets side by side (:meth:`WhatIf.to_dict`)."""
+    return _what_if(catalog_key, learner_key, first, second, objective, dt.date.today(),
+                    _catalog, _learner, _graph)
+
+
+@st.cache_data(show_spinner="Comparing the two targets…", max_entries=128)
+def _what_if(catalog_key: str, learner_key: str, first: str, second: str, objective: str,
+             today: dt.date, _catalog: Catalog, _learner: LearnerProfile, _graph: Any
+             ) -> dict[str, Any]:
     from pathways.planner import what_if as run
 
     return _guard(run, _catalog, _learner, {first: [first], second: [second]},
-                  objective=objective, graph=_graph)
+                  objective=objective, graph=_graph, today=today)
 
 
 # --------------------------------------------------------------------------- skills

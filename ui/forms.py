@@ -47,12 +47,15 @@ def _number(value: float) -> int | float:
 
 
 def term_options(today: dt.date, *, extra: Iterable[str] = (), count: int = 10) -> list[str]:
-    """Start terms to offer: the current term and the next ``count - 1``, plus ``extra``.
+    """Start terms to offer: the first term not yet begun on ``today`` (the default) and the
+    next ``count - 1``, plus ``extra`` (e.g. a profile's start in the past, for a what-if).
 
-    >>> term_options(dt.date(2026, 11, 29), count=3)
+    >>> term_options(dt.date(2026, 12, 6), count=3)
+    ['2027-winter', '2027-summer', '2027-fall']
+    >>> term_options(dt.date(2026, 12, 6), extra=["2026-fall"], count=2)
     ['2026-fall', '2027-winter', '2027-summer']
     """
-    first = Term.of_date(today)
+    first = Term.first_not_begun(today)
     terms = {str(first.next(i)): first.next(i) for i in range(count)}
     for text in extra:
         try:

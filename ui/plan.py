@@ -78,8 +78,12 @@ else:
                    f"{', '.join(result['already_met'] or targets)}.", icon=":material/verified:")
     status = ("Proven optimal." if result["optimal"] else
               "The best plan found in the time limit (not proven optimal).")
-    if learner.constraints.start is not None:
-        status += f" Starts {learner.constraints.start}."
+    start_note = result.get("start_note", "")
+    if result.get("start_in_past"):
+        st.info(f"{start_note[:1].upper()}{start_note[1:]}. Change the first term on the "
+                "profile page to plan from the next term.", icon=":material/history:")
+    elif start_note:
+        status += f" {start_note[:1].upper()}{start_note[1:]}."
     st.caption(status + " " + " ".join(result.get("notes", [])))
     if result["renewals"]:
         st.warning("**Expired badges to renew:** " + ", ".join(

@@ -234,7 +234,8 @@ def prerequisites_met(node: Node | None, done: Iterable[str] | frozenset[str]) -
 
 def schedule_problems(catalog: Catalog, learner: LearnerProfile,
                       planned: Sequence[tuple[str, Term]], *,
-                      completed: Iterable[str] | None = None) -> list[str]:
+                      completed: Iterable[str] | None = None,
+                      today: dt.date | None = None) -> list[str]:
     """Every way the planned courses break the schedule rules or the learner's constraints.
 
     Checks: known course ids, no course planned twice, no term before the learner's start,
@@ -245,7 +246,7 @@ def schedule_problems(catalog: Catalog, learner: LearnerProfile,
     cons = learner.constraints
     done = set(completed if completed is not None else
                (h.id for h in learner.completed if h.kind == "course"))
-    start = start_term(learner)
+    start = start_term(learner, today)
     problems: list[str] = []
     seen: dict[str, Term] = {}
     by_term: dict[Term, list[str]] = {}
@@ -610,16 +611,18 @@ def _walk(node: Node, path: Path = ()) -> Iterable[tuple[Path, Node]]:
 
 
 # --------------------------------------------------------------------------- public functions
-def _default_as_of(learner: LearnerProfile, planned: Sequence[tuple[str, Term]]) -> dt.date:
+def _default_as_of(learner: LearnerProfile, planned: Sequence[tuple[str, Term]],
+                   today: dt.date | None) -> dt.date:
     if planned:
         return max(t for _, t in planned).end
-    return start_term(learner).start
+    return start_term(learner, today).start
 
 
 def audit_many(catalog: Catalog, learner: LearnerProfile, targets: Sequence[str], *,
                planned: Iterable[tuple[str, Term]] = (), as_of: dt.date | None = None,
                holdings: Sequence[Holding] | None = None,
-               check_schedule: bool = True) -> tuple[AuditResult, ...]:
+               check_schedule: bool = True, today: dt.date | None = None,
+               ) -> tuple[AuditResult, ...]:
     """Audit several credentials together, with one assignment of courses (exclusive
     credentials see each other), e.g. the targets of a plan. See :func:`audit`.
 
@@ -632,7 +635,7 @@ def audit_many(catalog: Catalog, learner: LearnerProfile, targets: Sequence[str]
     for cid, _ in planned:
         if cid not in catalog.courses:
             raise PathwaysError(f"planned course {cid} is not a course of the catalog")
-    as_of = as_of or _default_as_of(learner, planned)
+    as_of = as_of or _default_as_of(learner, planned, today)
     scope = credential_scope(catalog, targets)
     validity = Validity(catalog, learner, scope, as_of, holdings=holdings)
     counting = {c for c, t in planned if t.end <= as_of}
@@ -644,7 +647,7 @@ def audit_many(catalog: Catalog, learner: LearnerProfile, targets: Sequence[str]
     problems: tuple[str, ...] = ()
     if check_schedule and planned:
         problems = tuple(schedule_problems(catalog, learner, planned,
-                                           completed=validity.completed_courses))
+                                           completed=validity.completed_courses, today=today))
     results = []
     for target in targets:
         cred = catalog.credentials[target]
@@ -674,7 +677,8 @@ def audit_many(catalog: Catalog, learner: LearnerProfile, targets: Sequence[str]
 
 def audit(catalog: Catalog, learner: LearnerProfile, credential_id: str, *,
           planned: Iterable[tuple[str, Term]] = (), as_of: dt.date | None = None,
-          graph: Any = None, holdings: Sequence[Holding] | None = None) -> AuditResult:
+          graph: Any = None, holdings: Sequence[Holding] | None = None,
+          today: dt.date | None = None) -> AuditResult:
     """Audit one credential for a learner, optionally with planned courses.
 
     Parameters
@@ -688,11 +692,14 @@ def audit(catalog: Catalog, learner: LearnerProfile, credential_id: str, *,
         their schedule is checked (``AuditResult.problems``).
     as_of : datetime.date, optional
         The date the counting is for. Default: the end of the last planned term; without
-        planned courses, the start of the learner's start term (today's term without one).
+        planned courses, the start of the learner's start term (without one, the first term
+        that has not begun on ``today``).
     graph : networkx.DiGraph, optional
         Accepted for symmetry with the planner; the audit reads the catalog only.
     holdings : sequence of Holding, optional
         Replaces the learner's holdings (what-if scenarios).
+    today : datetime.date, optional
+        The day of the audit (default: the real date), for the default start term.
 
     Returns
     -------
@@ -719,7 +726,7 @@ def audit(catalog: Catalog, learner: LearnerProfile, credential_id: str, *,
     if credential_id not in catalog.credentials:
         raise PathwaysError(f"{credential_id} is not a credential of the catalog")
     return audit_many(catalog, learner, [credential_id], planned=planned, as_of=as_of,
-                      holdings=holdings)[0]
+                      holdings=holdings, today=today)[0]
 
 
 def targets_met(catalog: Catalog, validity: Validity, targets: Sequence[str],

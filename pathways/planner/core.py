@@ -57,7 +57,7 @@ from pathways.planner.audit import (
 )
 from pathways.planner.model import FAMILIES, PlanModel, SolveResult, solve
 from pathways.planner.schedule import list_schedule, span
-from pathways.planner.validity import Validity, credential_scope, start_term
+from pathways.planner.validity import StartInfo, Validity, credential_scope, with_start
 
 __all__ = ["Objective", "Plan", "PlannedCourse", "plan", "resolve_targets"]
 
@@ -115,6 +115,8 @@ class Plan:
     already_met: tuple[str, ...] = ()
     status: str = ""
     notes: tuple[str, ...] = ()
+    start_note: str = ""  # "starting 2027-winter, the next term" (see StartInfo)
+    start_in_past: bool = False  # an explicit start that has already begun: a what-if plan
     audits: tuple[AuditResult, ...] = field(default=(), repr=False)
 
     def schedule(self) -> list[tuple[Term, list[PlannedCourse]]]:
@@ -138,6 +140,7 @@ class Plan:
             "renewals": list(self.renewals), "total_hours": self.total_hours,
             "total_cost": self.total_cost, "currency": self.currency, "terms": self.terms,
             "start": str(self.start) if self.start else None,
+            "start_note": self.start_note, "start_in_past": self.start_in_past,
             "completion": self.completion.isoformat() if self.completion else None,
             "already_met": list(self.already_met),
             "schedule": [{"term": str(t), "courses": [c.id for c in cs]}
@@ -170,9 +173,11 @@ class _Request:
 
     def __init__(self, catalog: Catalog, learner: LearnerProfile, targets: Sequence[str],
                  objective: str, graph: Any, time_limit: float,
-                 holdings: Sequence[Holding] | None) -> None:
+                 holdings: Sequence[Holding] | None, today: dt.date | None = None) -> None:
         from pathways.graph import build_graph, relevant_subgraph
 
+        self.start_info = StartInfo.of(learner, today)
+        learner = with_start(learner, self.start_info.today)
         self.catalog = catalog
         self.learner = learner
         self.targets = tuple(targets)
@@ -181,7 +186,7 @@ class _Request:
         sub = relevant_subgraph(self.graph, self.targets)
         self.courses = sorted(n for n in sub.nodes if n in catalog.courses)
         self.scope = credential_scope(catalog, self.targets)
-        self.start = start_term(learner)
+        self.start = self.start_info.term
         self.constraints = learner.constraints
         self.deadline = time.perf_counter() + time_limit
         self.holdings = holdings
@@ -516,14 +521,17 @@ def resolve_targets(catalog: Catalog, learner: LearnerProfile,
 
 def plan(catalog: Catalog, learner: LearnerProfile, targets: Sequence[str] | str | None = None,
          *, objective: Objective = "hours", graph: Any = None, time_limit: float = 10.0,
-         explain: bool = True, holdings: Sequence[Holding] | None = None) -> Plan:
+         explain: bool = True, holdings: Sequence[Holding] | None = None,
+         today: dt.date | None = None) -> Plan:
     """The optimal plan toward ``targets`` for ``learner`` (see the module docstring).
 
     Parameters
     ----------
     catalog : Catalog
     learner : LearnerProfile
-        Holdings, constraints (all optional) and start term (default: today's term).
+        Holdings, constraints (all optional) and start term (default: the first term that has
+        not begun on ``today``; the plan's ``start_note`` says which, and flags an explicit
+        start that has already begun as a what-if plan).
     targets : sequence of str, optional
         Target credential ids; default the learner's goal credentials.
     objective : {"hours", "cost", "terms"}
@@ -537,6 +545,8 @@ def plan(catalog: Catalog, learner: LearnerProfile, targets: Sequence[str] | str
         given.
     holdings : sequence of Holding, optional
         Replaces the learner's holdings (what-if scenarios).
+    today : datetime.date, optional
+        The day the plan is made (default: the real date); it decides the default start term.
 
     Returns
     -------
@@ -568,7 +578,7 @@ def plan(catalog: Catalog, learner: LearnerProfile, targets: Sequence[str] | str
     if objective not in _OBJECTIVES:
         raise PathwaysError(f"unknown objective {objective!r}: use hours, cost or terms")
     chosen_targets = resolve_targets(catalog, learner, targets)
-    req = _Request(catalog, learner, chosen_targets, objective, graph, time_limit, holdings)
+    req = _Request(catalog, learner, chosen_targets, objective, graph, time_limit, holdings, today)
     as_of = req.start.start
     validity = req.validity(as_of)
     solution: _Solution | None = None
@@ -597,7 +607,8 @@ def _infeasible_plan(req: _Request, validity: Validity) -> Plan:
     reason = _diagnose(req, validity)
     return Plan(learner=req.learner.id, targets=req.targets, objective=req.objective,
                 feasible=False, optimal=False, start=req.start, reason=reason,
-                currency=req.catalog.currency, status="infeasible")
+                currency=req.catalog.currency, status="infeasible",
+                start_note=str(req.start_info), start_in_past=req.start_info.in_past)
 
 
 def _finish(req: _Request, validity: Validity, solution: _Solution, notes: list[str],
@@ -635,4 +646,5 @@ def _finish(req: _Request, validity: Validity, solution: _Solution, notes: list[
         total_cost=_total(cat, solution.schedule, "cost"),
         terms=span(solution.schedule, req.start), start=req.start, completion=completion,
         currency=cat.currency, already_met=already,
-        status=solution.status, notes=tuple(notes + solution.notes), audits=audits)
+        status=solution.status, notes=tuple(notes + solution.notes), audits=audits,
+        start_note=str(req.start_info), start_in_past=req.start_info.in_past)

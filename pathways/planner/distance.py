@@ -13,6 +13,7 @@ subgraph, so the whole table is quick on the sample catalog.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,10 +83,10 @@ class Distance:
         }
 
 
-def _exits(catalog: Catalog, learner: LearnerProfile, cred: str, p: Plan,
+def _exits(catalog: Catalog, learner: LearnerProfile, cred: str, p: Plan, today: dt.date | None,
            ) -> tuple[tuple[str, ...], str | None, str | None, float | None]:
     scope = credential_scope(catalog, [cred])
-    start = start_term(learner)
+    start = start_term(learner, today)
     now = audit_many(catalog, learner, scope, as_of=start.start, check_schedule=False)
     holds = tuple(a.credential for a in now if a.met)
     if not p.feasible or not p.courses:
@@ -107,7 +108,7 @@ def _exits(catalog: Catalog, learner: LearnerProfile, cred: str, p: Plan,
 
 
 def distances(catalog: Catalog, learner: LearnerProfile, *, graph: Any = None,
-              time_limit: float = 10.0) -> list[Distance]:
+              time_limit: float = 10.0, today: dt.date | None = None) -> list[Distance]:
     """Every credential of the catalog, nearest first, for one learner.
 
     Parameters
@@ -118,6 +119,8 @@ def distances(catalog: Catalog, learner: LearnerProfile, *, graph: Any = None,
         A prebuilt :func:`pathways.graph.build_graph` (built once here when None).
     time_limit : float
         Seconds per credential's plan.
+    today : datetime.date, optional
+        The day the plans are made (default: the real date), for the default start term.
 
     Returns
     -------
@@ -145,8 +148,8 @@ def distances(catalog: Catalog, learner: LearnerProfile, *, graph: Any = None,
     for cid in sorted(catalog.credentials):
         cred = catalog.credentials[cid]
         p = plan(catalog, learner, [cid], objective="hours", graph=G, time_limit=time_limit,
-                 explain=False)
-        holds, nxt, nxt_term, nxt_hours = _exits(catalog, learner, cid, p)
+                 explain=False, today=today)
+        holds, nxt, nxt_term, nxt_hours = _exits(catalog, learner, cid, p, today)
         out.append(Distance(
             credential=cid, title=cred.title, level=cred.level, feasible=p.feasible,
             complete=p.feasible and not p.courses,

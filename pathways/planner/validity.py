@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pathways.domain import (
     AllOf,
@@ -54,22 +54,69 @@ __all__ = [
     "credential_scope",
     "effective_recency",
     "holding_expiry",
+    "StartInfo",
     "start_term",
+    "with_start",
 ]
 
 
 def start_term(learner: LearnerProfile, today: dt.date | None = None) -> Term:
-    """The learner's first plan term: ``constraints.start``, else the term containing today.
+    """The learner's first plan term: ``constraints.start``, else the first term that has not
+    begun on ``today`` (default: the real date).
 
     >>> from pathways.domain import LearnerProfile, Constraints
     >>> str(start_term(LearnerProfile("x", constraints=Constraints(start=Term(2027, 0)))))
     '2027-winter'
     >>> str(start_term(LearnerProfile("x"), today=dt.date(2026, 6, 2)))
-    '2026-summer'
+    '2026-fall'
     """
     if learner.constraints.start is not None:
         return learner.constraints.start
-    return Term.of_date(today or dt.date.today())
+    return Term.first_not_begun(today or dt.date.today())
+
+
+def with_start(learner: LearnerProfile, today: dt.date | None = None) -> LearnerProfile:
+    """``learner`` with its start term made explicit (:func:`start_term`), so that everything
+    downstream (schedule checks, audits) works from the same term whatever the date."""
+    if learner.constraints.start is not None:
+        return learner
+    start = start_term(learner, today)
+    return replace(learner, constraints=replace(learner.constraints, start=start))
+
+
+@dataclass(frozen=True, slots=True)
+class StartInfo:
+    """Where a plan's first term came from, for the sentence that says so.
+
+    >>> print(StartInfo(Term(2027, 0), "next", dt.date(2026, 12, 6)))
+    starting 2027-winter, the next term
+    >>> print(StartInfo(Term(2025, 2), "profile", dt.date(2026, 12, 6)))
+    starting 2025-fall (the profile's start), which is in the past on 2026-12-06: a what-if plan
+    """
+
+    term: Term
+    basis: str  # "next": the first term not yet begun; "profile": the learner's constraints
+    today: dt.date
+
+    @classmethod
+    def of(cls, learner: LearnerProfile, today: dt.date | None = None) -> StartInfo:
+        day = today or dt.date.today()
+        basis = "profile" if learner.constraints.start is not None else "next"
+        return cls(start_term(learner, day), basis, day)
+
+    @property
+    def in_past(self) -> bool:
+        """True when the term has already begun on ``today`` (allowed, for what-if plans)."""
+        return self.term.start <= self.today
+
+    def __str__(self) -> str:
+        if self.basis == "next":
+            return f"starting {self.term}, the next term"
+        if not self.in_past:
+            return f"starting {self.term}, as the profile asks"
+        when = "is in the past" if self.term.end < self.today else "has already begun"
+        return (f"starting {self.term} (the profile's start), which {when} on "
+                f"{self.today.isoformat()}: a what-if plan")
 
 
 def credential_scope(catalog: Catalog, targets: Iterable[str]) -> list[str]:

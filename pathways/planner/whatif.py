@@ -38,13 +38,14 @@ class WhatIf:
                 "plans": {name: p.to_dict() for name, p in self.plans.items()}}
 
 
-def _renewed(catalog: Catalog, learner: LearnerProfile, ids: Sequence[str]) -> tuple[Holding, ...]:
+def _renewed(catalog: Catalog, learner: LearnerProfile, ids: Sequence[str],
+             today: dt.date | None) -> tuple[Holding, ...]:
     held = {h.id for h in learner.completed}
     missing = [i for i in ids if i not in held]
     if missing:
         raise PathwaysError(f"cannot renew {', '.join(missing)}: learner {learner.id} does not "
                             "hold it")
-    day = start_term(learner).start - dt.timedelta(days=1)
+    day = start_term(learner, today).start - dt.timedelta(days=1)
     out = [h for h in learner.completed if h.id not in ids]
     for i in ids:
         kind = next(h.kind for h in learner.completed if h.id == i)
@@ -55,7 +56,7 @@ def _renewed(catalog: Catalog, learner: LearnerProfile, ids: Sequence[str]) -> t
 def what_if(catalog: Catalog, learner: LearnerProfile,
             scenarios: Mapping[str, Sequence[str]] | Sequence[Sequence[str]], *,
             objective: Objective = "hours", renew: Iterable[str] = (), graph: Any = None,
-            time_limit: float = 10.0) -> WhatIf:
+            time_limit: float = 10.0, today: dt.date | None = None) -> WhatIf:
     """Plan each scenario and compare them with the first.
 
     Parameters
@@ -72,6 +73,8 @@ def what_if(catalog: Catalog, learner: LearnerProfile,
     graph : networkx.DiGraph, optional
     time_limit : float
         Seconds per plan.
+    today : datetime.date, optional
+        The day the plans are made (default: the real date), for the default start term.
 
     Returns
     -------
@@ -105,7 +108,7 @@ def what_if(catalog: Catalog, learner: LearnerProfile,
     G = graph if graph is not None else build_graph(catalog)
     renew = list(dict.fromkeys(renew))
     variants: list[tuple[str, list[str], tuple[str, ...], tuple[Holding, ...] | None]] = []
-    renewed_holdings = _renewed(catalog, learner, renew) if renew else None
+    renewed_holdings = _renewed(catalog, learner, renew, today) if renew else None
     for name, targets in named:
         variants.append((name, targets, (), None))
         if renew:
@@ -116,7 +119,7 @@ def what_if(catalog: Catalog, learner: LearnerProfile,
     base: Plan | None = None
     for name, targets, renewed, holdings in variants:
         p = plan(catalog, learner, targets, objective=objective, graph=G,
-                 time_limit=time_limit, holdings=holdings)
+                 time_limit=time_limit, holdings=holdings, today=today)
         plans[name] = p
         base = base or p
         comparable = p.feasible and base.feasible
