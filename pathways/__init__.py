@@ -1,52 +1,30 @@
 """pathways: plan how microcredentials stack into credentials, and what to learn next.
 
-The public API is exactly what ``__all__`` lists; everything else is internal. The engines
-(planner, skills, overlap, synthetic catalogs) are imported on first use, so that
-``import pathways`` stays light.
+The public API is exactly what ``__all__`` lists; everything else is internal. Every name is
+imported on first use (:data:`_LAZY`), so that ``import pathways`` stays light.
 """
 
 from importlib import import_module as _import_module
 from typing import Any as _Any
 
-from pathways.domain import (
-    AllOf,
-    AnyOf,
-    Catalog,
-    Choose,
-    Constraints,
-    Course,
-    Credential,
-    Goals,
-    Holding,
-    Job,
-    JobSkill,
-    LearnerProfile,
-    MinHours,
-    Provider,
-    Ref,
-    Skill,
-    SkillLevel,
-    Term,
-)
-from pathways.errors import (
-    CatalogError,
-    Diagnostic,
-    InfeasiblePlanError,
-    PathwaysError,
-    PlanAuditError,
-)
-from pathways.graph import build_graph, relevant_subgraph
-from pathways.io import (
-    ValidationReport,
-    catalog_from_data,
-    load_catalog,
-    load_learner,
-    validate_catalog,
-)
-
 __version__ = "0.1.0"
 
+#: Where each public name lives. Nothing is imported until a name is first used, so that
+#: ``import pathways`` (and every ``pathways ...`` command, which imports it first) stays light:
+#: the domain classes cost nothing, the loader needs pydantic and PyYAML, the graph networkx,
+#: the engines numpy, scipy, pandas and scikit-learn.
 _LAZY = {
+    # domain and errors
+    **dict.fromkeys(
+        ("AllOf", "AnyOf", "Catalog", "Choose", "Constraints", "Course", "Credential", "Goals",
+         "Holding", "Job", "JobSkill", "LearnerProfile", "MinHours", "Provider", "Ref", "Skill",
+         "SkillLevel", "Term"), "pathways.domain"),
+    **dict.fromkeys(("CatalogError", "Diagnostic", "InfeasiblePlanError", "PathwaysError",
+                     "PlanAuditError"), "pathways.errors"),
+    # io and graph
+    **dict.fromkeys(("ValidationReport", "catalog_from_data", "load_catalog", "load_learner",
+                     "validate_catalog"), "pathways.io"),
+    "build_graph": "pathways.graph", "relevant_subgraph": "pathways.graph",
     # planner
     "AuditResult": "pathways.planner", "Plan": "pathways.planner",
     "PlannedCourse": "pathways.planner", "audit": "pathways.planner",

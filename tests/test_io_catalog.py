@@ -515,3 +515,40 @@ def test_a_validated_catalog_is_freed_as_soon_as_it_is_dropped() -> None:
     finally:
         if enabled:
             gc.enable()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(1, 7).flatmap(lambda n: st.tuples(
+    st.just(n), st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=18))))
+def test_find_cycles_names_one_real_cycle_per_cyclic_component(graph: tuple[int, list[tuple[int, int]]]) -> None:
+    from pathways.io.checks import find_cycles
+
+    n, edges = graph
+    ids = [f"n{i}" for i in range(n)]
+    successors: dict[str, list[str]] = {}
+    for u, v in edges:
+        successors.setdefault(ids[u], []).append(ids[v])
+    # brute force: transitive closure, components = mutual reachability
+    reach = [[False] * n for _ in range(n)]
+    for u, v in edges:
+        reach[u][v] = True
+    for k in range(n):
+        for i in range(n):
+            if reach[i][k]:
+                for j in range(n):
+                    reach[i][j] = reach[i][j] or reach[k][j]
+    component = {i: frozenset(j for j in range(n) if i == j or (reach[i][j] and reach[j][i]))
+                 for i in range(n)}
+    cyclic = {component[i] for i in range(n) if reach[i][i]}
+    cycles = find_cycles(ids, successors)
+    assert len(cycles) == len(cyclic)
+    seen = set()
+    for cycle in cycles:
+        assert cycle[0] == cycle[-1] and len(cycle) >= 2
+        for a, b in zip(cycle, cycle[1:]):
+            assert b in successors.get(a, [])
+        (comp,) = {component[ids.index(x)] for x in cycle}
+        assert comp in cyclic and comp not in seen
+        seen.add(comp)
+    firsts = [min(component[ids.index(c[0])]) for c in cycles]
+    assert firsts == sorted(firsts)  # components in order of their first id

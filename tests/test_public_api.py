@@ -39,3 +39,19 @@ def test_importing_the_package_pulls_in_no_shell_library() -> None:
             "print(','.join(bad))")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == ""
+
+
+def test_import_pathways_and_the_cli_stay_light() -> None:
+    """``import pathways`` loads nothing heavy; the CLI (what ``pathways --help`` pays for)
+    loads typer and rich but no engine: each command imports what it needs when it runs."""
+    heavy = ("numpy", "scipy", "pandas", "sklearn", "networkx", "pydantic", "yaml", "streamlit")
+    code = ("import sys, importlib\n"
+            "importlib.import_module(sys.argv[1])\n"
+            f"print(','.join(sorted({{m.split('.')[0] for m in sys.modules}} & set({heavy!r}))))")
+    for module in ("pathways", "pathways.cli"):
+        proc = subprocess.run([sys.executable, "-c", code, module], capture_output=True,
+                              text=True, check=True)
+        assert proc.stdout.strip() == "", f"import {module} loads {proc.stdout.strip()}"
+    proc = subprocess.run([sys.executable, "-m", "pathways", "--help"], capture_output=True,
+                          text=True)
+    assert proc.returncode == 0 and "plan" in proc.stdout, proc.stdout + proc.stderr

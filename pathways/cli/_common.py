@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sys
@@ -9,15 +10,16 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
-from pathways.domain import Catalog, LearnerProfile
 from pathways.errors import PathwaysError
-from pathways.io import ValidationReport, load_learner, validate_catalog
+
+if TYPE_CHECKING:
+    from pathways.domain import Catalog, LearnerProfile
+    from pathways.io import ValidationReport
 
 __all__ = [
     "CatalogOpt",
@@ -31,6 +33,7 @@ __all__ = [
     "load",
     "learner",
     "print_table",
+    "today",
     "user_errors",
 ]
 
@@ -51,6 +54,18 @@ class Format(str, Enum):
     table = "table"
     json = "json"
     csv = "csv"
+
+
+def today() -> dt.date | None:
+    """``$PATHWAYS_TODAY`` (YYYY-MM-DD) when set: the day plans are made for (a reproducible
+    run, or a what-if "as if it were that day"); None for the real date."""
+    text = os.environ.get("PATHWAYS_TODAY")
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise fail(f"PATHWAYS_TODAY={text!r} is not a date; write YYYY-MM-DD or unset it") from None
 
 
 def default_catalog() -> Path:
@@ -86,11 +101,15 @@ def user_errors() -> Iterator[None]:
 
 
 def load(paths: Sequence[Path] | None) -> ValidationReport:
+    from pathways.io import validate_catalog
+
     with user_errors():
         return validate_catalog(*(paths or [default_catalog()]))
 
 
 def learner(path: Path | None, catalog: Catalog) -> LearnerProfile | None:
+    from pathways.io import load_learner
+
     if path is None:
         return None
     with user_errors():
@@ -103,6 +122,8 @@ def emit_json(data: Any) -> None:
 
 def print_table(title: str | None, columns: Sequence[str], rows: Sequence[Sequence[Any]],
                 *, justify: dict[str, str] | None = None) -> None:
+    from rich.table import Table
+
     if title:
         console.print(f"[bold]{title}[/]", highlight=False)
     table = Table(show_lines=False, header_style="bold")

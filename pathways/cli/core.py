@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -18,9 +18,9 @@ from pathways.cli._common import (
     load,
     print_table,
 )
-from pathways.describe import prerequisite_text, requirement_lines
-from pathways.domain import Catalog
-from pathways.graph import build_graph, ladder, unlocks
+
+if TYPE_CHECKING:
+    from pathways.domain import Catalog
 
 
 @app.command()
@@ -53,6 +53,9 @@ def validate(
 
 
 def _show_course(cat: Catalog, course_id: str) -> dict[str, object]:
+    from pathways.describe import prerequisite_text
+    from pathways.graph import build_graph, unlocks
+
     c = cat.courses[course_id]
     G = build_graph(cat)
     return {
@@ -70,6 +73,9 @@ def _show_course(cat: Catalog, course_id: str) -> dict[str, object]:
 
 
 def _show_credential(cat: Catalog, cred_id: str) -> dict[str, object]:
+    from pathways.describe import requirement_lines
+    from pathways.graph import build_graph, ladder
+
     c = cat.credentials[cred_id]
     G = build_graph(cat)
     return {

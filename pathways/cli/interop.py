@@ -25,15 +25,6 @@ from pathways.cli._common import (
     user_errors,
 )
 from pathways.domain import Holding, LearnerProfile, SkillLevel
-from pathways.io import (
-    atomic_write_text,
-    learner_from_data,
-    load_learner,
-    read_yaml,
-    write_catalog,
-    write_learner,
-)
-from pathways.io.badges import export_achievement, import_badge_files
 
 __all__ = ["badges_app", "csv_app", "ctdl_app"]
 
@@ -115,6 +106,9 @@ def badges_import(
     it was verified (pathways reads badges; it does not check signatures). Exits 1, writing
     nothing, when a badge file cannot be read.
     """
+    from pathways.io import learner_from_data, load_learner, read_yaml, write_learner
+    from pathways.io.badges import import_badge_files
+
     cat = load(catalog).catalog
     day = None
     if today is not None:
@@ -160,6 +154,9 @@ def badges_export(
                            "badge_id, else urn:pathways:...).")] = None,
 ) -> None:
     """Print (or write) a course or credential as an Open Badges 3.0 Achievement."""
+    from pathways.io import atomic_write_text
+    from pathways.io.badges import export_achievement
+
     cat = load(catalog).catalog
     with user_errors():
         achievement = export_achievement(cat, item, base_url=base_url)
@@ -183,6 +180,7 @@ def ctdl_import(
     out: OutFile,
 ) -> None:
     """Convert CTDL JSON-LD (credentials, courses, condition profiles, pathways) to a catalog."""
+    from pathways.io import write_catalog
     from pathways.io.ctdl import catalog_from_ctdl
 
     messages: list[str] = []
@@ -235,6 +233,8 @@ def csv_import(
     out: OutFile,
 ) -> None:
     """Read a catalog from CSV tables, validate it and write it as one YAML file."""
+    from pathways.io import write_catalog
+
     report = load(sources)
     with user_errors():
         write_catalog(report.catalog, out, header="Imported from CSV by pathways csv import.")

@@ -6,9 +6,8 @@ import math
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 import typer
 
 from pathways.cli._common import (
@@ -23,17 +22,13 @@ from pathways.cli._common import (
     print_table,
     user_errors,
 )
-from pathways.domain import Catalog, Job
-from pathways.io import validate_catalog
-from pathways.overlap import (
-    HEALTH_CATEGORIES,
-    course_similarity,
-    credential_overlap,
-    health_report,
-    overlap_matrix,
-    skill_demand,
-    stack_on,
-)
+from pathways import overlap as engine  # lazy: the engines load on first use
+from pathways.overlap import HEALTH_CATEGORIES
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from pathways.domain import Catalog, Job
 
 LimitOpt = Annotated[int, typer.Option("--limit", "-n", help="Rows per table section (0: all).")]
 
@@ -122,11 +117,11 @@ def overlap(
     if threshold is not None:
         options["threshold"] = threshold
     try:
-        result = course_similarity(cat, **options)
+        result = engine.course_similarity(cat, **options)
     except ValueError as err:
         raise fail(str(err)) from None
     with user_errors():
-        cred = credential_overlap(cat) if credentials else None
+        cred = engine.credential_overlap(cat) if credentials else None
 
     if format is Format.csv:
         _emit_csv(cred if cred is not None else result.pairs)
@@ -140,10 +135,10 @@ def overlap(
         if course is not None:
             data["similar_to"] = {"course": course, "neighbors": _records(result.similar_to(course))}
         if cred is not None:
-            matrix = overlap_matrix(cred)
+            matrix = engine.overlap_matrix(cred)
             data["credentials"] = {
                 "pairs": _records(cred),
-                "stack_on": _records(stack_on(cred, limit=None)),
+                "stack_on": _records(engine.stack_on(cred, limit=None)),
                 "hours_still_needed": {a: {b: _native(v) for b, v in row.items()}
                                        for a, row in matrix.iterrows()},
             }
@@ -188,7 +183,7 @@ def overlap(
 
 
 def _print_credentials(cat: Catalog, cred: pd.DataFrame, limit: int) -> None:
-    best = stack_on(cred, limit=None)
+    best = engine.stack_on(cred, limit=None)
     shown = _limit(best, limit)
     planned = cred["hours_still_needed"].notna().any()
     if planned:
@@ -213,9 +208,9 @@ def _print_credentials(cat: Catalog, cred: pd.DataFrame, limit: int) -> None:
     _more(len(best), len(shown), "pairs")
     ids = list(cat.credentials)
     if planned and len(ids) <= 8:
-        matrix = overlap_matrix(cred)
+        matrix = engine.overlap_matrix(cred)
         print_table("Hours still needed (rows: held, columns: target)", ["holder of"] + ids,
-                    [[a] + [None if pd.isna(v) else float(v) for v in row]
+                    [[a] + [None if v != v else float(v) for v in row]  # NaN: no plan
                      for a, row in matrix.iterrows()],
                     justify={i: "right" for i in ids})
     elif planned:
@@ -249,7 +244,7 @@ def health(
             raise fail(f"unknown category {c}; choose from {', '.join(HEALTH_CATEGORIES)}")
     report = load(catalog)
     try:
-        df = health_report(report, max_chain=max_chain)
+        df = engine.health_report(report, max_chain=max_chain)
     except ValueError as err:
         raise fail(str(err)) from None
     if category:
@@ -292,6 +287,8 @@ def _extra_jobs(paths: Sequence[Path] | None) -> list[Job]:
     if not paths:
         return []
     with user_errors():
+        from pathways.io import validate_catalog
+
         return list(validate_catalog(*paths).catalog.jobs.values())
 
 
@@ -311,7 +308,7 @@ def demand(
     cat = report.catalog
     extra = _extra_jobs(jobs)
     try:
-        df = skill_demand(cat, extra, oversupply_min_courses=oversupply_min)
+        df = engine.skill_demand(cat, extra, oversupply_min_courses=oversupply_min)
     except ValueError as err:
         raise fail(str(err)) from None
     n_jobs = len({j.id for j in list(cat.jobs.values()) + extra})

@@ -13,7 +13,7 @@ import datetime as dt
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -28,11 +28,13 @@ from pathways.cli._common import (
     learner,
     load,
     print_table,
+    today,
     user_errors,
 )
-from pathways.domain import Catalog, LearnerProfile
-from pathways.planner import Plan, audit_many, distances, plan, what_if
-from pathways.planner.core import resolve_targets
+
+if TYPE_CHECKING:
+    from pathways.domain import Catalog, LearnerProfile
+    from pathways.planner import Plan
 
 
 class ObjectiveChoice(str, Enum):
@@ -84,6 +86,9 @@ def audit_command(
     format: FormatOpt = Format.table,
 ) -> None:
     """Audit credentials for a learner: each requirement met (✓), partly met (~) or not (✗)."""
+    from pathways.planner import audit_many
+    from pathways.planner.core import resolve_targets
+
     cat, person = _load(catalog, learner_path)
     with user_errors():
         targets = resolve_targets(cat, person, target)
@@ -94,7 +99,7 @@ def audit_command(
             except ValueError:
                 raise fail(f"--as-of {as_of!r} is not a date; write YYYY-MM-DD") from None
         # each credential on its own: its audit should not depend on the others listed
-        results = [audit_many(cat, person, [t], as_of=when)[0] for t in targets]
+        results = [audit_many(cat, person, [t], as_of=when, today=today())[0] for t in targets]
     if format is Format.json:
         emit_json({"learner": person.id, "audits": [r.to_dict() for r in results]})
         return
@@ -113,6 +118,7 @@ def _print_plan(p: Plan) -> None:
     head = f"Plan for {p.learner} -> {', '.join(p.targets)} (objective: {p.objective}; "
     head += ("optimal" if p.optimal else p.status) + ")"
     console.print(f"[bold]{head}[/]", highlight=False)
+    console.print(p.start_note, highlight=False, markup=False)
     if not p.courses:
         met = ", ".join(p.already_met) or ", ".join(p.targets)
         console.print(f"Nothing to take: {met} already met at {p.start} "
@@ -163,10 +169,12 @@ def plan_command(
     format: FormatOpt = Format.table,
 ) -> None:
     """The optimal plan, term by term, toward the target credentials (exit 2 if none exists)."""
+    from pathways.planner import plan
+
     cat, person = _load(catalog, learner_path)
     with user_errors():
         p = plan(cat, person, target or None, objective=objective.value,
-                 time_limit=time_limit)
+                 time_limit=time_limit, today=today())
     if format is Format.json:
         emit_json(p.to_dict())
     elif format is Format.csv:
@@ -174,6 +182,7 @@ def plan_command(
     elif not p.feasible:
         console.print(f"[bold]No plan for {p.learner} -> {', '.join(p.targets)}[/] "
                       f"(objective: {p.objective})", highlight=False)
+        console.print(p.start_note, highlight=False, markup=False)
         console.print(f"Reason: {p.reason}", highlight=False, markup=False)
     else:
         _print_plan(p)
@@ -194,9 +203,11 @@ def distances_command(
     format: FormatOpt = Format.table,
 ) -> None:
     """Every credential ranked by the hours the learner still needs, with the stacking exits."""
+    from pathways.planner import distances
+
     cat, person = _load(catalog, learner_path)
     with user_errors():
-        found = distances(cat, person)
+        found = distances(cat, person, today=today())
     if format is Format.json:
         emit_json({"learner": person.id, "distances": [d.to_dict() for d in found]})
         return
@@ -235,12 +246,16 @@ def what_if_command(
     format: FormatOpt = Format.table,
 ) -> None:
     """Compare plans for alternative targets (and renewed badges) side by side."""
+    from pathways.planner import what_if
+    from pathways.planner.core import resolve_targets
+
     cat, person = _load(catalog, learner_path)
     groups = [[t.strip() for t in s.split(",") if t.strip()] for s in scenario]
     with user_errors():
         for g in groups:
             resolve_targets(cat, person, g)
-        result = what_if(cat, person, groups, objective=objective.value, renew=renew or ())
+        result = what_if(cat, person, groups, objective=objective.value, renew=renew or (),
+                         today=today())
     if format is Format.json:
         emit_json(result.to_dict())
         return

@@ -10,13 +10,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from itertools import chain, repeat
 from typing import Any, Protocol
-
-import networkx as nx
-import numpy as np
-from scipy.sparse import csr_array
-from scipy.sparse.csgraph import connected_components
 
 from pathways.domain import AllOf, AnyOf, Catalog, Choose, MinHours, Node, Ref, iter_nodes, leaf_ids
 from pathways.errors import Diagnostic
@@ -236,40 +230,57 @@ def _courses_all_known(catalog: Catalog, facts: Facts) -> bool:
 def find_cycles(ids: Sequence[str], successors: Mapping[str, Collection[str]]) -> list[list[str]]:
     """One cycle (as a closed list of ids) per strongly connected component that has one.
 
-    ``successors`` maps an id to the ids it points to; ids outside ``ids`` are ignored. The
-    edges go to scipy as index arrays (looked up with ``map``, no Python loop per edge), and
-    only the components that hold a cycle are handed to networkx to name it.
+    ``successors`` maps an id to the ids it points to; ids outside ``ids`` are ignored. Kahn's
+    algorithm (plain dicts, linear) removes every id that lies on no cycle and leads from no
+    cycle; a valid catalog stops there, without importing networkx (about 0.3 s of a CLI
+    call). What remains goes to networkx, which splits it into strongly connected components
+    and names one cycle in each, components ordered by their first id in ``ids``.
 
     >>> find_cycles(["a", "b", "c"], {"a": ["b"], "b": ["a", "c"]})
     [['a', 'b', 'a']]
     """
-    position = dict(zip(ids, range(len(ids))))
-    names = np.array(ids, dtype=object)
-
-    def positions(items: Iterable[str], count: int) -> np.ndarray:
-        return np.fromiter(map(position.get, items, repeat(-1)), dtype=np.int64, count=count)
-
-    counts = np.fromiter(map(len, successors.values()), dtype=np.int64, count=len(successors))
-    src = np.repeat(positions(successors, len(successors)), counts)
-    dst = positions(chain.from_iterable(successors.values()), int(counts.sum()))
-    keep = (src >= 0) & (dst >= 0)
-    src, dst = src[keep], dst[keep]
-    if not len(src):
+    rest = _on_or_after_cycles(ids, successors)
+    if not rest:
         return []
-    n = len(ids)
-    graph = csr_array((np.ones(len(src), dtype=np.int8), (src, dst)), shape=(n, n))
-    _, labels = connected_components(graph, directed=True, connection="strong")
-    bad = np.flatnonzero(np.bincount(labels, minlength=n) > 1)
-    bad = np.union1d(bad, labels[src[src == dst]])  # a self-prerequisite is a cycle of one
+    import networkx as nx
+
+    G = nx.DiGraph()
+    G.add_nodes_from(rest)
+    G.add_edges_from((u, v) for u in rest for v in successors.get(u, ()) if v in rest)
+    position = {item: i for i, item in enumerate(ids)}
+    components = [c for c in nx.strongly_connected_components(G)
+                  if len(c) > 1 or any(G.has_edge(u, u) for u in c)]
     cycles = []
-    for label in sorted(bad.tolist(), key=lambda lbl: int(np.flatnonzero(labels == lbl)[0])):
-        in_component = labels == label
-        members = in_component[src] & in_component[dst]
-        sub = nx.DiGraph(zip(names[src[members]], names[dst[members]]))
-        start = min(sub)
-        cycle = [u for u, _ in nx.find_cycle(sub, source=start)]
+    for component in sorted(components, key=lambda c: min(position[u] for u in c)):
+        sub = G.subgraph(component)
+        cycle = [u for u, _ in nx.find_cycle(sub, source=min(sub))]
         cycles.append(cycle + [cycle[0]])
     return cycles
+
+
+def _on_or_after_cycles(ids: Sequence[str], successors: Mapping[str, Collection[str]]
+                        ) -> set[str]:
+    """The ids Kahn's algorithm cannot remove: those on a cycle or reachable from one."""
+    indegree = dict.fromkeys(ids, 0)
+    for u, targets in successors.items():
+        if u in indegree:
+            for v in targets:
+                if v in indegree:
+                    indegree[v] += 1
+    ready = [u for u, d in indegree.items() if not d]
+    removed = 0
+    while ready:
+        u = ready.pop()
+        removed += 1
+        for v in successors.get(u, ()):
+            d = indegree.get(v)
+            if d is not None:
+                indegree[v] = d - 1
+                if d == 1:
+                    ready.append(v)
+    if removed == len(indegree):
+        return set()
+    return {u for u, d in indegree.items() if d}
 
 
 def _cycle_text(cycle: list[str]) -> tuple[str, str]:

@@ -10,15 +10,34 @@
 Every function takes the catalog first and returns pandas DataFrames.
 """
 
-from pathways.overlap._credentials import (
-    credential_courses,
-    credential_overlap,
-    overlap_matrix,
-    stack_on,
-)
-from pathways.overlap._demand import SKILL_STATUSES, skill_demand
-from pathways.overlap._health import HEALTH_CATEGORIES, health_report, minimal_course_sets
-from pathways.overlap._similarity import OverlapResult, course_similarity
+from importlib import import_module as _import_module
+from typing import Any as _Any
+
+from pathways.overlap._categories import HEALTH_CATEGORIES
+
+#: The engines load on first use (they need pandas, scipy and scikit-learn), so that the CLI
+#: can name the health categories without paying for them.
+_LAZY = {
+    "credential_courses": "_credentials", "credential_overlap": "_credentials",
+    "overlap_matrix": "_credentials", "stack_on": "_credentials",
+    "SKILL_STATUSES": "_demand", "skill_demand": "_demand",
+    "health_report": "_health", "minimal_course_sets": "_health",
+    "OverlapResult": "_similarity", "course_similarity": "_similarity",
+}
+
+
+def __getattr__(name: str) -> _Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'pathways.overlap' has no attribute {name!r}")
+    value = getattr(_import_module(f"pathways.overlap.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = [
     "HEALTH_CATEGORIES",

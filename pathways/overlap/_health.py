@@ -49,11 +49,10 @@ from pathways.errors import Diagnostic
 from pathways.graph import build_graph, course_order, unlocks
 from pathways.io import ValidationReport
 from pathways.io.checks import warn_catalog
+from pathways.overlap._categories import HEALTH_CATEGORIES
 
 __all__ = ["HEALTH_CATEGORIES", "health_report", "minimal_course_sets"]
 
-HEALTH_CATEGORIES = ("validation", "no-credential", "single-path", "long-chain",
-                     "single-source-skill", "missing-prerequisite")
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 _COLUMNS = ["category", "severity", "ids", "message", "action"]
 #: Enumeration of minimal course sets stops past this many options per node.
