@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
 import time
 import tracemalloc
 from pathlib import Path
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 
 from pathways.domain import AllOf, AnyOf, Choose, MinHours, Ref
 from pathways.errors import CatalogError
-from pathways.io import catalog_from_data, load_catalog, read_yaml, validate_catalog
+from pathways.io import catalog_from_data, load_catalog, load_learner, read_yaml, validate_catalog
 
 from .conftest import EXAMPLES
 
@@ -199,6 +200,77 @@ def test_unknown_reference_suggests_a_close_id(tmp_path: Path) -> None:
           - {id: C-1, title: C, level: certificate, requires: [DATA-110]}
         """))
     assert "did you mean DATA-101?" in message
+
+
+def test_every_problem_of_a_file_is_reported_in_one_run(tmp_path: Path) -> None:
+    """A typo in one course does not hide an unknown id, a cycle or an impossible credential
+    elsewhere; references to an item left out for its own problem are not reported again."""
+    path = write(tmp_path, """
+        courses:
+          - id: A
+            title: Alpha
+            hours: 10
+            prerequisits: B
+          - id: C
+            title: Gamma
+            hours: 5
+            skils: [sql]
+            prerequisites: NOPE
+          - id: D
+            title: Delta
+            hourz: 3
+          - {id: E, title: Eps, hours: 1, prerequisites: F}
+          - {id: F, title: Phi, hours: 1, prerequisites: E}
+        credentials:
+          - {id: X, title: X, level: certificate, requires: {all: [A, C, D, MISSING]}}
+          - {id: Y, title: Y, level: certificate, requires: {choose: 3, from: [A, C]}}
+          - {id: Z, title: Z, level: certificate, requires: {min_hours: 10, from: [D, C]}}
+        """)
+    with pytest.raises(CatalogError) as info:
+        validate_catalog(path)
+    found = [(d.line, d.id, d.message) for d in info.value.diagnostics]
+    assert found == [
+        (5, "A", 'unknown key "prerequisits" (did you mean "prerequisites"?)'),
+        (9, "C", 'unknown key "skils" (did you mean "skills"?)'),
+        (13, "D", 'unknown key "hourz" (did you mean "hours"?)'),
+        (10, "C", "unknown course NOPE in the prerequisites of C"),
+        (17, "X", "unknown id MISSING in credential X"),
+        (14, "E", "prerequisite cycle between E and F: E -> F -> E (each needs the next)"),
+        (18, "Y", "credential Y can never be earned: choose 3 from 2"),
+    ]  # Z names D, which is left out for its typo: its hours are not judged
+
+
+def test_unknown_keys_get_the_nearest_known_key_everywhere(tmp_path: Path) -> None:
+    path = write(tmp_path, """
+        skills: [{id: sql, label: SQL, alt_label: [structured query language]}]
+        courses:
+          - {id: A, title: Alpha, hours: 10, skills: [{skill: sql, levle: 2}], cots: 100}
+        jobs:
+          - {id: J, title: Analyst, skills: [{skill: sql, importanse: essential}]}
+        """)
+    with pytest.raises(CatalogError) as info:
+        validate_catalog(path)
+    found = {d.path: (d.message, d.hint) for d in info.value.diagnostics}
+    assert found == {
+        "skills[0].alt_label": ('unknown key "alt_label" (did you mean "alt_labels"?)', 'rename it to "alt_labels"'),
+        "courses[0].skills[0].levle": ('unknown key "levle" (did you mean "level"?)', 'rename it to "level"'),
+        "courses[0].cots": ('unknown key "cots" (did you mean "cost"?)', 'rename it to "cost"'),
+        "jobs[0].skills[0].importanse": ('unknown key "importanse" (did you mean "importance"?)',
+                                         'rename it to "importance"'),
+    }
+    far = errors_of(write(tmp_path, "courses:\n  - {id: A, title: A, hours: 1, zzzz: 1}\n"))
+    assert 'unknown key "zzzz"; remove it or correct the spelling; allowed keys: id, title' in far
+
+
+def test_many_problems_are_all_kept_and_the_message_shows_the_first_then_a_count(tmp_path: Path) -> None:
+    body = "courses:\n" + "".join(f"  - {{id: A{i}, title: A, hours: 1, prerequisites: NOPE{i}}}\n"
+                                   for i in range(60))
+    with pytest.raises(CatalogError) as info:
+        validate_catalog(write(tmp_path, body))
+    assert len(info.value.diagnostics) == 60
+    lines = str(info.value).splitlines()
+    assert len(lines) == 21 and lines[-1] == "... and 40 more problems"
+    assert "NOPE0" in lines[0] and "NOPE19" in lines[19]
 
 
 def test_esco_skills_need_no_listing_but_local_ones_do(tmp_path: Path) -> None:
@@ -446,23 +518,74 @@ def test_courses_built_by_validation_equal_hand_built_ones_and_stay_frozen() -> 
         course.hours = 1  # type: ignore[misc]
 
 
-def test_requirements_nested_too_deep_get_a_clear_error_not_a_recursion_error(tmp_path: Path) -> None:
+def _parser_limit(loader: type, nest: Callable[[int], str]) -> int:
+    """The deepest ``nest(depth)`` this YAML parser reads (binary search): libyaml in PyYAML
+    >= 6.0.3 stops at 1000 flow levels, older releases never, the pure-Python parser when
+    Python's stack runs out."""
+    lo, hi = 1, 4000
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        try:
+            yaml.load(nest(mid), Loader=loader)
+        except (yaml.YAMLError, RecursionError):
+            hi = mid - 1
+        else:
+            lo = mid
+    return lo
+
+
+@pytest.mark.parametrize("parser", ["libyaml", "pure-python"])
+def test_requirements_nested_too_deep_get_a_clear_error_whichever_parser_reads_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parser: str) -> None:
+    """A requirement tree or prerequisite expression nested too deep gets the loader's own
+    message at the tree's root (file, line, id, what to do), both when the YAML parser reads
+    the nesting (the loader's 50-level limit) and when the parser itself refuses it (just over
+    its own limit: libyaml in PyYAML >= 6.0.3, the pure-Python parser's recursion)."""
     from pathways.domain import leaf_ids
+    from pathways.io import _yaml
     from pathways.io.trees import MAX_DEPTH
 
-    def credential(depth: int) -> str:
-        return ("credentials:\n  - {id: C, title: C, level: certificate, requires: "
-                + "{all: [" * depth + "A" + "]}" * depth + "}\n")
+    if parser == "libyaml" and not hasattr(yaml, "CSafeLoader"):
+        pytest.skip("PyYAML was built without libyaml")
+    base = yaml.CSafeLoader if parser == "libyaml" else yaml.SafeLoader
+    monkeypatch.setattr(_yaml, "_Loader", _yaml._make_loader(base))
 
     course = "courses:\n  - {id: A, title: A, hours: 1}\n"
-    ok = load_catalog(write(tmp_path, course + credential(MAX_DEPTH), name="ok.yaml"))
+
+    def credential(depth: int) -> str:
+        return (course + "credentials:\n  - {id: C, title: C, level: certificate, requires: "
+                + "{all: [" * depth + "A" + "]}" * depth + "}\n")
+
+    def prerequisite(depth: int) -> str:
+        return (course + "  - id: B\n    title: B\n    hours: 1\n    prerequisites: "
+                + "{any: [" * depth + "A" + "]}" * depth + "\n")
+
+    ok = load_catalog(write(tmp_path, credential(MAX_DEPTH), name="ok.yaml"))
     assert leaf_ids(ok.credentials["C"].requires) == ("A",)
-    for depth in (MAX_DEPTH + 1, 20 * MAX_DEPTH):
-        with pytest.raises(CatalogError) as info:
-            load_catalog(write(tmp_path, course + credential(depth), name="deep.yaml"))
-        (d,) = info.value.diagnostics
-        assert (d.path, d.line) == ("credentials[0].requires", 4)
-        assert d.message == f"nested more than {MAX_DEPTH} levels deep" and "flatten" in d.hint
+    for nest, path, line in ((credential, "credentials[0].requires", 4),
+                             (prerequisite, "courses[1].prerequisites", 6)):
+        limit = _parser_limit(base, nest)
+        assert limit > MAX_DEPTH
+        for depth in sorted({MAX_DEPTH + 1, limit, limit + 1, 20 * MAX_DEPTH}):
+            with pytest.raises(CatalogError) as info:
+                load_catalog(write(tmp_path, nest(depth), name="deep.yaml"))
+            (d,) = info.value.diagnostics
+            assert (d.path, d.line, d.file) == (path, line, str(tmp_path / "deep.yaml")), (depth, d)
+            assert d.message == f"nested more than {MAX_DEPTH} levels deep" and "flatten" in d.hint
+            assert d.id == ("C" if path.startswith("credentials") else "B")
+
+    # deep nesting anywhere else: a clear message with the place, never a traceback (the
+    # parser's own refusal, or the key's type error where the parser reads that deep)
+    def learner(depth: int) -> str:
+        return "learner:\n  id: me\n  name: " + "[" * depth + "]" * depth + "\n"
+
+    readable = _parser_limit(base, learner) >= 3000
+    with pytest.raises(CatalogError) as info:
+        load_learner(write(tmp_path, learner(3000), name="me.yaml"))
+    (d,) = info.value.diagnostics
+    assert d.path.startswith("learner.name") and d.line == 3 and d.id == "me"
+    expected = "name: Input should be a valid string" if readable else "nested too deep to read"
+    assert d.message.startswith(expected), d
 
     parens = "(" * 1000 + "A" + ")" * 1000
     with pytest.raises(CatalogError) as info:

@@ -93,3 +93,23 @@ def test_a_failed_write_leaves_the_old_file_whole(tmp_path: Path, monkeypatch) -
 def test_learner_from_data_without_catalog_skips_reference_checks() -> None:
     learner = learner_from_data({"learner": {"id": "x", "goals": {"credentials": ["ANY"]}}})
     assert learner.goals.credentials == ("ANY",)
+
+
+def test_a_typo_does_not_hide_the_profiles_other_problems(tmp_path: Path, catalog) -> None:
+    path = profile(tmp_path, """
+        learner:
+          id: me
+          completed:
+            - course: NOPE-1
+              date: 2024-01-01
+              expirs: 2026-01-01
+          goal:
+            credentials: [UT-CERT-DA]
+        """)
+    with pytest.raises(CatalogError) as info:
+        load_learner(path, catalog)
+    assert [(d.line, d.path, d.message) for d in info.value.diagnostics] == [
+        (6, "learner.completed[0].expirs", 'unknown key "expirs" (did you mean "expires"?)'),
+        (7, "learner.goal", 'unknown key "goal" (did you mean "goals"?)'),
+        (4, "learner.completed[0].course", "unknown course NOPE-1"),
+    ]

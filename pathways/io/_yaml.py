@@ -21,7 +21,15 @@ import yaml
 
 from pathways.errors import CatalogError, Diagnostic
 
-__all__ = ["Locator", "atomic_write_text", "dump_yaml", "format_keypath", "gc_paused", "read_yaml"]
+__all__ = [
+    "Locator",
+    "NestingTooDeep",
+    "atomic_write_text",
+    "dump_yaml",
+    "format_keypath",
+    "gc_paused",
+    "read_yaml",
+]
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -31,35 +39,44 @@ _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _SHARED_TEXT_MAX = 64
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
-    """Safe loader that leaves dates as text, so that pydantic reports bad dates with a key,
-    and builds its text values compactly (:meth:`construct_yaml_str`)."""
+def _make_loader(base: type) -> type:
+    """The project's safe loader on top of PyYAML's ``base`` (libyaml's ``CSafeLoader`` when
+    PyYAML was built with it; tests also run the pure-Python ``SafeLoader``)."""
 
-    yaml_implicit_resolvers = {
-        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-        for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
-    }
+    class Loader(base):  # type: ignore[misc,valid-type]
+        """Safe loader that leaves dates as text, so that pydantic reports bad dates with a key,
+        and builds its text values compactly (:meth:`construct_yaml_str`)."""
 
-    def construct_yaml_str(self, node: yaml.Node) -> str:
-        """A text value as a new string made now, next to the dict or list that holds it;
-        short ones shared (``sys.intern``: every ``id`` key, and each id named again and again,
-        is one object).
+        yaml_implicit_resolvers = {
+            first: [(tag, regexp) for tag, regexp in resolvers
+                    if tag != "tag:yaml.org,2002:timestamp"]
+            for first, resolvers in base.yaml_implicit_resolvers.items()
+        }
 
-        PyYAML returns the string its node was built with. Those strings sit among the nodes'
-        own objects, which are all freed after construction, so a large catalog's text ended up
-        scattered over memory that stayed allocated for it, and every later pass over the data
-        (validation, checks, the graph) read it from all over that memory. For a 100k-course
-        file: RSS after parsing 1711 -> 338 MB, validate + graph about 10 % faster (runs
-        interleaved in one process), the parse itself unchanged within noise.
-        """
-        value: str = self.construct_scalar(node)  # type: ignore[no-untyped-call]
-        if not value:
-            return value
-        fresh = "".join((value, ""))  # a new object: str() and slicing return the same one
-        return sys.intern(fresh) if len(fresh) <= _SHARED_TEXT_MAX else fresh
+        def construct_yaml_str(self, node: yaml.Node) -> str:
+            """A text value as a new string made now, next to the dict or list that holds it;
+            short ones shared (``sys.intern``: every ``id`` key, and each id named again and
+            again, is one object).
+
+            PyYAML returns the string its node was built with. Those strings sit among the
+            nodes' own objects, which are all freed after construction, so a large catalog's
+            text ended up scattered over memory that stayed allocated for it, and every later
+            pass over the data (validation, checks, the graph) read it from all over that
+            memory. For a 100k-course file: RSS after parsing 1711 -> 338 MB, validate + graph
+            about 10 % faster (runs interleaved in one process), the parse itself unchanged
+            within noise.
+            """
+            value: str = self.construct_scalar(node)  # type: ignore[no-untyped-call]
+            if not value:
+                return value
+            fresh = "".join((value, ""))  # a new object: str() and slicing return the same one
+            return sys.intern(fresh) if len(fresh) <= _SHARED_TEXT_MAX else fresh
+
+    Loader.add_constructor("tag:yaml.org,2002:str", Loader.construct_yaml_str)
+    return Loader
 
 
-_Loader.add_constructor("tag:yaml.org,2002:str", _Loader.construct_yaml_str)
+_Loader = _make_loader(_BaseLoader)
 
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
@@ -198,7 +215,11 @@ def parse_yaml(text: str, file: str) -> Any:
             _expanded_size(node, file)
         with gc_paused():
             return loader.construct_document(node)
+    except RecursionError as err:  # the pure-Python composer recurses once per level
+        raise _too_deep(text, file) from err
     except yaml.MarkedYAMLError as err:
+        if "nesting depth" in str(err.problem):  # libyaml (PyYAML >= 6.0.3) stops at 1000 levels
+            raise _too_deep(text, file) from err
         mark = err.problem_mark or err.context_mark
         problem = err.problem or err.context or "invalid YAML"
         context = err.context_mark
@@ -220,12 +241,133 @@ def parse_yaml(text: str, file: str) -> Any:
         ) from err
     except yaml.YAMLError as err:
         raise CatalogError(Diagnostic(f"YAML error: {err}", file=file)) from err
-    except RecursionError as err:
-        raise CatalogError(
-            Diagnostic("YAML nesting is too deep", file=file, hint="flatten the structure")
-        ) from err
     finally:
         loader.dispose()
+
+
+# --------------------------------------------------------------------------- deep nesting
+#: How deep :func:`_nesting_site` follows a document before it reports the place; well above
+#: any real catalog (requirement trees may nest 50 levels, two YAML levels each) and below what
+#: the pure-Python composer can recurse into.
+_WALK_DEPTH = 200
+
+
+class NestingTooDeep(CatalogError):
+    """A document nested too deep for the YAML parser (libyaml stops at 1000 levels; the
+    pure-Python parser runs out of stack sooner).
+
+    ``keypath`` is where the walk stopped, ``lines`` the 1-based line of each part of it, and
+    ``ids`` the ``id`` of each mapping on the way when it came before the deep part (the
+    mapping reached by ``keypath[:n]`` at ``ids[n]``); readers
+    that know which keys hold deep structures (requirement trees) use them to place the
+    problem at the structure's root.
+    """
+
+    def __init__(self, diagnostic: Diagnostic, keypath: tuple[str | int, ...],
+                 lines: tuple[int, ...], ids: dict[int, str]) -> None:
+        super().__init__(diagnostic)
+        self.keypath = keypath
+        self.lines = lines
+        self.ids = ids
+
+
+def _too_deep(text: str, file: str) -> NestingTooDeep:
+    keypath, lines, ids = _nesting_site(text)
+    cut = format_keypath(keypath[:3])  # the item and its key: the rest is the deep part
+    item_id = next((ids[d] for d in (2, 1) if d in ids and d <= len(keypath)), None)
+    return NestingTooDeep(
+        Diagnostic("nested too deep to read (lists or mappings inside each other hundreds of "
+                   "levels deep)", file=file,
+                   line=lines[min(len(lines), 3) - 1] if lines else None, path=cut or None,
+                   id=item_id, hint="flatten the structure: real catalogs nest a few levels"),
+        keypath, lines, ids)
+
+
+def _paths(text: str) -> Iterator[tuple[str, tuple[str | int, ...], tuple[int, ...], int]]:
+    """The key paths of a YAML document from its parser events, without recursion (the
+    composer recurses once per level): ``("enter", path, lines, depth)`` for each list or
+    mapping entered, ``("key", path, lines, depth)`` for each key and ``("id", path, lines,
+    depth)`` for each ``id: value`` (``path`` ends with the value); ``lines`` holds the 1-based
+    line of each part of ``path``. Stops quietly where the parser gives up.
+    """
+    loader = _Loader(text)
+    # one frame per open container: [is_mapping, expecting_key, key or index, key line]
+    frames: list[list[Any]] = []
+    parts: list[str | int] = []
+    lines: list[int] = []
+
+    def leave_value() -> None:
+        if frames:
+            frame = frames[-1]
+            if frame[0]:
+                frame[1] = True
+            else:
+                frame[2] += 1
+
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            line = event.start_mark.line + 1
+            frame = frames[-1] if frames else None
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                if frame is not None:
+                    if frame[0] and frame[1]:  # a mapping used as a key: no path
+                        frame[2], frame[3], frame[1] = "?", line, False
+                    parts.append(frame[2])
+                    lines.append(frame[3] if frame[0] else line)
+                frames.append([isinstance(event, yaml.MappingStartEvent), True, 0, line])
+                yield "enter", tuple(parts), tuple(lines), len(frames)
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                frames.pop()
+                if parts:
+                    parts.pop()
+                    lines.pop()
+                leave_value()
+            elif isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent)):
+                if frame is not None and frame[0] and frame[1]:  # a key
+                    frame[2], frame[3], frame[1] = getattr(event, "value", "?"), line, False
+                    yield "key", (*parts, frame[2]), (*lines, line), len(frames)
+                    continue
+                if frame is not None and frame[0] and frame[2] == "id" and \
+                        isinstance(event, yaml.ScalarEvent):
+                    yield "id", (*parts, event.value), (*lines, line), len(frames)
+                leave_value()
+    except (yaml.YAMLError, RecursionError):
+        return  # the parser gave up here
+    finally:
+        loader.dispose()
+
+
+def _nesting_site(text: str) -> tuple[tuple[str | int, ...], tuple[int, ...], dict[int, str]]:
+    """Where a document gets too deep: the key path of the first list or mapping nested more
+    than :data:`_WALK_DEPTH` levels (or where the parser gave up), with the line of each part
+    and the ids met on the way (by the depth of the mapping that holds them)."""
+    path: tuple[str | int, ...] = ()
+    lines: tuple[int, ...] = ()
+    ids: dict[int, str] = {}
+    for kind, found, found_lines, depth in _paths(text):
+        if kind == "id":
+            ids[depth - 1] = str(found[-1])
+            continue
+        path, lines = (found, found_lines) if kind == "enter" else (found[:-1], found_lines[:-1])
+        if kind == "enter" and depth > _WALK_DEPTH:
+            break
+    return path, lines, ids
+
+
+def _event_line(text: str, keypath: KeyPath) -> int | None:
+    """The line of ``keypath`` (or of its deepest part that exists), found from the parser's
+    events: for documents too deep to compose."""
+    target = tuple(keypath)
+    best: int | None = None
+    for kind, found, lines, _ in _paths(text):
+        if kind == "id":
+            continue
+        if found == target[:len(found)] and lines:
+            best = lines[-1]
+            if len(found) == len(target):
+                return best
+    return best
 
 
 #: Line finders for catalog files that are not YAML, by suffix (e.g. ``.csv``, registered by
@@ -280,7 +422,12 @@ class Locator:
                 self._roots[file] = _compose(text, file) if text is not None else None
             except yaml.YAMLError:
                 self._roots[file] = None
+            except RecursionError:  # deeper than the composer can recurse (pure-Python PyYAML)
+                self._roots[file] = None
+                return _event_line(text or "", keypath)
         node = self._roots[file]
+        if node is None and file in self._texts and self._texts[file] is not None:
+            return _event_line(self._texts[file], keypath)
         return _walk(node, keypath, 0) if node is not None else None
 
     def _text(self, file: str) -> str | None:
@@ -313,7 +460,7 @@ class Locator:
         chunk = text[starts[index]:starts[index + 1] if index + 1 < len(starts) else end]  # type: ignore[operator,index]
         try:
             root = _compose(chunk, file)
-        except (yaml.YAMLError, CatalogError):
+        except (yaml.YAMLError, CatalogError, RecursionError):
             return None
         if not isinstance(root, yaml.SequenceNode) or len(root.value) != 1:
             return None

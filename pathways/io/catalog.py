@@ -9,6 +9,7 @@ id and what to do; all problems of a stage are reported together in one
 
 from __future__ import annotations
 
+import copy
 import difflib
 import os
 from collections.abc import Callable, Iterable, Sequence
@@ -35,8 +36,8 @@ from pathways.domain import (
 )
 from pathways.errors import CatalogError, Diagnostic
 from pathways.io import checks, schema
-from pathways.io._yaml import Locator, format_keypath, gc_paused, read_yaml
-from pathways.io.trees import TreeProblem, requirement_tree
+from pathways.io._yaml import Locator, NestingTooDeep, format_keypath, gc_paused, read_yaml
+from pathways.io.trees import TreeProblem, depth_problem, requirement_tree
 
 __all__ = [
     "Document",
@@ -168,11 +169,28 @@ def _read_documents(paths: Sequence[str | os.PathLike[str]]) -> list[Document]:
             reader = EXTRA_READERS.get(path.suffix)
             data = reader(path) if reader else read_yaml(path)
             docs.append(Document(str(path), data))
+        except NestingTooDeep as err:
+            errors.append(_nesting_diagnostic(err))
         except CatalogError as err:
             errors.extend(err.diagnostics)
     if errors:
         raise CatalogError(errors)
     return docs
+
+
+#: The keys of catalog items that hold requirement trees (nested all / any / choose groups).
+_TREE_KEYS = {("credentials", "requires"), ("courses", "prerequisites")}
+
+
+def _nesting_diagnostic(err: NestingTooDeep) -> Diagnostic:
+    """A file too deep for the YAML parser: inside a requirement tree, the same message (at
+    the tree's root) as a tree the parser could read but nested more than the limit."""
+    keypath, (diagnostic,) = err.keypath, err.diagnostics
+    if len(keypath) >= 3 and isinstance(keypath[1], int) and (keypath[0], keypath[2]) in _TREE_KEYS:
+        problem = depth_problem()
+        return Diagnostic(problem.message, file=diagnostic.file, line=err.lines[2],
+                          path=format_keypath(keypath[:3]), id=err.ids.get(2), hint=problem.hint)
+    return diagnostic
 
 
 # --------------------------------------------------------------------------- pydantic errors
@@ -255,14 +273,21 @@ def _pydantic_diagnostics(err: ValidationError, doc: Document, locator: Locator)
             ctx = e.get("ctx") or {}
             keypath = _data_keypath(doc.data, (*keypath, *ctx.get("keypath", ())))
             message, hint = ctx.get("message", e["msg"]), ctx.get("hint", "")
-        elif kind in ("extra_forbidden", "unexpected_keyword_argument"):  # typed dict, dataclass
+        elif kind in _UNKNOWN_KEY:
             model = _MODELS_BY_PATH.get(parent)
             fields = getattr(model, "model_fields", None) or getattr(model, "__annotations__", {})
-            allowed = ", ".join(k for k in fields if not k.startswith("__"))
+            names = [k for k in fields if not k.startswith("__")]
+            close = difflib.get_close_matches(str(key), names, n=1, cutoff=0.6)
             message = f'unknown key "{key}"'
-            hint = "remove it or correct the spelling" + (f"; allowed keys: {allowed}" if allowed else "")
+            if close:
+                message += f' (did you mean "{close[0]}"?)'
+                hint = f'rename it to "{close[0]}"'
+            else:
+                hint = "remove it or correct the spelling" + (
+                    f"; allowed keys: {', '.join(names)}" if names else "")
             if keypath == ("learner",):
-                hint = "this looks like a learner profile: pass it as the learner, not the catalog"
+                message, hint = f'unknown key "{key}"', ("this looks like a learner profile: "
+                                                         "pass it as the learner, not the catalog")
         elif kind == "missing":
             message = f'missing required key "{key}"'
             hint = f"add {key}: to this entry"
@@ -296,7 +321,7 @@ def _merge_typos(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
             close = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
             if close:
                 dropped.add(id(missing[(parent, close[0])]))
-                d = Diagnostic(d.message + f' (did you mean "{close[0]}"?)', file=d.file,
+                d = Diagnostic(f'unknown key "{key}" (did you mean "{close[0]}"?)', file=d.file,
                                line=d.line, path=d.path, id=d.id,
                                hint=f'rename it to "{close[0]}"')
         out.append(d)
@@ -316,6 +341,81 @@ def _validate_shape(doc: Document, validate: Callable[[Any], Any], locator: Loca
         return validate(data)
     except ValidationError as err:
         return _pydantic_diagnostics(err, Document(doc.file, data, doc.text), locator)
+
+
+_COLLECTIONS = ("providers", "skills", "courses", "credentials", "jobs")
+
+
+def _well_formed(data: Any, invalid: set[str]) -> dict[str, Any] | None:
+    """The well-formed part of a catalog file whose shape check failed: each collection with
+    its bad items as None (so the others keep their index), the top-level values that are
+    right; None when the top level itself is not a mapping. The ids of the bad items go to
+    ``invalid`` (they exist, so references to them are not reported as unknown)."""
+    if not isinstance(data, dict):
+        return None
+    kept: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in _COLLECTIONS:
+            try:
+                kept.update(schema.CATALOG_FILE.validate_python({key: value}))
+            except ValidationError:
+                pass  # reported already; an unknown or bad top-level value is left out
+            continue
+        if not isinstance(value, list):
+            continue
+        items: list[Any] = []
+        for item in value:
+            good = _valid_item(key, item)
+            items.append(good)
+            if good is None and isinstance(item, dict) and isinstance(item.get("id"), (str, int)) \
+                    and not isinstance(item.get("id"), bool):
+                invalid.add(str(item["id"]).strip())
+        kept[key] = items
+    return kept
+
+
+#: pydantic's error types for a key the model does not have (models, typed dicts, dataclasses)
+_UNKNOWN_KEY = ("extra_forbidden", "unexpected_keyword_argument")
+
+
+def _valid_item(collection: str, item: Any) -> Any:
+    """One item of a collection validated, or None; an item whose only problems are unknown
+    keys (a typo, reported already) is validated without them, so its other keys (its
+    prerequisites, its skills) are still checked."""
+    found = _without_unknown_keys({collection: [item]}, schema.CATALOG_FILE.validate_python)
+    return None if found is None else found[collection][0]
+
+
+def _without_unknown_keys(data: Any, validate: Callable[[Any], Any]) -> Any:
+    """``validate(data)`` with the unknown keys pydantic reported removed, when those were its
+    only problems; else None."""
+    try:
+        return validate(data)
+    except ValidationError as err:
+        problems = err.errors()
+        if any(e["type"] not in _UNKNOWN_KEY for e in problems):
+            return None
+        data = copy.deepcopy(data)
+        for e in problems:
+            parent: Any = data
+            *path, last = e["loc"]
+            for part in path:
+                parent = parent[part]
+            del parent[last]
+    try:
+        return validate(data)
+    except ValidationError:
+        return None
+
+
+def _raw_id(origins: _Origins, file: str, collection: str, index: int) -> str:
+    """The id of an item that failed its shape check, as written (for duplicates and
+    places), or a name no real id has."""
+    item = origins.raw(file, (collection, index))
+    if isinstance(item, dict) and isinstance(item.get("id"), (str, int)) \
+            and not isinstance(item.get("id"), bool):
+        return str(item["id"]).strip()
+    return f"\x00{collection}[{index}]"
 
 
 # --------------------------------------------------------------------------- conversion
@@ -344,25 +444,33 @@ def _build_catalog(docs: list[Document]) -> ValidationReport:
                       data={d.file: d.data for d in docs})
     errors: list[Diagnostic] = []
     parsed: list[tuple[Document, schema.CatalogFileIn]] = []
+    invalid: set[str] = set()  # ids of items left out for their shape problems
     for doc in docs:
         result = _validate_shape(doc, schema.CATALOG_FILE.validate_python, locator)
         if isinstance(result, list):
             errors.extend(result)
+            # go on with the file's well-formed items, so that one typo does not hide the
+            # problems of the others (an unknown id, a cycle): every problem in one run
+            kept = _well_formed(doc.data, invalid)
+            if kept is not None:
+                parsed.append((doc, kept))
         else:
             parsed.append((doc, result))  # type: ignore[arg-type]
-    if errors:
-        raise CatalogError(errors)
 
     origins = _Origins({d.file: d.data for d in docs})
 
     def unique(kind: str, file: str, collection: str, items: list[Any], ids: list[str] | None = None
                ) -> Iterable[tuple[int, Any]]:
-        """The items with their index, repeated ids left out (reported by the checks)."""
-        repeated = origins.add_collection(kind, file, collection,
-                                          ids if ids is not None else [item["id"] for item in items])
-        if not repeated:
+        """The items with their index, repeated ids left out (reported by the checks), and
+        the items of a file that failed its shape check (None) left out."""
+        if ids is None:
+            ids = [item["id"] if item is not None else _raw_id(origins, file, collection, i)
+                   for i, item in enumerate(items)]
+        repeated = origins.add_collection(kind, file, collection, ids)
+        if not repeated and None not in items:
             return enumerate(items)
-        return ((i, item) for i, item in enumerate(items) if i not in repeated)
+        return ((i, item) for i, item in enumerate(items)
+                if i not in repeated and item is not None)
 
     providers: dict[str, Provider] = {}
     skills: dict[str, Skill] = {}
@@ -382,13 +490,16 @@ def _build_catalog(docs: list[Document]) -> ValidationReport:
             skills[sk["id"]] = Skill(sk["id"], sk["label"], tuple(sk.get("alt_labels", ())),
                                      sk.get("description", ""))
         file_courses: list[Course] = f.get("courses", [])  # type: ignore[assignment]  # schema.Into
-        for _, c in unique("course", file, "courses", file_courses, [c.id for c in file_courses]):
+        course_ids = [c.id if c is not None else _raw_id(origins, file, "courses", i)
+                      for i, c in enumerate(file_courses)]
+        for _, c in unique("course", file, "courses", file_courses, course_ids):
             courses[c.id] = c
         for i, cr in unique("credential", file, "credentials", f.get("credentials", [])):
             parsed_tree = requirement_tree(cr["requires"])
             if isinstance(parsed_tree, TreeProblem):
                 errors.append(_tree_diagnostic(parsed_tree, file, ("credentials", i, "requires"),
                                                cr["id"], locator))
+                invalid.add(cr["id"])
                 continue
             tree, requirement_ids[cr["id"]] = parsed_tree
             credentials[cr["id"]] = Credential(
@@ -406,15 +517,13 @@ def _build_catalog(docs: list[Document]) -> ValidationReport:
         names = ", ".join(f"{c} ({f})" for c, f in currencies.items())
         errors.append(Diagnostic(f"the files disagree on the currency: {names}",
                                  hint="use one currency for the whole catalog"))
-    if errors:
-        raise CatalogError(errors)
 
     catalog = Catalog(courses=courses, credentials=credentials, providers=providers,
                       skills=skills, jobs=jobs, currency=next(iter(currencies), "CAD"),
                       sources=tuple(d.file for d in docs))
     where = _Where(origins, locator)
-    facts = checks.Facts(catalog, requirement_ids)
-    errors = checks.check_catalog(catalog, where, facts)
+    facts = checks.Facts(catalog, requirement_ids, invalid_ids=invalid)
+    errors += checks.check_catalog(catalog, where, facts)
     if errors:
         raise CatalogError(errors)
     warnings = checks.warn_catalog(catalog, where, facts)
@@ -530,10 +639,14 @@ def learner_from_data(data: Any, *, source: str = "<learner>", catalog: Catalog 
     doc = Document(source, data, text)
     locator = Locator({source: text} if text is not None else None, data={source: data})
     result = _validate_shape(doc, schema.LearnerFileIn.model_validate, locator)
-    if isinstance(result, list):
-        raise CatalogError(result)
-    learner = result.learner  # type: ignore[attr-defined]
     errors: list[Diagnostic] = []
+    if isinstance(result, list):
+        # typos only (unknown keys): check the rest too, so every problem comes in one run
+        errors = result
+        result = _without_unknown_keys(data, schema.LearnerFileIn.model_validate)
+        if result is None:
+            raise CatalogError(errors)
+    learner = result.learner  # type: ignore[attr-defined]
 
     def problem(keypath: KeyPath, message: str, hint: str) -> None:
         full = ("learner",) + keypath

@@ -37,9 +37,14 @@ class Facts:
     """Things several checks need, computed once: the ids each tree names, a credential order."""
 
     def __init__(self, catalog: Catalog,
-                 requirement_ids: dict[str, tuple[str, ...]] | None = None) -> None:
+                 requirement_ids: dict[str, tuple[str, ...]] | None = None, *,
+                 invalid_ids: Collection[str] = ()) -> None:
         """``requirement_ids``: the ids of each credential's tree (in :func:`leaf_ids` form),
-        when the caller has them already (the loader gets them while parsing the trees)."""
+        when the caller has them already (the loader gets them while parsing the trees).
+        ``invalid_ids``: ids of items the file has but that were left out of ``catalog`` for
+        their own problems (already reported): references to them are not unknown, and what
+        depends on them is not judged."""
+        self.invalid_ids = frozenset(invalid_ids)
         #: course id -> the courses its prerequisites name (a mapping whose keys are the ids)
         self.prereq_ids: Mapping[str, Collection[str]] = catalog.prerequisite_refs
         self.requirement_ids: dict[str, tuple[str, ...]] = (
@@ -155,15 +160,19 @@ def _references(catalog: Catalog, where: _Where, facts: Facts) -> list[Diagnosti
     courses, credentials = catalog.courses, catalog.credentials
     check_skills = bool(catalog.skills)
 
+    invalid = facts.invalid_ids
+
     def provider(kind: str, item_id: str, prov: str | None) -> None:
-        if prov is not None and catalog.providers and prov not in catalog.providers:
+        if prov is not None and catalog.providers and prov not in catalog.providers \
+                and prov not in invalid:
             out.append(where.diagnostic(
                 kind, item_id, f"unknown provider {prov}{_suggest(prov, catalog.providers)}",
                 "use a provider id from the providers: list, or add the provider there",
                 key="provider"))
 
     def skill(kind: str, item_id: str, skill_id: str) -> None:
-        if check_skills and skill_id not in catalog.skills and not is_external_skill(skill_id):
+        if check_skills and skill_id not in catalog.skills and not is_external_skill(skill_id) \
+                and skill_id not in invalid:
             out.append(where.diagnostic(
                 kind, item_id, f"unknown skill {skill_id}{_suggest(skill_id, catalog.skills)}",
                 "list the skill under skills:, or use an ESCO id (esco:<uuid>)",
@@ -174,7 +183,7 @@ def _references(catalog: Catalog, where: _Where, facts: Facts) -> list[Diagnosti
         for s in course.skills:
             skill("course", course.id, s.skill)
         for ref in facts.prereq_ids.get(course.id, ()):
-            if ref in courses:
+            if ref in courses or ref in invalid:
                 continue
             if ref in credentials:
                 message = f"prerequisite {ref} is a credential; prerequisites name courses"
@@ -188,7 +197,8 @@ def _references(catalog: Catalog, where: _Where, facts: Facts) -> list[Diagnosti
         if all(map(courses.__contains__, facts.requirement_ids[cred.id])):
             continue  # only course ids: nothing unknown, and min_hours lists courses only
         for node in iter_nodes(cred.requires):
-            if isinstance(node, Ref) and node.id not in courses and node.id not in credentials:
+            if isinstance(node, Ref) and node.id not in courses and node.id not in credentials \
+                    and node.id not in invalid:
                 pool = list(courses) + list(credentials)
                 out.append(where.diagnostic(
                     "credential", cred.id,
@@ -196,7 +206,7 @@ def _references(catalog: Catalog, where: _Where, facts: Facts) -> list[Diagnosti
                     "name a course or credential of the catalog", key="requires", value=node.id))
             elif isinstance(node, MinHours):
                 for ref in node.courses:
-                    if ref not in courses:
+                    if ref not in courses and ref not in invalid:
                         kind = "a credential" if ref in credentials else "not a course of the catalog"
                         out.append(where.diagnostic(
                             "credential", cred.id,
@@ -319,10 +329,13 @@ def _why_not(node: Node, catalog: Catalog, earnable: dict[str, bool]) -> str | N
     kept the whole catalog alive after loading until the garbage collector's next full pass.
     """
     if isinstance(node, Ref):
-        if node.id in catalog.credentials and not earnable[node.id]:
+        # a credential not judged (it is on a cycle, or needs items left out) counts as earnable
+        if node.id in catalog.credentials and not earnable.get(node.id, True):
             return f"it needs {node.id}, which can never be earned"
         return None
     if isinstance(node, MinHours):
+        if not all(c in catalog.courses for c in node.courses):
+            return None  # unknown or left-out courses: reported as such, hours not judged
         total = sum(catalog.courses[c].hours for c in dict.fromkeys(node.courses))
         if total < node.hours:
             return (f"min_hours {node.hours:g}{_describe(node)} but the listed courses "
@@ -347,10 +360,17 @@ def _why_not(node: Node, catalog: Catalog, earnable: dict[str, bool]) -> str | N
             f"{len(node.children)} options can be met{detail}")
 
 
-def _never_earnable(catalog: Catalog, where: _Where, facts: Facts) -> list[Diagnostic]:
+def _never_earnable(catalog: Catalog, where: _Where, facts: Facts, *,
+                    judge: bool = True) -> list[Diagnostic]:
+    """Credentials that can never be earned; with ``judge`` False (credentials on a cycle)
+    only those that need no other credential are judged."""
     earnable: dict[str, bool] = {}
     out = []
+    known = catalog.courses.keys() | catalog.credentials.keys()
     for cred_id in facts.credential_order():
+        refs = facts.requirement_ids[cred_id]
+        if not known.issuperset(refs) or (not judge and any(r in catalog.credentials for r in refs)):
+            continue  # it names something unknown or left out, or it may be on a cycle
         reason = _why_not(catalog.credentials[cred_id].requires, catalog, earnable)
         earnable[cred_id] = reason is None
         if reason is not None:
@@ -361,17 +381,15 @@ def _never_earnable(catalog: Catalog, where: _Where, facts: Facts) -> list[Diagn
 
 
 def check_catalog(catalog: Catalog, where: _Where, facts: Facts | None = None) -> list[Diagnostic]:
-    """Every error in a parsed catalog; later checks run only when earlier ones pass."""
+    """Every error in a parsed catalog, all found in one run: duplicates, references, cycles,
+    and credentials that can never be earned (judged only where nothing they need is unknown,
+    left out or on a cycle, so that one problem is not reported again as another)."""
     facts = facts or Facts(catalog)
     errors = _duplicates(where, ("provider", "skill", "course", "credential", "job"))
     errors += _shared_ids(catalog, where)
     errors += _references(catalog, where, facts)
-    if errors:
-        return errors
-    errors = _cycle_diagnostics(catalog, where, facts)
-    if errors:
-        return errors
-    return _never_earnable(catalog, where, facts)
+    cycles = _cycle_diagnostics(catalog, where, facts)
+    return errors + cycles + _never_earnable(catalog, where, facts, judge=not cycles)
 
 
 # --------------------------------------------------------------------------- warnings

@@ -15,6 +15,7 @@ from pathways.domain import AllOf, AnyOf, Choose, MinHours, Node, Ref, leaf_ids
 __all__ = [
     "MAX_DEPTH",
     "TreeProblem",
+    "depth_problem",
     "parse_prerequisites",
     "parse_requirement",
     "requirement_tree",
@@ -87,9 +88,16 @@ def _positive_number(value: Any, keypath: tuple[str | int, ...], what: str, *, i
     return value
 
 
+def depth_problem() -> TreeProblem:
+    """The problem of a tree nested deeper than :data:`MAX_DEPTH`, placed at the tree's root
+    (a key path 50 levels long helps nobody); also used when the YAML parser itself refuses
+    the nesting, so the message is the same whichever parser read the file."""
+    return TreeProblem((), f"nested more than {MAX_DEPTH} levels deep", _DEPTH_HINT.format(MAX_DEPTH))
+
+
 def _too_deep() -> _Bad:
-    """Placed at the root of the tree (a key path 50 levels long helps nobody)."""
-    return _Bad((), f"nested more than {MAX_DEPTH} levels deep", _DEPTH_HINT.format(MAX_DEPTH))
+    problem = depth_problem()
+    return _Bad(problem.keypath, problem.message, problem.hint)
 
 
 def _requirement(data: Any, keypath: tuple[str | int, ...]) -> Node:
@@ -299,11 +307,11 @@ def _prereq(data: Any, keypath: tuple[str | int, ...]) -> Node:
         if isinstance(result, TreeProblem):
             raise _Bad(keypath, result.message, result.hint)
         return result
+    if len(keypath) >= 2 * MAX_DEPTH:  # a key and an index per level (an index in a plain list)
+        raise _too_deep()
     flat = _flat_prereq(data)
     if flat is not None:
         return flat
-    if len(keypath) >= 2 * MAX_DEPTH:  # a key and an index per level (an index in a plain list)
-        raise _too_deep()
     if isinstance(data, list):
         kind, items = "all", data
     elif isinstance(data, dict) and (data.keys() == {"all"} or data.keys() == {"any"}):
