@@ -2,8 +2,8 @@
 
 The checks work on the domain catalog and report through a ``where`` object (see
 :class:`pathways.io.catalog._Where`) that turns an id into file, line and key path. Cycles are
-found with strongly connected components (``scipy.sparse.csgraph``, linear time), and only the
-small components that hold a cycle are handed to networkx to name it.
+found by Kahn's algorithm (linear time, plain dicts), and only what it cannot remove is handed
+to networkx to split into strongly connected components and name a cycle in each.
 """
 
 from __future__ import annotations
