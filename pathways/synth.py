@@ -36,7 +36,8 @@ import numpy as np
 from pathways.domain import Catalog
 from pathways.io.catalog import catalog_from_data
 
-__all__ = ["synthetic_catalog", "synthetic_data"]
+__all__ = ["synthetic_catalog", "synthetic_data", "university_catalog", "university_data",
+           "university_learner"]
 
 T = TypeVar("T")
 
@@ -756,3 +757,446 @@ def synthetic_catalog(n_courses: int, n_credentials: int | None = None, *, seed:
     """
     data = synthetic_data(n_courses, n_credentials, seed=seed, **kw)
     return catalog_from_data(data, source=f"<synthetic {n_courses} seed={seed}>").catalog
+
+
+
+# =========================================================================== university programs
+#: Hours of a course by credit weight (13 contact hours a credit), and how often each occurs.
+_UNI_HOURS = ((39, 0.74), (26, 0.1), (52, 0.11), (13, 0.05))
+#: Share of a department's courses at the 100, 200, 300 and 400 levels.
+_UNI_LEVEL_SHARES = (0.28, 0.3, 0.25, 0.17)
+#: Tuition per contact hour by department: equal hours and rates make many exact ties, as in
+#: real programs where every 3-credit course of a faculty costs the same.
+_UNI_RATES = (22, 25, 25, 28, 30)
+_UNI_TERMS = (("fall",), ("winter",), ("fall", "winter"), ("summer",), ("winter", "summer"))
+#: Program kinds, cycled through by index (about 40% majors, 30% certificates, 20% minors).
+_UNI_KINDS = ("major", "certificate", "minor", "major", "certificate", "major", "minor",
+              "degree", "major", "certificate")
+_UNI_PREFIX = {"certificate": "CERT", "minor": "MIN", "major": "MAJ", "degree": "DEG"}
+_UNI_LEVEL_NAME = {"certificate": "certificate", "minor": "other", "major": "degree",
+                   "degree": "degree"}
+
+
+@dataclass
+class _Dept:
+    index: int
+    code: str
+    name: str
+    rate: int
+    by_level: list[list[str]] = field(default_factory=list)  # levels 1..4 -> course ids
+    chains: list[list[str]] = field(default_factory=list)  # prerequisite sequences
+
+    def level(self, *levels: int) -> list[str]:
+        return [c for lv in levels for c in self.by_level[lv - 1]]
+
+
+def _uni_key(course_id: str) -> tuple[int, int]:
+    number = course_id.rsplit("-", 1)[1]
+    return int(number[0]), int(number[1:])
+
+
+def _uni_courses(n: int, size: int, draw: _Stream) -> tuple[list[_Dept], list[dict[str, Any]],
+                                                            dict[str, float]]:
+    """Departments and their courses, 100- to 400-level, with prerequisite sequences 4-8 deep.
+
+    A course's prerequisites name lower-level courses (or, for a sequence, the course before
+    it, which sorts before it), so the prerequisite graph is a DAG.
+    """
+    depts: list[_Dept] = []
+    for d in range(n):
+        name, code, _ = _SUBJECTS[d % len(_SUBJECTS)]
+        if d >= len(_SUBJECTS):
+            code += str(d // len(_SUBJECTS) + 1)
+        dept = _Dept(d, code, name, draw.pick(_UNI_RATES))
+        counts = [max(1, round(size * s)) for s in _UNI_LEVEL_SHARES]
+        dept.by_level = [[f"{code}-{lv + 1}{j + 1:02d}" for j in range(counts[lv])]
+                         for lv in range(4)]
+        depts.append(dept)
+    before: dict[str, str] = {}  # sequence course -> the course before it
+    for dept in depts:
+        for _ in range(draw.between(2, 3)):
+            length = draw.between(4, 8)
+            chain: list[str] = []
+            for i in range(length):
+                lv = 1 + i * 4 // length
+                pool = [c for c in dept.by_level[lv - 1] if c not in before and c not in chain
+                        and (not chain or _uni_key(c) > _uni_key(chain[-1]))]
+                if pool:
+                    chain.append(draw.pick(pool))
+            if len(chain) >= 2:
+                for a, b in zip(chain, chain[1:]):
+                    before[b] = a
+                dept.chains.append(chain)
+    cuts = []
+    total = 0.0
+    for hours, p in _UNI_HOURS:
+        total += p
+        cuts.append((total, hours))
+    rows: list[dict[str, Any]] = []
+    hours_of: dict[str, float] = {}
+    for dept in depts:
+        for lv in range(1, 5):
+            ids = dept.by_level[lv - 1]
+            for j, cid in enumerate(ids):
+                x = draw.u()
+                hours = next((h for cut, h in cuts if x < cut), _UNI_HOURS[0][0])
+                row: dict[str, Any] = {"id": cid, "title": f"{dept.name} {cid.rsplit('-', 1)[1]}",
+                                       "provider": "synth-u", "hours": hours,
+                                       "cost": hours * dept.rate}
+                if draw.chance(0.28):
+                    row["terms"] = list(draw.pick(_UNI_TERMS))
+                refs: list[str] = []
+                if cid in before:
+                    refs.append(before[cid])
+                elif lv == 1:
+                    if j and draw.chance(0.15):
+                        refs.append(ids[draw.below(j)])
+                elif draw.chance(0.75):
+                    other = depts[(dept.index + 1) % len(depts)]
+                    refs.append(draw.pick(other.by_level[lv - 2] if draw.chance(0.1)
+                                          else dept.by_level[lv - 2]))
+                if refs and lv > 1 and draw.chance(0.35):
+                    extra = draw.pick(dept.level(*range(1, lv)))
+                    if extra not in refs:
+                        refs.append(extra)
+                if refs:
+                    joiner = " or " if len(refs) > 1 and draw.chance(0.4) else " and "
+                    row["prerequisites"] = joiner.join(refs)
+                rows.append(row)
+                hours_of[cid] = hours
+    return depts, rows, hours_of
+
+
+class _Programs:
+    """Builds program requirement trees over the departments (see :func:`university_data`)."""
+
+    def __init__(self, depts: list[_Dept], hours_of: dict[str, float], max_options: int,
+                 draw: _Stream) -> None:
+        self.depts = depts
+        self.hours_of = hours_of
+        self.max_options = max_options
+        self.draw = draw
+        self.nested: dict[str, dict[int, list[str]]] = {"certificate": {}, "minor": {}}
+
+    # -- pieces
+    def some(self, pool: Sequence[str], lo: int, hi: int) -> list[str]:
+        """Between ``lo`` and ``hi`` (at most ``max_options``) distinct ids of ``pool``, sorted."""
+        want = min(self.draw.between(lo, hi), self.max_options, len(pool))
+        return sorted(self.draw.sample(pool, want), key=lambda c: (c.split("-")[0], _uni_key(c)))
+
+    def near(self, dept: _Dept, d: int) -> _Dept:
+        return self.depts[(dept.index + d) % len(self.depts)]
+
+    def others(self, dept: _Dept, n: int) -> list[_Dept]:
+        pool = [x for x in self.depts if x.index != dept.index] or [dept]
+        return self.draw.sample(pool, n)
+
+    def choose(self, k: int, options: list[Any], label: str) -> dict[str, Any]:
+        k = max(1, min(k, len(options)))
+        if k == 1:
+            return {"any": options, "label": label}
+        return {"choose": k, "from": options, "label": label}
+
+    def all_of(self, ids: list[str], label: str) -> Any:
+        return {"all": ids, "label": label} if len(ids) > 1 else ids[0]
+
+    def hours(self, pool: list[str], label: str, courses: tuple[int, int]) -> dict[str, Any]:
+        listed = self.some(pool, 100, 300)
+        total = sum(self.hours_of[c] for c in listed)
+        want = 39 * self.draw.between(*courses)
+        return {"min_hours": max(1, min(want, int(total * 0.8))), "from": listed, "label": label}
+
+    # -- groups
+    def core(self, dept: _Dept, lo: int, hi: int) -> Any:
+        pool = dept.level(1, 2)
+        first = [ch[0] for ch in dept.chains if _uni_key(ch[0])[0] <= 2]
+        n = self.draw.between(lo, hi)
+        picked = self.draw.sample(first, min(1, len(first), n))
+        picked += [c for c in self.draw.sample(pool, n) if c not in picked][:n - len(picked)]
+        return self.all_of(sorted(picked, key=_uni_key), "Core courses")
+
+    def upper(self, dept: _Dept, k: int) -> dict[str, Any]:
+        return self.choose(k, self.some(dept.level(3, 4), 20, 300),
+                           f"{k} courses at the 300 level or above")
+
+    def electives(self, depts: list[_Dept], k: int, label: str) -> dict[str, Any]:
+        pool = [c for x in depts for c in x.level(2, 3, 4)]
+        return self.choose(k, self.some(pool, 50, 300), label)
+
+    def distribution(self, dept: _Dept) -> dict[str, Any]:
+        areas = []
+        for x in self.others(dept, self.draw.between(4, 5)):
+            areas.append({"any": self.some(x.level(1, 2), 20, 60), "label": f"Area: {x.name}"})
+        return self.choose(self.draw.between(2, 3), areas, "Distribution requirement")
+
+    def breadth(self, dept: _Dept) -> dict[str, Any]:
+        pool = [c for x in self.others(dept, 4) for c in x.level(1, 2)]
+        return self.hours(pool, "Breadth hours", (2, 4))
+
+    def specialisation(self, dept: _Dept) -> dict[str, Any]:
+        options: list[Any] = []
+        chain = self.draw.pick(dept.chains) if dept.chains else []
+        if len(chain) >= 3:
+            i = self.draw.below(len(chain) - 1)
+            options.append({"all": chain[i:i + 2], "label": "Sequence"})
+        options.append(self.choose(2, self.some(dept.level(2, 3), 20, 40), "Methods"))
+        options.append({"any": self.some(self.near(dept, 1).level(3, 4), 20, 40),
+                        "label": "Applications"})
+        return self.choose(2, options, "Specialisation")
+
+    def capstone(self, dept: _Dept) -> dict[str, Any]:
+        ends = [ch[-1] for ch in dept.chains if _uni_key(ch[-1])[0] == 4]
+        pool = sorted(set(ends) | set(self.draw.sample(dept.level(4), 3)), key=_uni_key)
+        return {"any": pool, "label": "Capstone"}
+
+    def quantitative(self, dept: _Dept) -> dict[str, Any]:
+        math = self.depts[(dept.index + len(self.depts) // 2) % len(self.depts)]
+        return {"any": self.some(math.level(1, 2), 20, 40), "label": "Quantitative reasoning"}
+
+    # -- programs
+    def program(self, kind: str, dept: _Dept) -> tuple[Any, dict[str, Any]]:
+        """The requirement tree of a program, and extra credential keys."""
+        draw = self.draw
+        extra: dict[str, Any] = {}
+        if kind == "certificate":
+            parts = [self.core(dept, 2, 2),
+                     self.choose(2, self.some(dept.level(1, 2, 3), 20, 40),
+                                 "Certificate electives")]
+            if draw.chance(0.5):
+                parts.append({"any": self.some(dept.level(2, 3), 20, 30),
+                              "label": "Applied course"})
+            if draw.chance(0.25):
+                extra["recency_months"] = draw.pick((60, 84, 120))
+            if draw.chance(0.08):
+                extra["exclusive"] = True
+        elif kind == "minor":
+            parts = [self.core(dept, 1, 2), self.choose(3, self.some(dept.level(2, 3, 4), 20, 100),
+                                                        "Courses at the 200 level or above"),
+                     self.upper(dept, 1)]
+            if draw.chance(0.4):
+                parts.append(self.hours(dept.level(1, 2, 3, 4), "Minor hours", (4, 5)))
+        elif kind == "major":
+            parts = [self.core(dept, 3, 4), self.upper(dept, draw.between(2, 3)),
+                     self.electives([dept, self.near(dept, 1)], draw.between(2, 3),
+                                    "Program electives"),
+                     self.capstone(dept)]
+            optional: list[Any] = [
+                lambda: self.distribution(dept), lambda: self.breadth(dept),
+                lambda: self.specialisation(dept), lambda: self.quantitative(dept),
+                lambda: self.electives([self.near(dept, -1)], 2, "Cognate electives"),
+                lambda: self.choose(1, self.some(dept.level(4), 20, 60),
+                                    "One course at the 400 level"),
+                lambda: {"any": self.some(self.near(dept, 2).level(1), 20, 40),
+                         "label": "Writing requirement"},
+                lambda: self.hours(dept.level(2, 3, 4), "Discipline hours", (5, 7)),
+            ]
+            nested = self.nested["certificate"].get(dept.index, []) + \
+                self.nested["minor"].get(self.near(dept, 1).index, [])
+            if nested:
+                optional.append(lambda: draw.pick(nested))
+            for make in draw.sample(optional, draw.between(2, min(8, len(optional)))):
+                parts.append(make())
+        else:  # degree: a general degree that stacks a minor or certificate
+            stacked = [c for group in self.nested.values() for ids in group.values() for c in ids]
+            parts = []
+            if stacked:
+                parts.append(self.choose(1, self.draw.sample(stacked, 3), "Concentration"))
+            parts.extend([self.distribution(dept), self.quantitative(dept),
+                          {"any": self.some(self.near(dept, 2).level(1), 20, 40),
+                           "label": "Writing requirement"}, self.breadth(dept)])
+        return {"all": parts}, extra
+
+
+def university_data(n_programs: int = 24, *, n_departments: int | None = None,
+                    department_size: int = 150, max_options: int = 300,
+                    seed: int = 0) -> dict[str, Any]:
+    """A university's courses and programs in the YAML shape of ``docs/format.md``.
+
+    The shapes of real university programs, for tests and benchmarks of the planner and audit:
+
+    - **Departments** of ``department_size`` courses at the 100-400 levels (more at the lower
+      levels), 13-52 hours, tuition by the hour (many exact ties), some offered in some terms
+      only. Prerequisites name lower-level courses (``A``, ``A and B``, ``A or B``), and each
+      department has two or three **sequences** 4-8 courses deep.
+    - **Programs** (certificates, minors, majors and general degrees) of 2-14 requirement
+      groups: core courses (``all``); ``choose k`` lists of 20-300 courses that overlap
+      between groups (electives of the department and a neighbour, "k courses at the 300 level
+      or above"); a nested ``choose 2`` of a sequence, a methods list and an applications
+      list; distribution areas (``choose 2-3`` of labelled ``any`` lists of other departments);
+      ``min_hours`` thresholds over lists of 100-300 courses; capstones at the end of a
+      sequence; and stacked credentials (a major that includes a certificate of its department,
+      a degree that includes a minor). Some certificates have a recency window, a few are
+      exclusive.
+
+    Parameters
+    ----------
+    n_programs : int
+        Number of programs (credentials), at least 1.
+    n_departments : int, optional
+        Default ``max(4, min(30, n_programs))``.
+    department_size : int
+        Courses per department, at least 4.
+    max_options : int
+        The largest list of options a group may have (lower it for small test instances).
+    seed : int
+        Seed of ``np.random.default_rng``; equal arguments give equal data.
+
+    Returns
+    -------
+    dict
+        With ``format``, ``currency``, ``providers``, ``courses`` and ``credentials`` (programs
+        nested ones first), ready for :func:`pathways.io.catalog_from_data`.
+
+    Examples
+    --------
+    >>> data = university_data(6, department_size=40, seed=1)
+    >>> len(data["courses"]), [c["id"] for c in data["credentials"]][:3]
+    (240, ['U-CERT-CYB-1', 'U-CERT-MKT-1', 'U-MIN-PM-1'])
+    >>> university_data(6, department_size=40, seed=1) == data
+    True
+    """
+    n_programs = _count("n_programs", n_programs, 0, minimum=1)
+    n_departments = _count("n_departments", n_departments, max(4, min(30, n_programs)),
+                           minimum=1)
+    department_size = _count("department_size", department_size, 0, minimum=4)
+    max_options = _count("max_options", max_options, 0, minimum=2)
+    rng_courses, rng_programs = np.random.default_rng(seed).spawn(2)
+    with _gc_paused():
+        depts, courses, hours_of = _uni_courses(n_departments, department_size,
+                                                _Stream(rng_courses))
+        builder = _Programs(depts, hours_of, max_options, _Stream(rng_programs))
+        kinds = [_UNI_KINDS[j % len(_UNI_KINDS)] for j in range(n_programs)]
+        homes = {j: depts[j % n_departments] for j in range(n_programs)}
+        order = {"certificate": 0, "minor": 1, "major": 2, "degree": 3}
+        credentials: list[dict[str, Any]] = []
+        counter: dict[tuple[str, str], int] = {}
+        for j in sorted(range(n_programs), key=lambda j: (order[kinds[j]], j)):
+            kind, dept = kinds[j], homes[j]
+            requires, extra = builder.program(kind, dept)
+            key = (kind, dept.code)
+            counter[key] = counter.get(key, 0) + 1
+            cred_id = f"U-{_UNI_PREFIX[kind]}-{dept.code}-{counter[key]}"
+            credentials.append({"id": cred_id, "title": f"{kind.title()} in {dept.name}",
+                                "level": _UNI_LEVEL_NAME[kind], "provider": "synth-u",
+                                "requires": requires, **extra})
+            if kind in builder.nested:
+                builder.nested[kind].setdefault(dept.index, []).append(cred_id)
+    return {"format": "pathways/1", "currency": "CAD",
+            "providers": [{"id": "synth-u", "name": "Synthetic University"}],
+            "courses": courses, "credentials": credentials}
+
+
+def university_catalog(n_programs: int = 24, *, seed: int = 0, **kw: Any) -> Catalog:
+    """The catalog of :func:`university_data`, validated.
+
+    >>> cat = university_catalog(4, department_size=20, seed=3)
+    >>> len(cat.courses), len(cat.credentials)
+    (80, 4)
+    """
+    data = university_data(n_programs, seed=seed, **kw)
+    return catalog_from_data(data, source=f"<university {n_programs} seed={seed}>").catalog
+
+
+def university_learner(catalog: Catalog, n_courses: int, *, program: str | None = None,
+                       seed: int = 0, start: Any = None, constraints: Any = None,
+                       learner_id: str | None = None) -> Any:
+    """A learner who has completed ``n_courses`` courses, as a transcript would show them.
+
+    Courses are taken in an order their prerequisites allow, about 70% of them (while there are
+    some) from the courses ``program`` names or needs as prerequisites; completion dates run
+    term by term up to the term before ``start``, about four courses a term, so the oldest are
+    years old (recency windows matter).
+
+    Parameters
+    ----------
+    catalog : Catalog
+    n_courses : int
+        How many courses the transcript holds (fewer if the catalog has fewer).
+    program : str, optional
+        A credential id the learner is working toward (their goal).
+    seed : int
+    start : Term, optional
+        The plan's first term (default 2027-winter).
+    constraints : Constraints, optional
+        Default: only the start term.
+    learner_id : str, optional
+
+    Returns
+    -------
+    LearnerProfile
+
+    Examples
+    --------
+    >>> cat = university_catalog(4, department_size=20, seed=3)
+    >>> me = university_learner(cat, 20, program="U-MAJ-DATA-1", seed=1)
+    >>> len(me.completed), me.goals.credentials
+    (20, ('U-MAJ-DATA-1',))
+    """
+    from dataclasses import replace as _replace
+
+    from pathways.domain import (
+        Constraints,
+        Goals,
+        Holding,
+        LearnerProfile,
+        Term,
+        iter_nodes,
+        leaf_ids,
+    )
+
+    n_courses = _count("n_courses", n_courses, 0)
+    start = start if start is not None else Term(2027, 0)
+    cons = constraints if constraints is not None else Constraints()
+    if cons.start is None:
+        cons = _replace(cons, start=start)
+    draw = _Stream(np.random.default_rng(seed))
+    relevant: set[str] = set()
+    if program is not None:
+        todo = [program]
+        seen: set[str] = set()
+        while todo:
+            item = todo.pop()
+            if item in seen:
+                continue
+            seen.add(item)
+            if item in catalog.credentials:
+                for node in iter_nodes(catalog.credentials[item].requires):
+                    ids = getattr(node, "courses", None) or (
+                        (node.id,) if hasattr(node, "id") else ())
+                    todo.extend(ids)
+            elif item in catalog.courses:
+                relevant.add(item)
+                pre = catalog.courses[item].prerequisites
+                if pre is not None:
+                    todo.extend(leaf_ids(pre))
+    done: list[str] = []
+    have: set[str] = set()
+    remaining = sorted(catalog.courses)
+    while len(done) < n_courses and remaining:
+        ready = [c for c in remaining if _prerequisites_held(catalog.courses[c].prerequisites, have)]
+        if not ready:
+            break
+        near = [c for c in ready if c in relevant]
+        pick = draw.pick(near if near and draw.chance(0.7) else ready)
+        done.append(pick)
+        have.add(pick)
+        remaining.remove(pick)
+    per_term = 4
+    n_terms = max(1, -(-len(done) // per_term))
+    holdings = []
+    for i, c in enumerate(done):
+        term = start.next(-(n_terms - i // per_term))
+        holdings.append(Holding("course", c, term.end))
+    goals = Goals(credentials=(program,)) if program is not None else Goals()
+    return LearnerProfile(learner_id or f"transcript-{n_courses}-{seed}", completed=tuple(holdings),
+                          goals=goals, constraints=cons)
+
+
+def _prerequisites_held(node: Any, have: set[str]) -> bool:
+    if node is None:
+        return True
+    if hasattr(node, "id"):
+        return node.id in have
+    k = getattr(node, "k", None)
+    met = sum(_prerequisites_held(c, have) for c in node.children)
+    return met >= (k if k is not None else len(node.children))
