@@ -1,8 +1,8 @@
 """The audit: what a learner (and a plan) has toward a credential, node by node.
 
-Like a degree audit, and independent of the optimiser (no MILP here): the audit finds an
-assignment of courses to the course leaves of each credential by exhaustive branch and bound,
-so a plan the optimiser returns is checked by different code.
+Like a degree audit, and independent of the optimiser (it shares no model with the planner):
+the audit finds an assignment of courses to the course leaves of each credential by its own
+search, so a plan the optimiser returns is checked by different code.
 
 How courses count (the format's rules; see :mod:`pathways.planner.validity` for dates):
 
@@ -16,14 +16,14 @@ How courses count (the format's rules; see :mod:`pathways.planner.validity` for 
 - A nested credential leaf is met when the credential is held and counts for the parent, or when
   its own requirements are met by the courses.
 
-The search: a course that appears in a single leaf of a single credential (and in no exclusive
-conflict) simply fills it. For the other courses the audit enumerates their options (which leaf
-of each credential they fill; for exclusive conflicts which side they count on) depth first,
-bounding every branch by the relaxation in which the undecided courses fill all their leaves
-everywhere (requirement trees are monotone, so this is an upper bound). Among all assignments
-it keeps the first best by (targets met, credentials met, nodes met, leaves filled): if the
-requirements can be met, the audit finds it; otherwise it shows the assignment that satisfies
-the most.
+The search (:mod:`pathways.planner._assign`): within a credential, filling leaves is a
+bipartite matching of courses to the tree's groups (the nodes whose children are course
+leaves), solved by augmenting paths; above the groups the tree is monotone, and a bounded
+branch and bound (then a small MILP of the audit's own formulation, until the time limit)
+chooses which contested groups to satisfy. Among all assignments it keeps the best by
+(targets met, credentials met, nodes met, leaves filled): if the requirements can be met, the
+audit finds it; otherwise it shows the assignment that satisfies the most. A search stopped
+by the time limit says so (``exact=False`` and a note).
 
 The audit of planned courses also re-checks the schedule: prerequisites completed in an earlier
 term (or held: a completed course satisfies prerequisites even if its badge expired), the terms
@@ -34,6 +34,7 @@ delivery modes and the budget. Any violation is a ``problem``.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -49,12 +50,13 @@ from pathways.domain import (
     Node,
     Ref,
     Term,
+    iter_nodes,
     leaf_ids,
 )
 from pathways.errors import PathwaysError
+from pathways.planner._assign import solve_scope
 from pathways.planner.validity import (
     Validity,
-    course_leaves,
     credential_scope,
     start_term,
 )
@@ -71,6 +73,9 @@ __all__ = [
 ]
 
 Status = Literal["met", "partial", "not met"]
+
+#: Seconds an audit's assignment search may take when no time limit is given.
+DEFAULT_TIME_LIMIT = 10.0
 _MARKS = {"met": "✓", "partial": "~", "not met": "✗"}
 Path = tuple[int, ...]
 
@@ -158,7 +163,9 @@ class AuditResult:
 
     ``met`` is True when the credential is earned: held and still counting, or its requirements
     satisfied. ``problems`` lists schedule or constraint violations of the planned courses
-    (empty for an audit without a plan); ``ok`` is ``met and not problems``.
+    (empty for an audit without a plan); ``ok`` is ``met and not problems``. ``exact`` is False
+    when the time limit stopped the assignment search before it proved its assignment best
+    (``notes`` says so).
     """
 
     credential: str
@@ -171,6 +178,8 @@ class AuditResult:
     not_counting: tuple[NotCounting, ...] = ()
     problems: tuple[str, ...] = ()
     uses: tuple[Use, ...] = field(default=(), repr=False)
+    exact: bool = True
+    notes: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -196,6 +205,7 @@ class AuditResult:
         if self.problems:
             out.append("plan problems:")
             out.extend(f"  - {p}" for p in self.problems)
+        out.extend(f"note: {n}" for n in self.notes)
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -205,7 +215,7 @@ class AuditResult:
             "status": self.status, "ok": self.ok, "tree": self.root.to_dict(),
             "missing": list(self.missing),
             "not_counting": [n.to_dict() for n in self.not_counting],
-            "problems": list(self.problems),
+            "problems": list(self.problems), "exact": self.exact, "notes": list(self.notes),
         }
 
 
@@ -304,15 +314,11 @@ class _Cred:
     tree: Node
     exclusive: bool
     have: frozenset[str]  # courses that count toward it (held and valid, or planned)
-    leaves: dict[str, list[Path]]  # course id -> paths of its leaves (courses in ``have`` only)
-
-
-_Score = tuple[int, int, int, int]
-_Option = tuple[tuple[str, Path], ...]  # the (credential, leaf path) pairs a course fills
 
 
 class _Engine:
-    """The assignment search over a scope of credentials (children first)."""
+    """The assignment search over a scope of credentials (children first); see
+    :mod:`pathways.planner._assign`."""
 
     def __init__(self, catalog: Catalog, validity: Validity, targets: Sequence[str],
                  scope: Sequence[str], planned: Iterable[str]) -> None:
@@ -327,15 +333,10 @@ class _Engine:
             mentioned = [i for i in leaf_ids(cred.requires) if i in catalog.courses]
             have = frozenset(c for c in mentioned
                              if c in planned or validity.course_counts(c, cid))
-            leaves: dict[str, list[Path]] = {}
-            for path, course in course_leaves(cred.requires, catalog):
-                if course in have:
-                    leaves.setdefault(course, []).append(path)
-            self.creds[cid] = _Cred(cid, cred.requires, cred.exclusive, have, leaves)
+            self.creds[cid] = _Cred(cid, cred.requires, cred.exclusive, have)
         self.held_counts: dict[tuple[str, str | None], bool] = {}
-        self.fixed: list[tuple[str, Path]] = []
-        self.decisions: list[tuple[str, list[_Option]]] = []
-        self._options()
+        self.exact = True
+        self.message = ""
 
     def cred_held(self, cred_id: str, parent: str | None) -> bool:
         key = (cred_id, parent)
@@ -343,99 +344,21 @@ class _Engine:
             self.held_counts[key] = self.validity.credential_counts(cred_id, parent)
         return self.held_counts[key]
 
-    def _options(self) -> None:
-        courses = sorted({c for cr in self.creds.values() for c in cr.leaves})
-        for course in courses:
-            where = [(cid, cr.leaves[course]) for cid, cr in self.creds.items()
-                     if course in cr.leaves]
-            exclusive = [cid for cid, _ in where if self.creds[cid].exclusive]
-            options: list[_Option] = []
-            if exclusive and len(where) > 1:
-                for cid in exclusive:
-                    options.extend(((cid, p),) for p in self.creds[cid].leaves[course])
-                shared = [(cid, paths) for cid, paths in where if cid not in exclusive]
-                if shared:
-                    options.extend(self._product(shared))
-            else:
-                options = self._product(where)
-            if len(options) == 1:
-                self.fixed.extend(options[0])
-            else:
-                self.decisions.append((course, options))
-
-    @staticmethod
-    def _product(where: list[tuple[str, list[Path]]]) -> list[_Option]:
-        out: list[_Option] = [()]
-        for cid, paths in where:
-            out = [o + ((cid, p),) for o in out for p in paths]
-        return out
-
-    # ----------------------------------------------------------------------- evaluation
-    def _eval(self, cid: str, node: Node, path: Path, filled: set[tuple[str, Path]],
-              met: dict[str, bool]) -> tuple[bool, int, int]:
-        """(met, nodes met, leaves filled) of a subtree."""
-        if isinstance(node, Ref):
-            if node.id in self.catalog.credentials:
-                ok = self.cred_held(node.id, cid) or met.get(node.id, False)
-                return ok, int(ok), 0
-            ok = (cid, path) in filled
-            return ok, int(ok), int(ok)
-        if isinstance(node, MinHours):
-            have = self.creds[cid].have
-            total = sum(self.catalog.courses[c].hours for c in set(node.courses) if c in have)
-            ok = total >= node.hours - 1e-9
-            return ok, int(ok), 0
-        k = node.k if isinstance(node, (Choose, AnyOf)) else len(node.children)
-        n_met = nodes = leaves = 0
-        for i, child in enumerate(node.children):
-            m, n, f = self._eval(cid, child, path + (i,), filled, met)
-            n_met += m
-            nodes += n
-            leaves += f
-        ok = n_met >= k
-        return ok, nodes + int(ok), leaves
-
-    def evaluate(self, filled: set[tuple[str, Path]]) -> tuple[_Score, dict[str, bool]]:
-        met: dict[str, bool] = {}
-        creds_met = nodes = leaves = 0
+    def search(self, deadline: float) -> tuple[set[tuple[str, Path]], dict[str, bool]]:
+        """The best assignment: the (credential, leaf path) pairs filled, and which credentials
+        of the scope are met."""
+        held: dict[tuple[str, str], bool] = {}
         for cid in self.scope:
-            ok, n, f = self._eval(cid, self.creds[cid].tree, (), filled, met)
-            met[cid] = ok
-            creds_met += ok
-            nodes += n
-            leaves += f
-        targets = sum(met[t] or self.cred_held(t, None) for t in self.targets)
-        return (targets, creds_met, nodes, leaves), met
-
-    def search(self) -> set[tuple[str, Path]]:
-        """The best assignment: the set of (credential, leaf path) pairs filled."""
-        base = set(self.fixed)
-        relaxed_rest = [{p for opt in options for p in opt} for _, options in self.decisions]
-        # suffix unions: everything the undecided courses could fill from position i on
-        suffix: list[set[tuple[str, Path]]] = [set() for _ in range(len(self.decisions) + 1)]
-        for i in range(len(self.decisions) - 1, -1, -1):
-            suffix[i] = suffix[i + 1] | relaxed_rest[i]
-        best: list[Any] = [None, None]  # score, filled
-
-        def dfs(i: int, filled: set[tuple[str, Path]]) -> None:
-            if i == len(self.decisions):
-                score, _ = self.evaluate(filled)
-                if best[0] is None or score > best[0]:
-                    best[0], best[1] = score, set(filled)
-                return
-            _, options = self.decisions[i]
-            ranked = []
-            for j, opt in enumerate(options):
-                ub, _ = self.evaluate(filled | set(opt) | suffix[i + 1])
-                ranked.append((ub, -j, opt))
-            ranked.sort(key=lambda r: (r[0], r[1]), reverse=True)
-            for ub, _, opt in ranked:
-                if best[0] is not None and ub <= best[0]:
-                    break
-                dfs(i + 1, filled | set(opt))
-
-        dfs(0, base)
-        return best[1] if best[1] is not None else base
+            for node in iter_nodes(self.catalog.credentials[cid].requires):
+                if isinstance(node, Ref) and node.id in self.catalog.credentials:
+                    held[(node.id, cid)] = self.cred_held(node.id, cid)
+        for t in self.targets:
+            held[(t, "")] = self.cred_held(t, None)
+        solution = solve_scope(self.catalog, self.scope, self.targets,
+                               {k: c.have for k, c in self.creds.items()}, held,
+                               deadline=deadline)
+        self.exact, self.message = solution.exact, solution.message
+        return solution.filled, solution.met
 
 
 # --------------------------------------------------------------------------- building results
@@ -622,7 +545,7 @@ def audit_many(catalog: Catalog, learner: LearnerProfile, targets: Sequence[str]
                planned: Iterable[tuple[str, Term]] = (), as_of: dt.date | None = None,
                holdings: Sequence[Holding] | None = None,
                check_schedule: bool = True, today: dt.date | None = None,
-               ) -> tuple[AuditResult, ...]:
+               time_limit: float | None = None) -> tuple[AuditResult, ...]:
     """Audit several credentials together, with one assignment of courses (exclusive
     credentials see each other), e.g. the targets of a plan. See :func:`audit`.
 
@@ -631,6 +554,8 @@ def audit_many(catalog: Catalog, learner: LearnerProfile, targets: Sequence[str]
     tuple of AuditResult
         One per target, in the order given; ``problems`` (the schedule check) is shared.
     """
+    deadline = time.perf_counter() + (DEFAULT_TIME_LIMIT if time_limit is None
+                                      else max(0.0, time_limit))
     planned = [(c, t if isinstance(t, Term) else Term.parse(str(t))) for c, t in planned]
     for cid, _ in planned:
         if cid not in catalog.courses:
@@ -641,8 +566,7 @@ def audit_many(catalog: Catalog, learner: LearnerProfile, targets: Sequence[str]
     counting = {c for c, t in planned if t.end <= as_of}
     terms = {c: t for c, t in planned}
     engine = _Engine(catalog, validity, targets, scope, counting)
-    filled = engine.search()
-    _, met = engine.evaluate(filled)
+    filled, met = engine.search(deadline)
     builder = _Builder(engine, filled, met, terms)
     problems: tuple[str, ...] = ()
     if check_schedule and planned:
@@ -671,14 +595,15 @@ def audit_many(catalog: Catalog, learner: LearnerProfile, targets: Sequence[str]
         results.append(AuditResult(
             credential=target, title=cred.title, as_of=as_of, met=is_met, held=held, root=root,
             missing=missing, not_counting=tuple(not_counting.values()), problems=problems,
-            uses=tuple(builder.uses(sub))))
+            uses=tuple(builder.uses(sub)), exact=engine.exact,
+            notes=(engine.message,) if engine.message else ()))
     return tuple(results)
 
 
 def audit(catalog: Catalog, learner: LearnerProfile, credential_id: str, *,
           planned: Iterable[tuple[str, Term]] = (), as_of: dt.date | None = None,
           graph: Any = None, holdings: Sequence[Holding] | None = None,
-          today: dt.date | None = None) -> AuditResult:
+          today: dt.date | None = None, time_limit: float | None = None) -> AuditResult:
     """Audit one credential for a learner, optionally with planned courses.
 
     Parameters
@@ -700,6 +625,10 @@ def audit(catalog: Catalog, learner: LearnerProfile, credential_id: str, *,
         Replaces the learner's holdings (what-if scenarios).
     today : datetime.date, optional
         The day of the audit (default: the real date), for the default start term.
+    time_limit : float, optional
+        Seconds for the assignment search (default :data:`DEFAULT_TIME_LIMIT`). The usual
+        shapes take a few matchings; when the limit stops the exact search the best assignment
+        found is returned with ``exact=False`` and a note.
 
     Returns
     -------
@@ -726,14 +655,26 @@ def audit(catalog: Catalog, learner: LearnerProfile, credential_id: str, *,
     if credential_id not in catalog.credentials:
         raise PathwaysError(f"{credential_id} is not a credential of the catalog")
     return audit_many(catalog, learner, [credential_id], planned=planned, as_of=as_of,
-                      holdings=holdings, today=today)[0]
+                      holdings=holdings, today=today, time_limit=time_limit)[0]
+
+
+def credentials_met(catalog: Catalog, validity: Validity, credentials: Sequence[str],
+                    courses: Iterable[str], *, deadline: float | None = None) -> dict[str, bool]:
+    """Which of ``credentials`` (and the credentials nested in them) the courses (taken now)
+    plus the valid holdings earn: the assignment search only, no result tree. Credentials
+    held and counting are earned.
+    """
+    scope = [k for k in validity.scope if k in set(credential_scope(catalog, credentials))]
+    engine = _Engine(catalog, validity, credentials, scope, courses)
+    _, met = engine.search(deadline if deadline is not None
+                           else time.perf_counter() + DEFAULT_TIME_LIMIT)
+    return {k: met[k] or engine.cred_held(k, None) for k in scope}
 
 
 def targets_met(catalog: Catalog, validity: Validity, targets: Sequence[str],
-                courses: Iterable[str]) -> bool:
+                courses: Iterable[str], *, deadline: float | None = None) -> bool:
     """Whether the courses (taken now) plus the valid holdings earn every target
     (the assignment search only; used by the greedy fallback)."""
-    engine = _Engine(catalog, validity, targets, validity.scope, courses)
-    score, _ = engine.evaluate(engine.search())
-    return score[0] == len(targets)
+    met = credentials_met(catalog, validity, targets, courses, deadline=deadline)
+    return all(met[t] for t in targets)
 
