@@ -2,24 +2,37 @@
 
 :func:`plan` answers "what is the shortest / cheapest way to these credentials from what I
 hold?" exactly, with a MILP over the targets' relevant subgraph (:mod:`pathways.planner.model`,
-HiGHS through ``scipy.optimize.milp``), never over the whole catalog.
+HiGHS through :mod:`pathways._milp`), never over the whole catalog.
 
-Objectives and tie-breaking (lexicographic, by sequential solves, each fixing the optimum of
-the previous one within a relative tolerance of 1e-6):
+Objectives and tie-breaking (lexicographic):
 
 - ``hours``: total hours, then total cost, then number of terms, then course ids;
 - ``cost``: total cost, then total hours, then number of terms, then course ids;
 - ``terms``: number of terms (a time-indexed MILP over a horizon taken from a list schedule
   of the hours-optimal plan), then total hours, then total cost, then course ids.
 
-For ``hours`` and ``cost`` the course set is chosen by the set model and scheduled term by term
-by deterministic list scheduling (:mod:`pathways.planner.schedule`); the terms tie-break
-compares the list schedules of up to eight equally good course sets. The id tie-break prefers
-the set with the smallest sum of id ranks (courses early in id order), and HiGHS is
-deterministic beyond that. ``optimal`` is True only when HiGHS proved the primary and secondary
-objectives optimal; when the time limit stops it the best plan found is returned with
-``optimal=False``, and when it found none a greedy plan (all eligible courses, then dropping
-the most expensive ones while the audit still passes) is returned, labelled as such.
+For ``hours`` and ``cost`` the course set is chosen by the set model, in **one** HiGHS solve
+when the objectives fold exactly into one weighted objective (:func:`pathways._milp.fold`;
+otherwise one solve per objective), and scheduled term by term by deterministic list
+scheduling (:mod:`pathways.planner.schedule`). The id tie-break (the smallest sum of id ranks)
+is folded in as well when the folded weights stay exact; on large models HiGHS' deterministic
+choice among equally good sets stands. The terms tie-break looks for other equally good course
+sets (no-good cuts) only when ties can matter: when the list schedule is longer than a lower
+bound on the terms of any plan (the prerequisite chains, offering seasons and per-term limits
+of the requirement trees), it compares the list schedules of up to eight equally good sets
+found within the time limit. ``optimal`` is True only when HiGHS proved the primary and
+secondary objectives optimal.
+
+Among schedules of the chosen courses with the same number of terms, the plan prefers the one
+that earns the credentials stacked below the targets earliest (``Plan.earned`` says when each
+credential of the plan is earned: ``UT-MC-DA earned after 2027-summer``).
+
+**Time limit.** ``time_limit`` bounds the whole request: every solve gets only the time left,
+explanations and the infeasibility diagnosis stop at the limit, and what comes after the last
+solve (scheduling, the audit) runs within a small grace period. When the limit stops HiGHS the
+best plan found is returned with ``optimal=False``, ``status`` saying so and a note; when it
+found none, a greedy plan (all eligible courses, then dropping the most expensive ones while the
+audit still passes, for as long as the grace period allows) is returned, labelled as such.
 
 Validity depends on the completion date, which depends on the plan: the planner first assumes
 completion at the start of the start term, then re-checks which holdings count at the plan's
@@ -31,9 +44,9 @@ Infeasible requests return a :class:`Plan` with ``feasible=False`` and a ``reaso
 blocking constraint, found by relaxing the learner's constraints (budget, excluded providers,
 delivery modes, the per-term hours limit, offering terms) one at a time and then together.
 
-Every plan is re-audited by :func:`pathways.planner.audit.audit_many` (independent code, no MILP)
-for all targets at its completion date, with the schedule checks; a failure raises
-:class:`~pathways.errors.PlanAuditError`.
+Every plan is re-audited by :func:`pathways.planner.audit.audit_many` (independent code: a
+matching search, no shared model) for all targets at its completion date, with the schedule
+checks; a failure raises :class:`~pathways.errors.PlanAuditError`.
 """
 
 from __future__ import annotations
@@ -47,15 +60,29 @@ from typing import Any, Literal
 
 import numpy as np
 
-from pathways.domain import Catalog, Holding, LearnerProfile, Term, leaf_ids
-from pathways.errors import PathwaysError, PlanAuditError
+from pathways._milp import fold, lexmin
+from pathways.domain import (
+    AnyOf,
+    Catalog,
+    Choose,
+    Holding,
+    LearnerProfile,
+    MinHours,
+    Node,
+    Ref,
+    Term,
+    iter_nodes,
+    leaf_ids,
+)
+from pathways.errors import InfeasiblePlanError, PathwaysError, PlanAuditError
 from pathways.planner.audit import (
     AuditResult,
     audit_many,
+    credentials_met,
     prerequisites_met,
     targets_met,
 )
-from pathways.planner.model import FAMILIES, PlanModel, SolveResult, solve
+from pathways.planner.model import FAMILIES, LP, PlanModel, SolveResult, solve
 from pathways.planner.schedule import list_schedule, span
 from pathways.planner.validity import StartInfo, Validity, credential_scope, with_start
 
@@ -65,6 +92,9 @@ Objective = Literal["hours", "cost", "terms"]
 _OBJECTIVES = ("hours", "cost", "terms")
 _MAX_TIES = 8
 _MAX_REPLANS = 10
+#: Seconds past the time limit that the work after the last solve (scheduling, the audit, the
+#: greedy fallback, the infeasibility diagnosis) may take.
+_GRACE = 0.25
 
 
 # --------------------------------------------------------------------------- results
@@ -95,7 +125,9 @@ class Plan:
     """A plan toward one or more target credentials (see :func:`plan`).
 
     ``terms`` is the number of terms from the start term to the last planned term, inclusive
-    (idle terms waiting for an offering count); 0 when nothing needs to be taken.
+    (idle terms waiting for an offering count); 0 when nothing needs to be taken. ``earned``
+    lists, by term, the credentials of the plan (the targets and those stacked below them)
+    that the holdings alone do not earn, each with the term after which it is earned.
     """
 
     learner: str
@@ -118,6 +150,7 @@ class Plan:
     start_note: str = ""  # "starting 2027-winter, the next term" (see StartInfo)
     start_in_past: bool = False  # an explicit start that has already begun: a what-if plan
     audits: tuple[AuditResult, ...] = field(default=(), repr=False)
+    earned: tuple[tuple[str, Term], ...] = ()  # (credential, the term after which it is earned)
 
     def schedule(self) -> list[tuple[Term, list[PlannedCourse]]]:
         """The plan term by term, from the start term to the last one (empty terms included)."""
@@ -130,6 +163,10 @@ class Plan:
             out.append((term, [c for c in self.courses if c.term == term]))
             term = term.next()
         return out
+
+    def earned_text(self) -> list[str]:
+        """``"UT-MC-DA earned after 2027-summer"`` for each credential of :attr:`earned`."""
+        return [f"{k} earned after {t}" for k, t in self.earned]
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (terms as ``"2027-winter"``, dates as ISO strings)."""
@@ -145,6 +182,7 @@ class Plan:
             "already_met": list(self.already_met),
             "schedule": [{"term": str(t), "courses": [c.id for c in cs]}
                          for t, cs in self.schedule()],
+            "earned": [{"credential": k, "term": str(t)} for k, t in self.earned],
             "notes": list(self.notes),
         }
         if not self.feasible:
@@ -176,6 +214,7 @@ class _Request:
                  holdings: Sequence[Holding] | None, today: dt.date | None = None) -> None:
         from pathways.graph import build_graph, relevant_subgraph
 
+        self.deadline = time.perf_counter() + max(0.0, time_limit)
         self.start_info = StartInfo.of(learner, today)
         learner = with_start(learner, self.start_info.today)
         self.catalog = catalog
@@ -188,7 +227,6 @@ class _Request:
         self.scope = credential_scope(catalog, self.targets)
         self.start = self.start_info.term
         self.constraints = learner.constraints
-        self.deadline = time.perf_counter() + time_limit
         self.holdings = holdings
         self.mentions: dict[str | None, list[str]] = {
             cid: list(leaf_ids(catalog.credentials[cid].requires)) for cid in self.scope}
@@ -215,12 +253,13 @@ class _Request:
         return PlanModel(self.catalog, validity, self.targets, self.courses, self.constraints,
                          frozenset(relax), frozenset(forbid))
 
-    def schedule(self, courses: Iterable[str], validity: Validity) -> dict[str, Term]:
+    def schedule(self, courses: Iterable[str], validity: Validity,
+                 prefer: dict[str, int] | None = None) -> dict[str, Term]:
         cons = self.constraints
         return list_schedule(self.catalog, courses, self.start,
                              completed=validity.completed_courses,
                              max_courses=cons.max_courses_per_term,
-                             max_hours=cons.max_hours_per_term)
+                             max_hours=cons.max_hours_per_term, prefer=prefer)
 
 
 # --------------------------------------------------------------------------- optimisation
@@ -233,64 +272,97 @@ def _total(catalog: Catalog, courses: Iterable[str], name: str) -> float:
     return float(sum(getattr(catalog.courses[c], attr) for c in courses))
 
 
+def _stages(req: _Request, model: PlanModel, names: Sequence[str], lp: LP) -> list[np.ndarray]:
+    out = []
+    for name in names:
+        if name == "earliness":
+            out.append(model.vector(_earliness(req, model), lp))
+        else:
+            out.append(model.vector(_weights(model, name), lp))
+    return out
+
+
+def _earliness(req: _Request, model: PlanModel) -> dict[str, float]:
+    """Each course's earliest term index (prerequisite chains and offering seasons): the
+    tie-break stage that prefers, among equally good sets, courses that can run early."""
+    horizon = 3 * (len(model.x) + 2)
+    est = model.earliest([req.start.next(t).season for t in range(horizon)])
+    return {c: float(min(t, horizon)) for c, t in est.items()}
+
+
+def _lex_solve(req: _Request, model: PlanModel, lp: LP, names: Sequence[str],
+               deadline: float) -> SolveResult:
+    """Minimise ``names`` lexicographically over ``lp``: the first two always (folded into one
+    objective when exact, else in two solves with a cap added to ``lp``), the later ones as
+    tie-breaks folded in only while the fold stays exact (:func:`pathways._milp.fold`)."""
+    stages = _stages(req, model, names, lp)
+    for end in range(len(stages), 1, -1):
+        folded = fold(stages[:end], lp)
+        if folded is not None:
+            return solve(lp, folded, deadline=deadline)
+    first = solve(lp, stages[0], deadline=deadline)
+    if not first.ok:
+        return first
+    model.cap(lp, stages[0], float(stages[0] @ first.x))  # type: ignore[operator]
+    second = solve(lp, stages[1], deadline=deadline)
+    if not second.ok:
+        return SolveResult("feasible", first.x, second.message)
+    return second if first.status == "optimal" else SolveResult("feasible", second.x,
+                                                                second.message)
+
+
 def _select(req: _Request, model: PlanModel, validity: Validity, objective: str) -> _Solution:
     """The hours- or cost-optimal course set (then the other of the two, then terms, then ids),
-    with its list schedule.
-
-    Solves: (1) the primary objective; (2) with the primary capped at its optimum and the first
-    set excluded (a no-good cut), the secondary objective -- infeasible means the first set is
-    the unique optimum, the usual case, so two solves suffice; otherwise (3...) the remaining
-    sets tying on both objectives are enumerated with no-good cuts, up to eight, and the one
-    with the shortest list schedule (then the smallest sum of id ranks, then ids) is kept.
-    """
+    with its list schedule (see the module docstring)."""
     if model.infeasible:
         raise _Infeasible(model.infeasible)
     primary, secondary = ("hours", "cost") if objective == "hours" else ("cost", "hours")
-    wp, ws = _weights(model, primary), _weights(model, secondary)
     cat = req.catalog
     lp = model.lp.copy()  # the caps and cuts below stay out of the model
-    first = solve(lp, model.vector(wp, lp), deadline=req.deadline)
+    started = time.perf_counter()
+    first = _lex_solve(req, model, lp, [primary, secondary, "earliness", "ranks"],
+                       req.deadline)
     if first.status == "infeasible":
         raise _Infeasible("no plan")
     if first.status == "timeout":
         return _greedy(req, model, validity, primary)
     notes: list[str] = []
     optimal = first.status == "optimal"
+    if not optimal:
+        notes.append("the time limit stopped the search: the best plan found is not proved "
+                     "optimal")
     s0 = model.chosen(first.x)  # type: ignore[arg-type]
-    model.cap(lp, wp, _total(cat, s0, primary))
-    model.no_good(lp, s0)
-    pool = [s0]
-    second = solve(lp, model.vector(ws, lp), deadline=req.deadline)
-    if second.ok:
-        optimal = optimal and second.status == "optimal"
-        s1 = model.chosen(second.x)  # type: ignore[arg-type]
-        v0, v1 = _total(cat, s0, secondary), _total(cat, s1, secondary)
-        tol = 1e-6 * max(1.0, abs(v0))
-        if v1 <= v0 + tol:  # s1 is as good as s0 or better: look for more ties
-            pool = [s0, s1] if v1 >= v0 - tol else [s1]
-            model.cap(lp, ws, min(v0, v1))
-            model.no_good(lp, s1)
-            ranks = model.vector(model.ranks(), lp)
-            while len(pool) < _MAX_TIES:
-                r = solve(lp, ranks, deadline=req.deadline)
-                if not r.ok:
-                    if r.status != "infeasible":
-                        notes.append("the search for equally good course sets was cut short by "
-                                     "the time limit")
-                    break
-                pool.append(model.chosen(r.x))  # type: ignore[arg-type]
-                model.no_good(lp, pool[-1])
-            else:
-                notes.append(f"{_MAX_TIES} or more equally good course sets: the terms tie-break "
-                             f"compared {_MAX_TIES} of them")
-    elif second.status != "infeasible":
-        optimal = False
-        notes.append(f"the {secondary} tie-break was cut short by the time limit")
+    sched0 = req.schedule(s0, validity)
+    pool = [(s0, sched0)]
+    span0 = span(sched0, req.start)
+    if optimal and span0 > 1 and span0 > _terms_bound(req, model, validity, s0):
+        # equally good sets may take fewer terms: look for some, for about as long as the
+        # first solve took
+        spent = time.perf_counter() - started
+        deadline = min(req.deadline, time.perf_counter() + max(0.01, spent))
+        for name in (primary, secondary):
+            model.cap(lp, _weights(model, name), _total(cat, s0, name))
+        model.no_good(lp, s0)
+        order = model.vector(_earliness(req, model), lp)
+        while len(pool) < _MAX_TIES:
+            r = solve(lp, order, deadline=deadline)
+            if not r.ok:
+                if r.status != "infeasible":
+                    notes.append("the search for equally good course sets with fewer terms was "
+                                 "cut short by its time budget")
+                break
+            found = model.chosen(r.x)  # type: ignore[arg-type]
+            pool.append((found, req.schedule(found, validity)))
+            model.no_good(lp, found)
+            if span(pool[-1][1], req.start) <= _terms_bound(req, model, validity, found):
+                break
+        else:
+            notes.append(f"{_MAX_TIES} or more equally good course sets: the terms tie-break "
+                         f"compared {_MAX_TIES} of them")
     rank = model.ranks()
     best: tuple[Any, ...] | None = None
     result: tuple[list[str], dict[str, Term]] | None = None
-    for courses in pool:
-        sched = req.schedule(courses, validity)
+    for courses, sched in pool:
         key = (span(sched, req.start), sum(rank[c] for c in courses), courses)
         if best is None or key < best:
             best, result = key, (courses, sched)
@@ -299,10 +371,70 @@ def _select(req: _Request, model: PlanModel, validity: Validity, objective: str)
     return _Solution(result[0], result[1], optimal, status, notes, model)
 
 
+def _terms_bound(req: _Request, model: PlanModel, validity: Validity,
+                 chosen: Sequence[str]) -> int:
+    """A lower bound on the terms of any plan with the hours of ``chosen``: the earliest term
+    the requirement trees can be met in (prerequisite chains and offering seasons, ignoring
+    per-term limits), and the hours and courses over the per-term limits."""
+    cat, cons = req.catalog, req.constraints
+    horizon = 3 * (len(model.x) + 2)
+    seasons = [req.start.next(t).season for t in range(horizon)]
+    est = model.earliest(seasons)
+    memo: dict[str, int] = {}
+
+    def node_value(cred: str, node: Node) -> int:  # terms after which the node can hold
+        if isinstance(node, Ref):
+            if node.id in cat.credentials:
+                if validity.credential_counts(node.id, cred):
+                    return 0
+                return cred_value(node.id)
+            if validity.course_counts(node.id, cred):
+                return 0
+            return est[node.id] + 1 if node.id in est else horizon
+        if isinstance(node, MinHours):
+            held = sum(cat.courses[c].hours for c in set(node.courses)
+                       if validity.course_counts(c, cred))
+            need = node.hours - held
+            if need <= 1e-9:
+                return 0
+            got, when = 0.0, horizon
+            for t, c in sorted((est[c] + 1, c) for c in set(node.courses) if c in est):
+                got += cat.courses[c].hours
+                if got >= need - 1e-9:
+                    when = t
+                    break
+            return when
+        values = sorted(node_value(cred, c) for c in node.children)  # type: ignore[union-attr]
+        k = node.k if isinstance(node, (AnyOf, Choose)) else len(values)
+        if k <= 0:
+            return 0
+        return values[k - 1] if k <= len(values) else horizon
+
+    def cred_value(cred: str) -> int:
+        if cred not in memo:
+            memo[cred] = horizon  # guards against cycles
+            memo[cred] = node_value(cred, cat.credentials[cred].requires)
+        return memo[cred]
+
+    bound = max((cred_value(t) for t in req.targets if not validity.credential_counts(t, None)),
+                default=0)
+    hours = _total(cat, chosen, "hours")
+    if cons.max_hours_per_term:
+        bound = max(bound, math.ceil(hours / cons.max_hours_per_term - 1e-9))
+    if cons.max_courses_per_term and model.x:
+        most = max(cat.courses[c].hours for c in model.x)
+        if most > 0:
+            fewest = math.ceil(hours / most - 1e-9)
+            bound = max(bound, math.ceil(fewest / cons.max_courses_per_term))
+    return bound
+
+
 def _greedy(req: _Request, model: PlanModel, validity: Validity, primary: str) -> _Solution:
     """Fallback when HiGHS found nothing in time: all eligible courses, then drop the costliest
-    ones while the targets are still earned (checked by the audit's search)."""
+    ones while the targets are still earned (checked by the audit's search), for as long as
+    the grace period after the deadline allows."""
     cat = req.catalog
+    stop = max(req.deadline, time.perf_counter()) + _GRACE
 
     def closed(courses: set[str]) -> set[str]:
         courses = set(courses)
@@ -316,22 +448,29 @@ def _greedy(req: _Request, model: PlanModel, validity: Validity, primary: str) -
                     changed = True
         return courses
 
-    current = closed(set(model.x))
-    if not targets_met(cat, validity, req.targets, current):
+    every = set(model.x) | set(model.dropped)
+    current = closed(every)
+    if not targets_met(cat, validity, req.targets, current, deadline=stop + _GRACE):
         raise _Infeasible("no plan")
-    weight = _weights(model, primary)
+    weight = {c: getattr(cat.courses[c], "hours" if primary == "hours" else "cost")
+              for c in every}
+    notes = ["HiGHS found no plan within the time limit; greedy plan"]
     for c in sorted(current, key=lambda c: (-weight[c], c)):
+        if time.perf_counter() > stop:
+            notes.append("the greedy plan was cut short by the time limit: it keeps courses "
+                         "it had no time to try dropping")
+            break
         if c not in current:
             continue
         trial = closed(current - {c})
-        if targets_met(cat, validity, req.targets, trial):
+        if targets_met(cat, validity, req.targets, trial, deadline=stop + _GRACE):
             current = trial
     budget = req.constraints.budget
     if budget is not None and _total(cat, current, "cost") > budget + 1e-6:
         raise _Infeasible("time limit reached before any plan within the budget was found")
     sched = req.schedule(current, validity)
     return _Solution(sorted(current), sched, False, "greedy fallback (time limit): not proved "
-                     "optimal", ["HiGHS found no plan within the time limit; greedy plan"], model)
+                     "optimal", notes, model)
 
 
 def _terms(req: _Request, model: PlanModel, validity: Validity) -> _Solution:
@@ -344,57 +483,36 @@ def _terms(req: _Request, model: PlanModel, validity: Validity) -> _Solution:
                               "hours-optimal plan returned")
             seed.optimal = False
         return seed
-    if horizon <= _terms_lower_bound(req, model, seed):
+    if horizon <= _terms_bound(req, model, validity, seed.courses):
         # the hours-optimal plan already takes the fewest terms any plan can: it is also
         # the fewest-terms plan with the fewest hours, then the lowest cost
         seed.notes.append("terms: the hours-optimal schedule meets the lower bound on terms")
         return seed
     lp, z, active = model.timed(req.start, horizon)
-    vec = np.zeros(lp.n)
-    vec[active] = 1.0
-    first = solve(lp, vec, deadline=req.deadline)
-    if not first.ok:
+    terms_vec = np.zeros(lp.n)
+    terms_vec[active] = 1.0
+    stages = [terms_vec] + [model.vector(_weights(model, n), lp)
+                            for n in ("hours", "cost", "ranks")]
+    r, solves = lexmin(lp, stages, deadline=req.deadline)
+    if not r.ok:
         seed.optimal = False
         seed.status = "time limit: hours-optimal plan, terms not proved optimal"
+        seed.notes.append("the time limit stopped the time-indexed model: the hours-optimal "
+                          "plan is returned")
         return seed
-    optimal = first.status == "optimal"
-    n_terms = int(round(first.x[active].sum()))  # type: ignore[index]
-    lp.add({a: 1.0 for a in active}, hi=n_terms + 0.5)
-    sol = first.x
-    for name in ("hours", "cost", "ranks"):
-        weights = _weights(model, name)
-        r = solve(lp, model.vector(weights, lp), deadline=req.deadline)
-        if not r.ok:
-            optimal = False
-            break
-        sol = r.x
-        if name != "ranks":
-            optimal = optimal and r.status == "optimal"
-            model.cap(lp, weights, _total(req.catalog, model.chosen(sol), name))  # type: ignore[arg-type]
+    optimal = r.status == "optimal"
+    sol = r.x
     assert sol is not None
+    n_terms = int(round(sol[active].sum()))
     chosen = model.chosen(sol)
     sched = req.schedule(chosen, validity)
     if span(sched, req.start) > n_terms:  # the list schedule is longer: keep the MILP's terms
         sched = {c: req.start.next(t) for (c, t), v in z.items() if sol[v] > 0.5}
         sched = dict(sorted(sched.items(), key=lambda kv: (kv[1], kv[0])))
     status = "optimal" if optimal else "time limit: best found, not proved optimal"
-    return _Solution(chosen, sched, optimal, status, [], model)
-
-
-def _terms_lower_bound(req: _Request, model: PlanModel, seed: _Solution) -> int:
-    """A lower bound on the terms of any plan: the fewest courses over the per-term course
-    limit, and the fewest hours (those of the hours-optimal seed) over the hours limit."""
-    cons = req.constraints
-    bound = 1
-    if cons.max_hours_per_term:
-        hours = _total(req.catalog, seed.courses, "hours")
-        bound = max(bound, math.ceil(hours / cons.max_hours_per_term - 1e-9))
-    if cons.max_courses_per_term:
-        r = solve(model.lp, model.vector({c: 1.0 for c in model.x}), deadline=req.deadline)
-        if r.ok and r.status == "optimal":
-            fewest = len(model.chosen(r.x))  # type: ignore[arg-type]
-            bound = max(bound, math.ceil(fewest / cons.max_courses_per_term))
-    return bound
+    notes = [] if optimal else ["the time limit stopped the time-indexed model: the best plan "
+                                "found is not proved optimal"]
+    return _Solution(chosen, sched, optimal, status, notes, model)
 
 
 def _optimise(req: _Request, validity: Validity) -> _Solution:
@@ -405,13 +523,23 @@ def _optimise(req: _Request, validity: Validity) -> _Solution:
 
 
 # --------------------------------------------------------------------------- infeasibility
+class _OutOfTime(Exception):
+    pass
+
+
+def _checked(r: SolveResult) -> SolveResult:
+    if r.status == "timeout":
+        raise _OutOfTime
+    return r
+
+
 def _feasible(req: _Request, validity: Validity, relax: Iterable[str],
               weights: dict[str, float] | None = None) -> tuple[PlanModel, SolveResult]:
     model = req.model(validity, relax)
     if model.infeasible:
         return model, SolveResult("infeasible")
     vec = model.vector(weights or {})
-    return model, solve(model.lp, vec, deadline=max(req.deadline, time.perf_counter() + 2.0))
+    return model, _checked(solve(model.lp, vec, deadline=req.deadline + _GRACE))
 
 
 def _money(value: float, currency: str) -> str:
@@ -424,8 +552,7 @@ def _detail(req: _Request, validity: Validity, family: str, relax: frozenset[str
     cat, cons = req.catalog, req.constraints
     if family == "budget":
         model, r = _feasible(req, validity, relax, None)
-        r = solve(model.lp, model.vector(model.cost()),
-                  deadline=max(req.deadline, time.perf_counter() + 2.0))
+        r = _checked(solve(model.lp, model.vector(model.cost()), deadline=req.deadline + _GRACE))
         cheapest = _total(cat, model.chosen(r.x), "cost") if r.ok else float("nan")  # type: ignore[arg-type]
         return (f"over budget: the cheapest plan costs {_money(cheapest, cat.currency)} but the "
                 f"budget is {_money(cons.budget or 0.0, cat.currency)}")
@@ -454,6 +581,14 @@ def _detail(req: _Request, validity: Validity, family: str, relax: frozenset[str
 
 def _diagnose(req: _Request, validity: Validity) -> str:
     """Name the constraint that blocks every plan (see the module docstring)."""
+    try:
+        return _diagnosis(req, validity)
+    except _OutOfTime:
+        return ("no plan satisfies the constraints; the time limit stopped the search for the "
+                "constraint that blocks it (allow more time to find out)")
+
+
+def _diagnosis(req: _Request, validity: Validity) -> str:
     cons = req.constraints
     strict = req.model(validity)
     families = [f for f in FAMILIES if f != "exclusive" and (
@@ -489,7 +624,7 @@ def _feasible_one(req: _Request, validity: Validity, target: str, relax: frozens
     model = PlanModel(req.catalog, validity, [target], req.courses, req.constraints, relax)
     if model.infeasible:
         return False
-    return solve(model.lp, model.vector({}), deadline=time.perf_counter() + 2.0).ok
+    return _checked(solve(model.lp, model.vector({}), deadline=req.deadline + _GRACE)).ok
 
 
 # --------------------------------------------------------------------------- public
@@ -616,35 +751,180 @@ def _finish(req: _Request, validity: Validity, solution: _Solution, notes: list[
     from pathways.planner.explain import explain_courses
 
     cat = req.catalog
-    planned = [(c, t) for c, t in sorted(solution.schedule.items(), key=lambda kv: (kv[1], kv[0]))]
+    stop = max(req.deadline, time.perf_counter()) + _GRACE
+    milestones = _Milestones(req, validity, solution.courses, stop)
+    schedule = milestones.earliest_schedule(solution.schedule)
+    planned = [(c, t) for c, t in sorted(schedule.items(), key=lambda kv: (kv[1], kv[0]))]
     completion = max(t for _, t in planned).end if planned else req.start.start
     audits = audit_many(cat, req.learner, req.targets, planned=planned, as_of=completion,
-                        holdings=req.holdings)
+                        holdings=req.holdings, time_limit=max(0.0, stop - time.perf_counter()))
     failed = [a for a in audits if not a.ok]
-    if failed:
+    unconfirmed = [a for a in failed if not a.exact and not a.problems]
+    wrong = [a for a in failed if a not in unconfirmed]
+    if wrong:
         lines = []
-        for a in failed:
+        for a in wrong:
             lines.append(f"{a.credential}: " + ("; ".join(a.problems) if a.problems
                                                  else "requirements not met: "
                                                  + "; ".join(a.missing)))
         raise PlanAuditError("the plan failed the independent audit (a bug in the planner): "
                              + " | ".join(lines))
+    if unconfirmed:  # the time limit stopped the audit's search before it found the assignment
+        notes.append("the time limit stopped the independent audit before it confirmed the plan")
     renewals = tuple(c for c, _ in planned if validity.is_held("course", c))
+    solution = _Solution(solution.courses, schedule, solution.optimal, solution.status,
+                         solution.notes, solution.model)
     courses = explain_courses(req, validity, solution, planned, audits, explain=explain)
+    earned = milestones.earned(schedule)
     if planned and len(req.targets) == 1:
         already: tuple[str, ...] = ()  # one target that needs courses is not met yet
     elif planned:
-        before = audit_many(cat, req.learner, req.targets, as_of=completion,
-                            holdings=req.holdings, check_schedule=False)
-        already = tuple(a.credential for a in before if a.met)
+        already = tuple(t for t in req.targets if t in milestones.met_at_start)
     else:
         already = req.targets
     return Plan(
         learner=req.learner.id, targets=req.targets, objective=req.objective, feasible=True,
         optimal=solution.optimal, courses=tuple(courses), renewals=renewals,
-        total_hours=_total(cat, solution.schedule, "hours"),
-        total_cost=_total(cat, solution.schedule, "cost"),
-        terms=span(solution.schedule, req.start), start=req.start, completion=completion,
+        total_hours=_total(cat, schedule, "hours"),
+        total_cost=_total(cat, schedule, "cost"),
+        terms=span(schedule, req.start), start=req.start, completion=completion,
         currency=cat.currency, already_met=already,
-        status=solution.status, notes=tuple(notes + solution.notes), audits=audits,
-        start_note=str(req.start_info), start_in_past=req.start_info.in_past)
+        status=solution.status, notes=tuple(notes + solution.notes + milestones.notes),
+        audits=audits, start_note=str(req.start_info), start_in_past=req.start_info.in_past,
+        earned=tuple(earned))
+
+
+class _Milestones:
+    """When each credential of the plan is earned, and schedules that earn them early.
+
+    The credentials are the targets and everything nested in them that the holdings alone do
+    not earn; "earned after term t" means the holdings and the courses planned up to ``t``
+    meet its requirements (counted at the plan's completion date, like the plan itself),
+    checked by the audit's assignment search.
+    """
+
+    def __init__(self, req: _Request, validity: Validity, courses: Sequence[str],
+                 stop: float) -> None:
+        self.req = req
+        self.validity = validity
+        self.stop = stop
+        self.notes: list[str] = []
+        self.cut = False
+        cat = req.catalog
+        start = credentials_met(cat, validity, req.targets, (), deadline=stop)
+        self.met_at_start = {k for k, ok in start.items() if ok}
+        self.pending = [k for k in validity.scope if k not in self.met_at_start]
+        self.courses = list(courses)
+        self._cache: dict[tuple[str, frozenset[str]], bool] = {}
+
+    def met(self, cred: str, courses: frozenset[str]) -> bool:
+        key = (cred, courses)
+        if key not in self._cache:
+            if time.perf_counter() > self.stop:
+                self.cut = True
+                return False
+            self._cache[key] = credentials_met(self.req.catalog, self.validity, [cred], courses,
+                                               deadline=self.stop)[cred]
+        return self._cache[key]
+
+    def earned(self, schedule: dict[str, Term]) -> list[tuple[str, Term]]:
+        """(credential, term) for each pending credential the schedule earns, by term."""
+        terms = sorted(set(schedule.values()))
+        out: list[tuple[str, Term]] = []
+        if not terms:
+            return out
+        prefixes = [frozenset(c for c, t in schedule.items() if t <= term) for term in terms]
+        for k in self.pending:
+            if k in self.req.targets:
+                out.append((k, terms[-1]))
+                continue
+            if not self.met(k, prefixes[-1]):
+                continue
+            lo, hi = 0, len(terms) - 1
+            while lo < hi:
+                mid = (lo + hi) // 2
+                if self.met(k, prefixes[mid]):
+                    hi = mid
+                else:
+                    lo = mid + 1
+            out.append((k, terms[lo]))
+        if self.cut and "the time limit stopped" not in " ".join(self.notes):
+            self.notes.append("the time limit stopped the check of when stacked credentials "
+                              "are earned")
+        out.sort(key=lambda kt: (kt[1], self.pending.index(kt[0])))
+        return out
+
+    def earliest_schedule(self, base: dict[str, Term]) -> dict[str, Term]:
+        """Among list schedules of the plan's courses no longer than ``base``, the one that
+        earns the stacked credentials earliest (the sorted earning terms compared in order);
+        ``base`` on ties."""
+        nested = [k for k in self.pending if k not in self.req.targets]
+        if not nested or len(base) < 2:
+            return base
+        req = self.req
+        start_span = span(base, req.start)
+        need: dict[str, list[str]] = {}
+        for k in nested:
+            used = self._used(k)
+            if used is not None:
+                need[k] = used
+        if not need:
+            return base
+        order = sorted(need, key=lambda k: (len(need[k]), nested.index(k)))
+        combined: dict[str, int] = {}
+        for i, k in enumerate(order):
+            for c in need[k]:
+                combined.setdefault(c, i)
+        candidates = [combined] + [{c: 0 for c in need[k]} for k in order[:3]]
+
+        def score(sched: dict[str, Term]) -> tuple[int, ...]:
+            got = dict(self.earned(sched))
+            return tuple(sorted(got[k].minus(req.start) if k in got else 10 ** 6
+                                for k in order))
+
+        best, best_score = base, score(base)
+        for prefer in candidates:
+            if time.perf_counter() > self.stop:
+                break
+            try:
+                sched = req.schedule(self.courses, self.validity, prefer=prefer)
+            except InfeasiblePlanError:  # pragma: no cover - the base schedule exists
+                continue
+            if span(sched, req.start) > start_span:
+                continue
+            got = score(sched)
+            if got < best_score:
+                best, best_score = sched, got
+        return best
+
+    def _used(self, cred: str) -> list[str] | None:
+        """A small set of the plan's courses (with their prerequisites in the plan) that earns
+        ``cred``: the courses its trees name, thinned while it stays earned."""
+        cat = self.req.catalog
+        named: set[str] = set()
+        for k in credential_scope(cat, [cred]):
+            named.update(i for i in leaf_ids(cat.credentials[k].requires) if i in cat.courses)
+            for node in iter_nodes(cat.credentials[k].requires):
+                if isinstance(node, MinHours):
+                    named.update(node.courses)
+        chosen = [c for c in self.courses if c in named]
+        if not chosen or not self.met(cred, frozenset(chosen)):
+            return None
+        for c in sorted(chosen, key=lambda c: (-cat.courses[c].hours, c)):
+            if time.perf_counter() > self.stop:
+                break
+            trial = [d for d in chosen if d != c]
+            if self.met(cred, frozenset(trial)):
+                chosen = trial
+        plan = set(self.courses)
+        closure = set(chosen)
+        todo = list(chosen)
+        while todo:
+            pre = cat.courses[todo.pop()].prerequisites
+            if pre is None:
+                continue
+            for p in leaf_ids(pre):
+                if p in plan and p not in closure:
+                    closure.add(p)
+                    todo.append(p)
+        return sorted(closure)

@@ -134,11 +134,19 @@ def _alternative(req: _Request, validity: Validity, solution: _Solution, course:
         return _alternative_terms(req, validity, solution, course, fresh)
     model = solution.model
     assert model is not None
-    lp = model.lp.copy()
-    lp.ub[model.x[course]] = 0.0  # forbid the course: the rest of the model is unchanged
+    if course in model.dominating:  # some options were dropped in its favour: rebuild
+        model = req.model(validity, forbid={course})
+        if model.infeasible:
+            return f"no alternative: every plan within the constraints needs {course}"
+        lp = model.lp
+    else:
+        lp = model.lp.copy()
+        lp.ub[model.x[course]] = 0.0  # forbid the course: the rest of the model is unchanged
     attr = "hours" if req.objective == "hours" else "cost"
     weights = {c: getattr(cat.courses[c], attr) for c in model.x}
-    r = solve(lp, model.vector(weights, lp), deadline=max(req.deadline, _now() + 2.0))
+    r = solve(lp, model.vector(weights, lp), deadline=req.deadline)
+    if r.status == "timeout":
+        return _NOT_PRICED
     if not r.ok:
         return f"no alternative: every plan within the constraints needs {course}"
     alt = set(model.chosen(r.x))  # type: ignore[arg-type]
@@ -168,9 +176,11 @@ def _alternative_terms(req: _Request, validity: Validity, solution: _Solution, c
     from pathways.planner.schedule import span
 
     cat = req.catalog
-    deadline = max(req.deadline, _now() + 5.0)
+    deadline = req.deadline
     hours = model.hours()
     seed = solve(model.lp, model.vector(hours), deadline=deadline)
+    if seed.status == "timeout":
+        return _NOT_PRICED
     if not seed.ok:
         return f"no alternative: every plan within the constraints needs {course}"
     seed_set = model.chosen(seed.x)
@@ -179,6 +189,8 @@ def _alternative_terms(req: _Request, validity: Validity, solution: _Solution, c
     vec = np.zeros(lp.n)
     vec[active] = 1.0
     r = solve(lp, vec, deadline=deadline)
+    if r.status == "timeout":
+        return _NOT_PRICED
     if not r.ok:
         return f"no alternative: every plan within the constraints needs {course}"
     n_alt = int(round(r.x[active].sum()))  # type: ignore[index]
@@ -196,10 +208,8 @@ def _alternative_terms(req: _Request, validity: Validity, solution: _Solution, c
     return f"{what} ({n_alt} terms instead of {n_now})"
 
 
-def _now() -> float:
-    import time
-
-    return time.perf_counter()
+#: The alternative of a course when the time limit came before its solve.
+_NOT_PRICED = "alternative not priced: the time limit was reached"
 
 
 def explain_courses(req: _Request, validity: Validity, solution: _Solution,

@@ -1,4 +1,4 @@
-"""The planning MILPs (``scipy.optimize.milp``, HiGHS), built over a relevant subgraph only.
+"""The planning MILPs, built over a relevant subgraph only (:mod:`pathways._milp`, HiGHS).
 
 Two models share one encoding of the requirement trees:
 
@@ -8,39 +8,56 @@ Two models share one encoding of the requirement trees:
   may take: not from an excluded provider, an accepted delivery mode, offered in some term and
   within ``max_hours_per_term``; a course already held is a variable only where the holding does
   not count for some credential, i.e. a renewal);
-- ``y[K, leaf]``: course leaf ``leaf`` of credential ``K`` is filled, ``y <= have(c, K)`` where
-  ``have`` is 1 for a holding that counts for ``K`` and ``x[c]`` otherwise;
-- one satisfaction variable per internal node (``all``: ``s <= child``; ``choose k`` / ``any``:
-  ``k s <= sum(children)``; ``min_hours h``: ``(h - held hours) s <= sum(hours[c] x[c])``); the
-  root's variable is "``K`` earned"; a nested credential leaf is 1 when the holding counts for
-  the parent, else the nested credential's root;
-- prerequisites: ``x[c] <= value of c's prerequisite tree`` over held courses (1) and ``x``.
+- course leaves, aggregated per credential: a course that fills a single leaf of credential
+  ``K`` (and is in no exclusive conflict) enters ``K``'s nodes as ``x[c]`` itself (or 1 when a
+  holding counts for ``K``); a course listed under several leaves of ``K`` gets one
+  ``y[K, leaf]`` per leaf and the single row ``sum(y[K, leaves of c]) <= have(c, K)`` -- within
+  a credential a course fills one leaf;
+- one satisfaction variable per internal node that the constants do not decide (``all``:
+  ``s <= child``; ``choose k`` / ``any``: ``k s <= sum(children)``; ``min_hours h``:
+  ``(h - held hours) s <= sum(hours[c] x[c])``); the root's variable is "``K`` earned"; a
+  nested credential leaf is 1 when the holding counts for the parent, else the nested
+  credential's root;
+- prerequisites: ``x[c] <= x[p]`` for each course of an ``and``, ``x[c] <= sum(x[p])`` for an
+  ``or`` of courses (completed courses are 1), nested expressions through auxiliary variables.
 
-Counting rules: ``sum(y[K, leaves of c]) <= 1`` within a credential, and for an exclusive ``K``
-``sum(y[K, c]) + sum(y[J, c]) <= 1`` for every other credential ``J`` of the scope. Targets:
-root = 1. Budget: ``sum(cost x) <= budget``. Constants are folded while encoding, so trees
-collapse to few variables.
+For an exclusive ``K``, ``sum(y[K, c]) + sum(y[J, c]) <= 1`` for every other credential ``J`` of
+the scope (the targets and everything nested in them). Targets: root = 1. Budget:
+``sum(cost x) <= budget``.
+
+**Reductions** (exact for every objective, see :meth:`PlanModel.dominated`): a course that
+fills leaves of ``choose``/``any`` nodes only (or adds hours to ``min_hours`` lists), is no
+prerequisite of another candidate, and has at least as many *dominators* as the slots its
+nodes can use is dropped. A dominator is listed in exactly the same nodes, has no missing
+prerequisite, at most the hours (equal hours when a ``min_hours`` list names them) and cost,
+every offering season of the course, and comes first by (hours, cost, id). Identical options
+(symmetry) are the special case of equal hours and cost: the first ones by id are kept.
 
 **Time-indexed model** (objective ``terms``): the set model plus ``z[c, t]`` (course ``c`` in
 term ``t`` of a horizon of ``H`` terms, only in seasons it is offered), ``x[c] = sum_t z[c, t]``,
 the prerequisite tree of ``c`` at ``t`` evaluated over held courses and ``sum_{t' < t} z``, per
 term course and hours limits, and ``a[t] >= z[c, t]``, ``a[t] >= a[t+1]``: the number of terms
 used is ``sum(a)``.
-
-:func:`solve` runs HiGHS with ``mip_rel_gap=0`` and reports whether optimality was proved.
 """
 
 from __future__ import annotations
 
-import time
-import warnings
+import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import csr_array
 
+from pathways._milp import (
+    HIGHS_OPTIONS,
+    ONE,
+    ZERO,
+    Deadline,
+    Expr,
+    Model,
+    SolveResult,
+)
+from pathways._milp import solve as _solve
 from pathways.domain import (
     AllOf,
     AnyOf,
@@ -59,111 +76,23 @@ __all__ = ["FAMILIES", "HIGHS_OPTIONS", "LP", "PlanModel", "SolveResult", "solve
 #: Learner constraints that the infeasibility diagnosis relaxes one at a time.
 FAMILIES = ("budget", "providers", "delivery", "load", "offering", "exclusive")
 
-Expr = tuple[float, dict[int, float]]  # constant + linear terms
-_ZERO: Expr = (0.0, {})
-_ONE: Expr = (1.0, {})
+#: The 0-1 model of :mod:`pathways._milp` (the name the planner has always used).
+LP = Model
+
+_SEASONS = frozenset(("winter", "summer", "fall"))
 
 
-# --------------------------------------------------------------------------- a tiny LP builder
-class LP:
-    """Binary variables and sparse rows ``lo <= a @ v <= hi`` for ``scipy.optimize.milp``."""
-
-    def __init__(self) -> None:
-        self.n = 0
-        self.ub: list[float] = []
-        self.rows: list[int] = []
-        self.cols: list[int] = []
-        self.vals: list[float] = []
-        self.lo: list[float] = []
-        self.hi: list[float] = []
-
-    def var(self, ub: float = 1.0) -> int:
-        self.ub.append(ub)
-        self.n += 1
-        return self.n - 1
-
-    def add(self, terms: Mapping[int, float], lo: float = -np.inf, hi: float = np.inf) -> None:
-        r = len(self.lo)
-        for j, v in terms.items():
-            if v:
-                self.rows.append(r)
-                self.cols.append(j)
-                self.vals.append(v)
-        self.lo.append(lo)
-        self.hi.append(hi)
-
-    def le(self, left: Expr, right: Expr) -> None:
-        """Row ``left <= right`` for two affine expressions over binaries (rows that always
-        hold are skipped)."""
-        if not right[1] and left[0] + sum(v for v in left[1].values() if v > 0) <= right[0] + 1e-12:
-            return
-        terms: dict[int, float] = dict(left[1])
-        for j, v in right[1].items():
-            terms[j] = terms.get(j, 0.0) - v
-        self.add(terms, hi=right[0] - left[0])
-
-    def copy(self) -> LP:
-        other = LP()
-        other.n = self.n
-        other.ub = list(self.ub)
-        other.rows, other.cols, other.vals = list(self.rows), list(self.cols), list(self.vals)
-        other.lo, other.hi = list(self.lo), list(self.hi)
-        return other
+def solve(lp: Model, objective: np.ndarray, *, deadline: float | Deadline) -> SolveResult:
+    """Minimise ``objective @ v`` over ``lp`` until ``deadline`` (see :func:`pathways._milp.solve`)."""
+    return _solve(lp, objective, deadline=deadline)
 
 
-@dataclass
-class SolveResult:
-    """``status``: ``"optimal"``, ``"feasible"`` (time limit hit with a solution),
-    ``"infeasible"`` or ``"timeout"`` (time limit hit without a solution)."""
-
-    status: str
-    x: np.ndarray | None = None
-    message: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return self.status in ("optimal", "feasible")
+def _var(j: int) -> Expr:
+    return (0.0, {j: 1.0})
 
 
-#: HiGHS options beyond the ones ``milp`` names, passed through verbatim. The feasibility-jump
-#: primal heuristic costs more than the whole solve of the small planning models (about 2.5x
-#: CPU per solve measured); turning it off changes no optimality proof, only how an incumbent
-#: is found.
-HIGHS_OPTIONS: dict[str, object] = {"mip_heuristic_run_feasibility_jump": False}
-
-
-def solve(lp: LP, objective: np.ndarray, *, deadline: float) -> SolveResult:
-    """Minimise ``objective @ v`` over the binaries of ``lp`` with HiGHS, until ``deadline``
-    (a ``time.perf_counter()`` value). ``mip_rel_gap`` is 0: optimal means proved optimal."""
-    remaining = deadline - time.perf_counter()
-    if remaining <= 0:
-        return SolveResult("timeout", message="no time left")
-    n = lp.n
-    if n == 0:  # nothing to decide: check the constant rows
-        ok = all(lo <= 1e-9 and hi >= -1e-9 for lo, hi in zip(lp.lo, lp.hi))
-        return SolveResult("optimal", np.zeros(0)) if ok else SolveResult("infeasible")
-    constraints = []
-    if lp.lo:
-        a = csr_array((np.asarray(lp.vals, float), (np.asarray(lp.rows), np.asarray(lp.cols))),
-                      shape=(len(lp.lo), n))
-        constraints.append(LinearConstraint(a, np.asarray(lp.lo), np.asarray(lp.hi)))
-    with warnings.catch_warnings():
-        # extra HiGHS options are passed through verbatim, with a warning saying so
-        warnings.filterwarnings("ignore", message="Unrecognized options detected")
-        res = milp(np.asarray(objective, float), integrality=np.ones(n),
-                   bounds=Bounds(np.zeros(n), np.asarray(lp.ub, float)),
-                   constraints=constraints,
-                   options={"time_limit": remaining, "mip_rel_gap": 0.0, **HIGHS_OPTIONS})
-    if res.status == 0:
-        return SolveResult("optimal", np.round(res.x), res.message)
-    if res.status == 2:
-        return SolveResult("infeasible", message=res.message)
-    if res.x is not None:
-        return SolveResult("feasible", np.round(res.x), res.message)
-    if res.status == 1:
-        return SolveResult("timeout", message=res.message)
-    return SolveResult("infeasible" if "infeasible" in res.message.lower() else "timeout",
-                       message=res.message)
+def _is_const(e: Expr) -> bool:
+    return not e[1]
 
 
 # --------------------------------------------------------------------------- the planning model
@@ -184,6 +113,8 @@ class PlanModel:
         Constraint families (:data:`FAMILIES`) to ignore.
     forbid : frozenset of str
         Courses that may not be taken (to price alternatives).
+    reduce : bool
+        Drop dominated courses (see :meth:`dominated`).
     """
 
     catalog: Catalog
@@ -193,31 +124,81 @@ class PlanModel:
     constraints: Constraints
     relax: frozenset[str] = frozenset()
     forbid: frozenset[str] = frozenset()
-    lp: LP = field(default_factory=LP, init=False)
+    reduce: bool = True
+    lp: Model = field(default_factory=Model, init=False)
     x: dict[str, int] = field(default_factory=dict, init=False)
     infeasible: str | None = field(default=None, init=False)
     blocked: dict[str, str] = field(default_factory=dict, init=False)
+    dropped: dict[str, str] = field(default_factory=dict, init=False)
+    #: the candidates whose presence let :meth:`dominated` drop others (forbidding one of them
+    #: needs a model built without it)
+    dominating: set[str] = field(default_factory=set, init=False)
 
     def __post_init__(self) -> None:
         cat, val = self.catalog, self.validity
-        mentioned: dict[str, set[str]] = {}
-        for cid in val.scope:
-            for node in _nodes(cat.credentials[cid].requires):
-                if isinstance(node, Ref) and node.id in cat.courses:
-                    mentioned.setdefault(node.id, set()).add(cid)
-                elif isinstance(node, MinHours):
-                    for c in node.courses:
-                        mentioned.setdefault(c, set()).add(cid)
+        self._index()
+        candidates: list[str] = []
         for c in sorted(self.courses):
             if c in val.completed_courses and all(val.course_counts(c, k)
-                                                  for k in mentioned.get(c, ())):
+                                                  for k in self.mentioned.get(c, ())):
                 continue  # held and counting wherever it is named: nothing to gain by retaking
             why = self.why_blocked(c)
             if why is not None:
                 self.blocked[c] = why
                 continue
-            self.x[c] = self.lp.var()
+            candidates.append(c)
+        if self.reduce:
+            self.dropped = self.dominated(candidates)
+        for c in candidates:
+            if c not in self.dropped:
+                self.x[c] = self.lp.var()
         self._encode()
+        del cat
+
+    # ----------------------------------------------------------------------- structure
+    def _index(self) -> None:
+        """Where each course appears in the scope's trees: leaves (by credential and parent
+        node), ``min_hours`` lists, and which credentials mention it."""
+        cat = self.catalog
+        self.mentioned: dict[str, set[str]] = {}
+        self.leaf_count: dict[tuple[str, str], int] = {}
+        #: course -> (credential, parent path, kind) for every place it can count
+        self.places: dict[str, list[tuple[str, tuple[int, ...], str]]] = {}
+        #: (credential, node path) -> the node (choose/any parents and min_hours lists)
+        self.nodes: dict[tuple[str, tuple[int, ...]], Node] = {}
+        for cid in self.validity.scope:
+            stack: list[tuple[Node, tuple[int, ...], Node | None]] = [
+                (cat.credentials[cid].requires, (), None)]
+            while stack:
+                node, path, parent = stack.pop()
+                if isinstance(node, Ref):
+                    if node.id in cat.courses:
+                        self.mentioned.setdefault(node.id, set()).add(cid)
+                        key = (cid, node.id)
+                        self.leaf_count[key] = self.leaf_count.get(key, 0) + 1
+                        kind = "slot" if parent is not None and _interchangeable(parent) \
+                            else "fixed"
+                        self.places.setdefault(node.id, []).append((cid, path[:-1], kind))
+                        if parent is not None:
+                            self.nodes[(cid, path[:-1])] = parent
+                elif isinstance(node, MinHours):
+                    self.nodes[(cid, path)] = node
+                    for c in dict.fromkeys(node.courses):
+                        self.mentioned.setdefault(c, set()).add(cid)
+                        self.places.setdefault(c, []).append((cid, path, "hours"))
+                else:
+                    for i, child in enumerate(node.children):  # type: ignore[union-attr]
+                        stack.append((child, path + (i,), node))
+        # courses in an exclusive conflict: listed as leaves of an exclusive credential and of
+        # another credential of the scope
+        self.conflicted: set[str] = set()
+        if "exclusive" not in self.relax:
+            by_course: dict[str, set[str]] = {}
+            for (cid, c) in self.leaf_count:
+                by_course.setdefault(c, set()).add(cid)
+            for c, creds in by_course.items():
+                if len(creds) > 1 and any(cat.credentials[k].exclusive for k in creds):
+                    self.conflicted.add(c)
 
     # ----------------------------------------------------------------------- eligibility
     def why_blocked(self, c: str) -> str | None:
@@ -238,94 +219,166 @@ class PlanModel:
             return "offering"
         return None
 
+    def dominated(self, candidates: Sequence[str]) -> dict[str, str]:
+        """Candidates no optimal plan needs, each with the course that dominates it.
+
+        A course ``c`` is dropped when it is not held, is no prerequisite of a remaining
+        candidate, every place it counts is a leaf of a ``choose``/``any`` node with fewer
+        required than listed or a ``min_hours`` list, and at least ``cap`` candidates
+        dominate it (same places; prerequisites already met; hours at most -- equal when a
+        ``min_hours`` list names it --, cost at most, offered in every season it is; first by
+        (hours, cost, id)). ``cap`` is the number of courses those places can use (the ``k`` of
+        each node, and ``ceil(hours needed / hours of c)`` of each list). In a plan that takes
+        ``c`` at most ``cap - 1`` dominators are taken (a plan takes no more courses of one
+        kind than their places use), so ``c`` can be swapped for a free dominator at no extra
+        hours, cost or terms: no optimal plan needs it. Courses that only served as
+        prerequisites of dropped courses go too; repeated to a fixed point.
+        """
+        cat, val = self.catalog, self.validity
+        dropped: dict[str, str] = {}
+        remaining = list(candidates)
+        refs = cat.prerequisite_refs
+        while True:
+            needed: set[str] = set()
+            for c in remaining:
+                pre = refs.get(c)
+                if pre is not None:
+                    needed.update(pre)
+            classes: dict[tuple[object, ...], list[str]] = {}
+            newly: dict[str, str] = {}
+            for c in remaining:
+                if c in needed or c in val.completed_courses or c in self.conflicted:
+                    continue
+                places = self.places.get(c)
+                if not places:
+                    newly[c] = "not needed"  # counts nowhere and is no prerequisite
+                    continue
+                if any(kind == "fixed" for _, _, kind in places):
+                    continue
+                hours_key = cat.courses[c].hours if any(k == "hours" for _, _, k in places) \
+                    else None
+                sig = tuple(sorted(set(places)))
+                classes.setdefault((sig, hours_key), []).append(c)
+            for (sig, _), members in classes.items():
+                if len(members) < 2:
+                    continue
+                cap = self._cap(sig, cat.courses[members[0]].hours)  # type: ignore[arg-type]
+                free = [d for d in members if _prerequisites_met(cat.courses[d].prerequisites,
+                                                                 val.completed_courses)]
+                if len(free) < cap:
+                    continue
+                free.sort(key=lambda d: (cat.courses[d].hours, cat.courses[d].cost, d))
+                for c in members:
+                    course = cat.courses[c]
+                    key = (course.hours, course.cost, c)
+                    seasons = course.terms if course.terms is not None else _SEASONS
+                    count = 0
+                    first = None
+                    for d in free:
+                        other = cat.courses[d]
+                        if (other.hours, other.cost, d) >= key:
+                            break
+                        if other.cost <= course.cost and (
+                                other.terms is None or other.terms >= seasons):
+                            count += 1
+                            first = first or d
+                            if count >= cap:
+                                break
+                    if count >= cap:
+                        newly[c] = first or ""
+                        self.dominating.update(free)
+            if not newly:
+                return dropped
+            dropped.update(newly)
+            remaining = [c for c in remaining if c not in newly]
+
+    def _cap(self, sig: Sequence[tuple[str, tuple[int, ...], str]], hours: float) -> int:
+        cap = 0
+        for cid, path, kind in sig:
+            node = self.nodes[(cid, path)]
+            if kind == "hours":
+                assert isinstance(node, MinHours)
+                cap += math.ceil(node.hours / hours) if hours > 0 else len(node.courses)
+            else:
+                cap += node.k  # type: ignore[union-attr]
+        return cap
+
     # ----------------------------------------------------------------------- encoding
-    def _new(self, terms: Iterable[Expr], k: float) -> Expr:
-        """A fresh binary ``s`` with ``k s <= sum(terms)``."""
-        s = self.lp.var()
-        total: dict[int, float] = {}
-        const = 0.0
-        for c0, lin in terms:
-            const += c0
-            for j, v in lin.items():
-                total[j] = total.get(j, 0.0) + v
-        self.lp.le((0.0, {s: k}), (const, total))
-        return (0.0, {s: 1.0})
-
-    def _combine(self, children: list[Expr], k: int) -> Expr:
-        """At least ``k`` of the children (each 0..1)."""
-        ones = sum(1 for c in children if not c[1] and c[0] >= 1)
-        rest = [c for c in children if c[1]]
-        need = k - ones
-        if need <= 0:
-            return _ONE
-        if len(rest) < need:
-            return _ZERO
-        if len(rest) == 1:
-            return rest[0]
-        if need == len(rest):  # all of them: s <= each child
-            s = self.lp.var()
-            for child in rest:
-                self.lp.le((0.0, {s: 1.0}), child)
-            return (0.0, {s: 1.0})
-        return self._new(rest, float(need))
-
     def have(self, c: str, cred: str) -> Expr:
         if self.validity.course_counts(c, cred):
-            return _ONE
+            return ONE
         j = self.x.get(c)
-        return (0.0, {j: 1.0}) if j is not None else _ZERO
+        return _var(j) if j is not None else ZERO
 
     def _requirement(self, cred: str, node: Node, path: tuple[int, ...]) -> Expr:
         cat = self.catalog
         if isinstance(node, Ref):
             if node.id in cat.credentials:
                 if self.validity.credential_counts(node.id, cred):
-                    return _ONE
+                    return ONE
                 return self.earned[node.id]
             have = self.have(node.id, cred)
-            if not have[1] and have[0] < 1:
-                return _ZERO
+            if _is_const(have) and have[0] < 1:
+                return ZERO
+            if self.leaf_count[(cred, node.id)] == 1 and node.id not in self.conflicted:
+                return have  # the course fills this leaf only: no assignment variable
             y = self.lp.var()
-            self.lp.le((0.0, {y: 1.0}), have)
             self.slots.setdefault((cred, node.id), []).append(y)
-            return (0.0, {y: 1.0})
+            return _var(y)
         if isinstance(node, MinHours):
             held = 0.0
             lin: dict[int, float] = {}
             for c in dict.fromkeys(node.courses):
-                h = cat.courses[c].hours
                 have = self.have(c, cred)
                 if have[1]:
                     (j, _), = have[1].items()
-                    lin[j] = h
+                    lin[j] = cat.courses[c].hours
                 elif have[0] >= 1:
-                    held += h
-            need = node.hours - held
-            if need <= 1e-9:
-                return _ONE
-            if sum(lin.values()) < need - 1e-9:
-                return _ZERO
-            s = self.lp.var()
-            self.lp.le((0.0, {s: need}), (0.0, lin))
-            return (0.0, {s: 1.0})
+                    held += cat.courses[c].hours
+            return self.lp.threshold(lin, node.hours - held)
         children = [self._requirement(cred, child, path + (i,))
-                    for i, child in enumerate(node.children)]
+                    for i, child in enumerate(node.children)]  # type: ignore[union-attr]
         k = node.k if isinstance(node, (Choose, AnyOf)) else len(node.children)
-        return self._combine(children, k)
+        return self.lp.at_least(children, k)
 
     def prerequisite(self, node: Node, leaf: Callable[[str], Expr] | None = None) -> Expr:
         """The value of a prerequisite tree; ``leaf`` gives the value of a course leaf that is
         not completed (default: ``x``)."""
         if isinstance(node, Ref):
             if node.id in self.validity.completed_courses:
-                return _ONE
+                return ONE
             if leaf is not None:
                 return leaf(node.id)
             j = self.x.get(node.id)
-            return (0.0, {j: 1.0}) if j is not None else _ZERO
+            return _var(j) if j is not None else ZERO
         children = [self.prerequisite(c, leaf) for c in node.children]  # type: ignore[union-attr]
         k = node.k if isinstance(node, (Choose, AnyOf)) else len(children)
-        return self._combine(children, k)
+        return self.lp.at_least(children, k)
+
+    def require(self, lp: Model, lhs: Expr, node: Node,
+                leaf: Callable[[str], Expr] | None = None) -> None:
+        """Rows for ``lhs <= value of the prerequisite tree``, without an auxiliary variable for
+        an ``and`` (one row per part) or an ``or`` of single courses (one row)."""
+        if isinstance(node, AllOf):
+            for child in node.children:
+                self.require(lp, lhs, child, leaf)
+            return
+        if isinstance(node, (AnyOf, Choose)) and node.k == 1 \
+                and all(isinstance(c, Ref) for c in node.children):
+            total: dict[int, float] = {}
+            for child in node.children:
+                e = self.prerequisite(child, leaf)
+                if not e[1] and e[0] >= 1:
+                    return
+                for j, v in e[1].items():
+                    total[j] = total.get(j, 0.0) + v
+            lp.le(lhs, (0.0, total))
+            return
+        saved, self.lp = self.lp, lp
+        try:
+            lp.le(lhs, self.prerequisite(node, leaf))
+        finally:
+            self.lp = saved
 
     def _encode(self) -> None:
         cat, val = self.catalog, self.validity
@@ -340,11 +393,17 @@ class PlanModel:
             if not e[1] and e[0] < 1:
                 self.infeasible = f"{t} cannot be earned from the courses that may be taken"
                 continue
-            self.lp.le(_ONE, e)
+            self.lp.le(ONE, e)
         # within a credential a course fills one leaf
         for (cid, c), ys in self.slots.items():
-            if len(ys) > 1:
-                self.lp.add({y: 1.0 for y in ys}, hi=1.0)
+            have = self.have(c, cid)
+            row = {y: 1.0 for y in ys}
+            if have[1]:
+                (j, _), = have[1].items()
+                row[j] = -1.0
+                self.lp.add(row, hi=0.0)
+            elif len(ys) > 1:
+                self.lp.add(row, hi=1.0)
         # exclusive credentials share no course leaves
         if "exclusive" not in self.relax:
             by_course: dict[str, list[str]] = {}
@@ -362,13 +421,13 @@ class PlanModel:
         for c, j in self.x.items():
             pre = cat.courses[c].prerequisites
             if pre is not None:
-                self.lp.le((0.0, {j: 1.0}), self.prerequisite(pre))
+                self.require(self.lp, _var(j), pre)
         budget = self.constraints.budget
         if budget is not None and "budget" not in self.relax:
             self.lp.add({j: cat.courses[c].cost for c, j in self.x.items()}, hi=budget + 1e-6)
 
     # ----------------------------------------------------------------------- objectives
-    def vector(self, weights: Mapping[str, float], lp: LP | None = None) -> np.ndarray:
+    def vector(self, weights: Mapping[str, float], lp: Model | None = None) -> np.ndarray:
         lp = lp or self.lp
         v = np.zeros(lp.n)
         for c, j in self.x.items():
@@ -392,14 +451,18 @@ class PlanModel:
         cols = np.fromiter(self.x.values(), dtype=np.int64, count=len(names))
         return sorted(names[i] for i in np.flatnonzero(sol[cols] > 0.5))
 
-    def no_good(self, lp: LP, chosen: Iterable[str]) -> None:
+    def no_good(self, lp: Model, chosen: Iterable[str]) -> None:
         """Exclude exactly this course set from further solutions."""
         chosen = set(chosen)
         row = {j: (-1.0 if c in chosen else 1.0) for c, j in self.x.items()}
         lp.add(row, lo=1.0 - len(chosen))
 
-    def cap(self, lp: LP, weights: Mapping[str, float], value: float) -> None:
-        """Row ``sum(weights x) <= value`` (+ a tolerance for fractional hours)."""
+    def cap(self, lp: Model, weights: Mapping[str, float] | np.ndarray, value: float) -> None:
+        """Row ``sum(weights x) <= value`` (+ a tolerance for fractional values)."""
+        if isinstance(weights, np.ndarray):
+            lp.add({j: float(w) for j, w in enumerate(weights) if w},
+                   hi=value + 1e-6 * max(1.0, abs(value)))
+            return
         lp.add({j: weights.get(c, 0.0) for c, j in self.x.items()},
                hi=value + 1e-6 * max(1.0, abs(value)))
 
@@ -435,7 +498,7 @@ class PlanModel:
 
         return {c: est(c) for c in self.x}
 
-    def timed(self, start: Term, horizon: int) -> tuple[LP, dict[tuple[str, int], int], list[int]]:
+    def timed(self, start: Term, horizon: int) -> tuple[Model, dict[tuple[str, int], int], list[int]]:
         """The time-indexed model: a copy of the set model with ``z[c, t]`` and ``a[t]``."""
         lp = self.lp.copy()
         cat, cons = self.catalog, self.constraints
@@ -455,21 +518,18 @@ class PlanModel:
             lp.add({active[t]: 1.0, active[t + 1]: -1.0}, lo=0.0)
         for (c, t), v in z.items():
             lp.add({active[t]: 1.0, v: -1.0}, lo=0.0)
-        saved, self.lp = self.lp, lp  # encode prerequisite trees into the copy
-        try:
-            for c in self.x:
-                pre = cat.courses[c].prerequisites
-                if pre is None:
+        for c in self.x:
+            pre = cat.courses[c].prerequisites
+            if pre is None:
+                continue
+            for t in range(horizon):
+                if (c, t) not in z:
                     continue
-                for t in range(horizon):
-                    if (c, t) not in z:
-                        continue
-                    def before(p: str, t: int = t) -> Expr:
-                        return (0.0, {z[p, u]: 1.0 for u in range(t) if (p, u) in z})
 
-                    self.lp.le((0.0, {z[c, t]: 1.0}), self.prerequisite(pre, before))
-        finally:
-            self.lp = saved
+                def before(p: str, t: int = t) -> Expr:
+                    return (0.0, {z[p, u]: 1.0 for u in range(t) if (p, u) in z})
+
+                self.require(lp, _var(z[c, t]), pre, before)
         for t in range(horizon):
             here = {v: 1.0 for (c, u), v in z.items() if u == t}
             if cons.max_courses_per_term is not None and here:
@@ -480,10 +540,16 @@ class PlanModel:
         return lp, z, active
 
 
-def _nodes(node: Node) -> Iterable[Node]:
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        yield n
-        if isinstance(n, (AllOf, AnyOf, Choose)):
-            stack.extend(n.children)
+def _interchangeable(parent: Node) -> bool:
+    """Whether the leaves under ``parent`` are interchangeable slots: a ``choose``/``any``
+    that needs fewer children than it lists."""
+    return isinstance(parent, (AnyOf, Choose)) and parent.k < len(parent.children)
+
+
+def _prerequisites_met(node: Node | None, done: frozenset[str]) -> bool:
+    if node is None:
+        return True
+    if isinstance(node, Ref):
+        return node.id in done
+    k = node.k if isinstance(node, (AnyOf, Choose)) else len(node.children)  # type: ignore[union-attr]
+    return sum(_prerequisites_met(c, done) for c in node.children) >= k  # type: ignore[union-attr]

@@ -105,12 +105,15 @@ def _run(catalog: Catalog, order: list[str], start: Term, done: set[str],
 
 def list_schedule(catalog: Catalog, courses: Iterable[str], start: Term, *,
                   completed: Iterable[str] = (), max_courses: int | None = None,
-                  max_hours: float | None = None) -> dict[str, Term]:
+                  max_hours: float | None = None,
+                  prefer: Mapping[str, int] | None = None) -> dict[str, Term]:
     """Schedule ``courses`` term by term from ``start`` (see the module docstring).
 
     Two priority rules are tried and the shorter schedule kept (the first on ties): the
     as-late-as-possible term of each course (offering seasons included), and the longest chain
-    of courses waiting on it; both then by id.
+    of courses waiting on it; both then by id. With ``prefer`` (course -> rank, smaller first;
+    courses not in it last) the preference comes first in both rules: used to earn a stacked
+    credential early.
 
     Parameters
     ----------
@@ -149,8 +152,11 @@ def list_schedule(catalog: Catalog, courses: Iterable[str], start: Term, *,
         return {}
     tails = _tails(catalog, todo)
     alap = _alap(catalog, todo, start)
+    rank = prefer or {}
+    last = len(rank) + 1
     best: dict[str, Term] | None = None
-    for key in ((lambda c: (alap[c], -tails[c], c)), (lambda c: (-tails[c], c))):
+    for key in ((lambda c: (rank.get(c, last), alap[c], -tails[c], c)),
+                (lambda c: (rank.get(c, last), -tails[c], c))):
         sched = _run(catalog, sorted(todo, key=key), start, set(completed), max_courses,
                      max_hours)
         if best is None or span(sched, start) < span(best, start):
