@@ -92,8 +92,11 @@ Objective = Literal["hours", "cost", "terms"]
 _OBJECTIVES = ("hours", "cost", "terms")
 _MAX_TIES = 8
 _MAX_REPLANS = 10
+#: ``Plan.status`` when the time limit stopped the search (the plan is the best found).
+TIME_LIMIT = "time_limit"
 #: Seconds past the time limit that the work after the last solve (scheduling, the audit, the
-#: greedy fallback, the infeasibility diagnosis) may take.
+#: greedy fallback, the infeasibility diagnosis) may take; half the time limit when that is
+#: shorter (at least 20 ms).
 _GRACE = 0.25
 
 
@@ -125,7 +128,9 @@ class Plan:
     """A plan toward one or more target credentials (see :func:`plan`).
 
     ``terms`` is the number of terms from the start term to the last planned term, inclusive
-    (idle terms waiting for an offering count); 0 when nothing needs to be taken. ``earned``
+    (idle terms waiting for an offering count); 0 when nothing needs to be taken. ``status`` is
+    ``"optimal"`` (proved), ``"time_limit"`` (the time limit stopped the search: the best plan
+    found, or a greedy one, with a note saying which) or ``"infeasible"``. ``earned``
     lists, by term, the credentials of the plan (the targets and those stacked below them)
     that the holdings alone do not earn, each with the term after which it is earned.
     """
@@ -215,6 +220,7 @@ class _Request:
         from pathways.graph import build_graph, relevant_subgraph
 
         self.deadline = time.perf_counter() + max(0.0, time_limit)
+        self.grace = min(_GRACE, max(0.02, 0.5 * time_limit))
         self.start_info = StartInfo.of(learner, today)
         learner = with_start(learner, self.start_info.today)
         self.catalog = catalog
@@ -367,8 +373,11 @@ def _select(req: _Request, model: PlanModel, validity: Validity, objective: str)
         if best is None or key < best:
             best, result = key, (courses, sched)
     assert result is not None
-    status = "optimal" if optimal else "time limit: best found, not proved optimal"
-    return _Solution(result[0], result[1], optimal, status, notes, model)
+    return _Solution(result[0], result[1], optimal, _status(optimal), notes, model)
+
+
+def _status(optimal: bool) -> str:
+    return "optimal" if optimal else TIME_LIMIT
 
 
 def _terms_bound(req: _Request, model: PlanModel, validity: Validity,
@@ -430,47 +439,154 @@ def _terms_bound(req: _Request, model: PlanModel, validity: Validity,
 
 
 def _greedy(req: _Request, model: PlanModel, validity: Validity, primary: str) -> _Solution:
-    """Fallback when HiGHS found nothing in time: all eligible courses, then drop the costliest
-    ones while the targets are still earned (checked by the audit's search), for as long as
-    the grace period after the deadline allows."""
+    """Fallback when HiGHS found nothing in time: a constructed plan (for each requirement the
+    cheapest options with their missing prerequisites), or all eligible courses when that does
+    not earn the targets; then the costliest courses are dropped while the targets stay earned
+    (checked by the audit's search), for as long as the grace period after the deadline allows.
+    """
     cat = req.catalog
-    stop = max(req.deadline, time.perf_counter()) + _GRACE
-
-    def closed(courses: set[str]) -> set[str]:
-        courses = set(courses)
-        changed = True
-        while changed:
-            changed = False
-            for c in sorted(courses):
-                done = validity.completed_courses | (courses - {c})
-                if not prerequisites_met(cat.courses[c].prerequisites, done):
-                    courses.discard(c)
-                    changed = True
-        return courses
-
-    every = set(model.x) | set(model.dropped)
-    current = closed(every)
-    if not targets_met(cat, validity, req.targets, current, deadline=stop + _GRACE):
-        raise _Infeasible("no plan")
-    weight = {c: getattr(cat.courses[c], "hours" if primary == "hours" else "cost")
-              for c in every}
-    notes = ["HiGHS found no plan within the time limit; greedy plan"]
-    for c in sorted(current, key=lambda c: (-weight[c], c)):
+    stop = max(req.deadline, time.perf_counter()) + req.grace
+    weight = {c: float(getattr(cat.courses[c], "hours" if primary == "hours" else "cost"))
+              for c in model.x}
+    notes = ["the time limit came before the solver found a plan: a greedy plan (the cheapest "
+             "options of each requirement, the costliest courses dropped while the targets "
+             "stay earned), not optimal"]
+    current = _construct(req, model, validity, weight)
+    if current is None or not targets_met(cat, validity, req.targets, current, deadline=stop):
+        current = _closed(cat, validity, set(model.x))
+        if not targets_met(cat, validity, req.targets, current, deadline=stop + req.grace):
+            raise _Infeasible("no plan")
+    for c in sorted(current, key=lambda c: (-weight.get(c, 0.0), c)):
         if time.perf_counter() > stop:
             notes.append("the greedy plan was cut short by the time limit: it keeps courses "
                          "it had no time to try dropping")
             break
         if c not in current:
             continue
-        trial = closed(current - {c})
-        if targets_met(cat, validity, req.targets, trial, deadline=stop + _GRACE):
+        trial = _closed(cat, validity, current - {c})
+        if targets_met(cat, validity, req.targets, trial, deadline=stop):
             current = trial
     budget = req.constraints.budget
     if budget is not None and _total(cat, current, "cost") > budget + 1e-6:
         raise _Infeasible("time limit reached before any plan within the budget was found")
     sched = req.schedule(current, validity)
-    return _Solution(sorted(current), sched, False, "greedy fallback (time limit): not proved "
-                     "optimal", notes, model)
+    return _Solution(sorted(current), sched, False, TIME_LIMIT, notes, model)
+
+
+def _closed(cat: Catalog, validity: Validity, courses: set[str]) -> set[str]:
+    """The courses whose prerequisites the others (and the completed ones) satisfy."""
+    courses = set(courses)
+    changed = True
+    while changed:
+        changed = False
+        for c in sorted(courses):
+            if not prerequisites_met(cat.courses[c].prerequisites,
+                                     validity.completed_courses | (courses - {c})):
+                courses.discard(c)
+                changed = True
+    return courses
+
+
+def _construct(req: _Request, model: PlanModel, validity: Validity,
+               weight: dict[str, float]) -> set[str] | None:
+    """A quick plan: for each requirement node the cheapest options (each course priced with
+    its cheapest missing prerequisites), courses already chosen first; None when some
+    requirement has no option."""
+    cat = req.catalog
+    done = validity.completed_courses
+    packages: dict[str, tuple[float, frozenset[str]] | None] = {}
+
+    def package(c: str) -> tuple[float, frozenset[str]] | None:
+        if c in packages:
+            return packages[c]
+        packages[c] = None  # guards against cycles
+        if c not in weight:
+            return None
+        pre = cat.courses[c].prerequisites
+        need = _cheapest(pre) if pre is not None else frozenset()
+        if need is None:
+            return None
+        ids = need | {c}
+        packages[c] = (sum(weight[i] for i in ids), ids)
+        return packages[c]
+
+    def _cheapest(node: Node) -> frozenset[str] | None:
+        if isinstance(node, Ref):
+            if node.id in done:
+                return frozenset()
+            got = package(node.id)
+            return got[1] if got is not None else None
+        parts = [_cheapest(c) for c in node.children]  # type: ignore[union-attr]
+        k = node.k if isinstance(node, (AnyOf, Choose)) else len(parts)
+        ok = sorted((p for p in parts if p is not None), key=lambda p: sum(weight[i] for i in p))
+        if len(ok) < k:
+            return None
+        return frozenset().union(*ok[:k])
+
+    chosen: set[str] = set()
+    used: dict[str, set[str]] = {}  # credential -> courses that fill one of its leaves
+
+    def price(cred: str, node: Node) -> float:
+        if isinstance(node, Ref):
+            if node.id in cat.credentials:
+                return 0.0 if validity.credential_counts(node.id, cred) else \
+                    price(node.id, cat.credentials[node.id].requires)
+            if node.id in used.get(cred, ()):
+                return float("inf")  # it fills another leaf of this credential already
+            if validity.course_counts(node.id, cred) or node.id in chosen:
+                return 0.0
+            got = package(node.id)
+            return got[0] if got is not None else float("inf")
+        if isinstance(node, MinHours):
+            return 0.0
+        values = sorted(price(cred, c) for c in node.children)  # type: ignore[union-attr]
+        k = node.k if isinstance(node, (AnyOf, Choose)) else len(values)
+        return sum(values[:k]) if k <= len(values) else float("inf")
+
+    def take(cred: str, node: Node) -> bool:
+        if isinstance(node, Ref):
+            if node.id in cat.credentials:
+                if validity.credential_counts(node.id, cred):
+                    return True
+                return take(node.id, cat.credentials[node.id].requires)
+            mine = used.setdefault(cred, set())
+            if node.id in mine:
+                return False
+            if not (validity.course_counts(node.id, cred) or node.id in chosen):
+                got = package(node.id)
+                if got is None:
+                    return False
+                chosen.update(got[1])
+            mine.add(node.id)
+            return True
+        if isinstance(node, MinHours):
+            held = sum(cat.courses[c].hours for c in set(node.courses)
+                       if validity.course_counts(c, cred) or c in chosen)
+            options = sorted((p[0] / max(cat.courses[c].hours, 1e-9), c)
+                             for c in set(node.courses)
+                             if c not in chosen and not validity.course_counts(c, cred)
+                             and (p := package(c)) is not None)
+            for _, c in options:
+                if held >= node.hours - 1e-9:
+                    break
+                chosen.update(packages[c][1])  # type: ignore[index]
+                held += cat.courses[c].hours
+            return held >= node.hours - 1e-9
+        children = list(node.children)  # type: ignore[union-attr]
+        k = node.k if isinstance(node, (AnyOf, Choose)) else len(children)
+        ranked = sorted(range(len(children)), key=lambda i: (price(cred, children[i]), i))
+        met = 0
+        for i in ranked:
+            if met >= k:
+                break
+            met += take(cred, children[i])
+        return met >= k
+
+    for t in req.targets:
+        if not validity.credential_counts(t, None) and \
+                not take(t, cat.credentials[t].requires):
+            return None
+    return chosen
 
 
 def _terms(req: _Request, model: PlanModel, validity: Validity) -> _Solution:
@@ -496,7 +612,7 @@ def _terms(req: _Request, model: PlanModel, validity: Validity) -> _Solution:
     r, solves = lexmin(lp, stages, deadline=req.deadline)
     if not r.ok:
         seed.optimal = False
-        seed.status = "time limit: hours-optimal plan, terms not proved optimal"
+        seed.status = TIME_LIMIT
         seed.notes.append("the time limit stopped the time-indexed model: the hours-optimal "
                           "plan is returned")
         return seed
@@ -509,7 +625,7 @@ def _terms(req: _Request, model: PlanModel, validity: Validity) -> _Solution:
     if span(sched, req.start) > n_terms:  # the list schedule is longer: keep the MILP's terms
         sched = {c: req.start.next(t) for (c, t), v in z.items() if sol[v] > 0.5}
         sched = dict(sorted(sched.items(), key=lambda kv: (kv[1], kv[0])))
-    status = "optimal" if optimal else "time limit: best found, not proved optimal"
+    status = _status(optimal)
     notes = [] if optimal else ["the time limit stopped the time-indexed model: the best plan "
                                 "found is not proved optimal"]
     return _Solution(chosen, sched, optimal, status, notes, model)
@@ -539,7 +655,7 @@ def _feasible(req: _Request, validity: Validity, relax: Iterable[str],
     if model.infeasible:
         return model, SolveResult("infeasible")
     vec = model.vector(weights or {})
-    return model, _checked(solve(model.lp, vec, deadline=req.deadline + _GRACE))
+    return model, _checked(solve(model.lp, vec, deadline=req.deadline + req.grace))
 
 
 def _money(value: float, currency: str) -> str:
@@ -552,7 +668,7 @@ def _detail(req: _Request, validity: Validity, family: str, relax: frozenset[str
     cat, cons = req.catalog, req.constraints
     if family == "budget":
         model, r = _feasible(req, validity, relax, None)
-        r = _checked(solve(model.lp, model.vector(model.cost()), deadline=req.deadline + _GRACE))
+        r = _checked(solve(model.lp, model.vector(model.cost()), deadline=req.deadline + req.grace))
         cheapest = _total(cat, model.chosen(r.x), "cost") if r.ok else float("nan")  # type: ignore[arg-type]
         return (f"over budget: the cheapest plan costs {_money(cheapest, cat.currency)} but the "
                 f"budget is {_money(cons.budget or 0.0, cat.currency)}")
@@ -624,7 +740,7 @@ def _feasible_one(req: _Request, validity: Validity, target: str, relax: frozens
     model = PlanModel(req.catalog, validity, [target], req.courses, req.constraints, relax)
     if model.infeasible:
         return False
-    return _checked(solve(model.lp, model.vector({}), deadline=req.deadline + _GRACE)).ok
+    return _checked(solve(model.lp, model.vector({}), deadline=req.deadline + req.grace)).ok
 
 
 # --------------------------------------------------------------------------- public
@@ -751,7 +867,7 @@ def _finish(req: _Request, validity: Validity, solution: _Solution, notes: list[
     from pathways.planner.explain import explain_courses
 
     cat = req.catalog
-    stop = max(req.deadline, time.perf_counter()) + _GRACE
+    stop = max(req.deadline, time.perf_counter()) + req.grace
     milestones = _Milestones(req, validity, solution.courses, stop)
     schedule = milestones.earliest_schedule(solution.schedule)
     planned = [(c, t) for c, t in sorted(schedule.items(), key=lambda kv: (kv[1], kv[0]))]

@@ -14,6 +14,7 @@ subgraph, so the whole table is quick on the sample catalog.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,9 @@ from pathways.planner.core import Plan, plan
 from pathways.planner.validity import credential_scope, start_term
 
 __all__ = ["Distance", "distances"]
+
+#: Seconds kept for each credential still to plan while an earlier one may use the rest.
+_SLICE = 0.05
 
 
 @dataclass(frozen=True)
@@ -84,26 +88,21 @@ class Distance:
 
 
 def _exits(catalog: Catalog, learner: LearnerProfile, cred: str, p: Plan, today: dt.date | None,
-           ) -> tuple[tuple[str, ...], str | None, str | None, float | None]:
+           time_limit: float) -> tuple[tuple[str, ...], str | None, str | None, float | None]:
+    """What the learner holds of ``cred``'s stack now, and the first credential the plan earns
+    on the way (from :attr:`Plan.earned`) with its term and the hours taken until then."""
     scope = credential_scope(catalog, [cred])
     start = start_term(learner, today)
-    now = audit_many(catalog, learner, scope, as_of=start.start, check_schedule=False)
+    now = audit_many(catalog, learner, scope, as_of=start.start, check_schedule=False,
+                     time_limit=time_limit)
     holds = tuple(a.credential for a in now if a.met)
     if not p.feasible or not p.courses:
         return holds, None, None, None
-    pending = [c for c in scope if c not in holds]
-    prefix: list[tuple[str, Any]] = []
-    hours = 0.0
-    for term, courses in p.schedule():
-        if not courses:
+    for k, term in p.earned:
+        if k in holds:
             continue
-        prefix.extend((c.id, c.term) for c in courses)
-        hours += sum(c.hours for c in courses)
-        results = audit_many(catalog, learner, pending, planned=prefix, as_of=term.end,
-                             check_schedule=False)
-        done = [a.credential for a in results if a.met]
-        if done:
-            return holds, done[0], str(term), hours
+        hours = sum(c.hours for c in p.courses if c.term <= term)
+        return holds, k, str(term), hours
     return holds, cred, str(max(c.term for c in p.courses)), p.total_hours
 
 
@@ -118,7 +117,9 @@ def distances(catalog: Catalog, learner: LearnerProfile, *, graph: Any = None,
     graph : networkx.DiGraph, optional
         A prebuilt :func:`pathways.graph.build_graph` (built once here when None).
     time_limit : float
-        Seconds per credential's plan.
+        Seconds for the whole table. Each credential's plan may use the time left (keeping a
+        short slice for each credential still to come); credentials not reached when the
+        time is up are listed last as not planned, with that reason.
     today : datetime.date, optional
         The day the plans are made (default: the real date), for the default start term.
 
@@ -143,13 +144,26 @@ def distances(catalog: Catalog, learner: LearnerProfile, *, graph: Any = None,
     """
     from pathways.graph import build_graph, ladder
 
+    deadline = time.perf_counter() + max(0.0, time_limit)
     G = graph if graph is not None else build_graph(catalog)
     out: list[Distance] = []
-    for cid in sorted(catalog.credentials):
+    todo = sorted(catalog.credentials)
+    for i, cid in enumerate(todo):
         cred = catalog.credentials[cid]
-        p = plan(catalog, learner, [cid], objective="hours", graph=G, time_limit=time_limit,
+        remaining = deadline - time.perf_counter()
+        if remaining <= 0:
+            out.append(Distance(
+                credential=cid, title=cred.title, level=cred.level, feasible=False,
+                complete=False, held=False, currency=catalog.currency,
+                reason="not planned: the time limit was reached before this credential",
+                stacks_into=tuple(ladder(G, cid))))
+            continue
+        later = len(todo) - i - 1
+        budget = max(remaining - later * min(_SLICE, remaining / (later + 1)), 0.0)
+        p = plan(catalog, learner, [cid], objective="hours", graph=G, time_limit=budget,
                  explain=False, today=today)
-        holds, nxt, nxt_term, nxt_hours = _exits(catalog, learner, cid, p, today)
+        holds, nxt, nxt_term, nxt_hours = _exits(
+            catalog, learner, cid, p, today, max(0.0, deadline - time.perf_counter()))
         out.append(Distance(
             credential=cid, title=cred.title, level=cred.level, feasible=p.feasible,
             complete=p.feasible and not p.courses,

@@ -14,11 +14,13 @@ For a course that is not forced (not required through ``all`` nodes of a target,
 ``and`` prerequisite of such a course) the planner re-solves with that course forbidden and
 reports the difference truthfully: ``UT-CAP-3 (40 h) over UT-CAP-1 + UT-CAP-2 (50 h)`` (the
 courses the plan takes instead of the alternative's, with their totals in the objective's unit),
-or that no plan exists without it.
+or that no plan exists without it, or -- when the plan's time limit came first -- that the
+alternative was not priced.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -134,7 +136,7 @@ def _alternative(req: _Request, validity: Validity, solution: _Solution, course:
         return _alternative_terms(req, validity, solution, course, fresh)
     model = solution.model
     assert model is not None
-    if course in model.dominating:  # some options were dropped in its favour: rebuild
+    if course in model.dominating or course not in model.x:  # options dropped for it: rebuild
         model = req.model(validity, forbid={course})
         if model.infeasible:
             return f"no alternative: every plan within the constraints needs {course}"
@@ -271,7 +273,8 @@ def explain_courses(req: _Request, validity: Validity, solution: _Solution,
             parts.append("counts toward the targets")
         alternative = None
         if explain and c not in forced:
-            alternative = _alternative(req, validity, solution, c)
+            alternative = (_alternative(req, validity, solution, c)
+                           if time.perf_counter() < req.deadline else _NOT_PRICED)
         reason = "; ".join(parts) + (f"; {alternative}" if alternative else "")
         counts = tuple(sorted({cred for (cred, _, _) in uses.get(c, {})}))
         out.append(PlannedCourse(id=c, title=course.title, term=term, hours=course.hours,

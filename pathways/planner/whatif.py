@@ -8,6 +8,7 @@ and constraints and lines the totals up against the first scenario (the baseline
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -72,7 +73,8 @@ def what_if(catalog: Catalog, learner: LearnerProfile,
         scenario is then also planned with them renewed.
     graph : networkx.DiGraph, optional
     time_limit : float
-        Seconds per plan.
+        Seconds for all the scenarios' plans together (each may use its share of the time
+        left).
     today : datetime.date, optional
         The day the plans are made (default: the real date), for the default start term.
 
@@ -117,9 +119,11 @@ def what_if(catalog: Catalog, learner: LearnerProfile,
     plans: dict[str, Plan] = {}
     rows: list[dict[str, Any]] = []
     base: Plan | None = None
-    for name, targets, renewed, holdings in variants:
+    deadline = time.perf_counter() + max(0.0, time_limit)
+    for i, (name, targets, renewed, holdings) in enumerate(variants):
+        share = max(0.0, deadline - time.perf_counter()) / (len(variants) - i)
         p = plan(catalog, learner, targets, objective=objective, graph=G,
-                 time_limit=time_limit, holdings=holdings, today=today)
+                 time_limit=share, holdings=holdings, today=today)
         plans[name] = p
         base = base or p
         comparable = p.feasible and base.feasible
