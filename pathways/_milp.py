@@ -13,6 +13,10 @@ The planner (:mod:`pathways.planner.model`) and the recommender
   ``k s <= sum(children)``).
 - :class:`Deadline` is a point in time (``time.perf_counter``); every solve takes one and gives
   HiGHS only the time left, so a request of several solves ends on time.
+- :class:`Requirements` encodes credentials' requirement trees with the format's counting
+  rules (one leaf per course within a credential, ``min_hours`` as a threshold, nested
+  credentials, exclusive credentials), given which holdings count (:class:`Counting`, e.g.
+  :class:`pathways.planner.validity.Validity`): the planner and the recommender share it.
 - :func:`lexmin` minimises objectives in order. When the objectives have integer coefficients
   (after scaling by a power of ten) and the folded weights stay small enough for HiGHS to
   compare objective values exactly (below :data:`FOLD_LIMIT`), the stages are folded into one
@@ -28,21 +32,26 @@ from __future__ import annotations
 import math
 import time
 import warnings
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csr_array
+
+from pathways.domain import AnyOf, Choose, MinHours, Ref
 
 __all__ = [
     "FOLD_LIMIT",
     "HIGHS_OPTIONS",
     "ONE",
     "ZERO",
+    "Counting",
     "Deadline",
     "Expr",
     "Model",
+    "Requirements",
     "SolveResult",
     "fold",
     "lexmin",
@@ -335,30 +344,216 @@ def fold(stages: Sequence[np.ndarray], model: Model,
 
 def lexmin(model: Model, stages: Sequence[np.ndarray], *, deadline: Deadline | float,
            tolerance: float = 1e-6) -> tuple[SolveResult, int]:
-    """Minimise ``stages`` in order (see the module docstring); the result and the number of
-    HiGHS solves it took. A stage cut short by the deadline ends the sequence with the best
-    solution found (status ``"feasible"``)."""
+    """Minimise ``stages`` in order; the result and the number of HiGHS solves it took.
+
+    The stages are taken in blocks: each block is the longest run of stages that
+    :func:`fold` folds exactly, solved once; a later block is solved with the earlier blocks
+    capped at their optimum (``<= value + tolerance``, or ``+ 0.5`` for an exact folded, integer
+    objective). Usually everything folds into one block and one solve. A block cut short by the
+    deadline ends the sequence with the best solution found (status ``"feasible"``).
+    """
     if not stages:
         return solve(model, np.zeros(model.n), deadline=deadline), 1
-    folded = fold(stages, model) if len(stages) > 1 else np.asarray(stages[0], float)
-    if folded is not None:
-        return solve(model, folded, deadline=deadline), 1
-    work = model.copy()
+    blocks: list[tuple[np.ndarray, bool]] = []  # objective, integral
+    i = 0
+    while i < len(stages):
+        for j in range(len(stages), i, -1):
+            folded = fold(stages[i:j], model)
+            if folded is not None:
+                blocks.append((folded, True))
+                i = j
+                break
+        else:
+            blocks.append((np.asarray(stages[i], float), False))
+            i += 1
+    work = model if len(blocks) == 1 else model.copy()
     result: SolveResult | None = None
-    solves = 0
-    for i, stage in enumerate(stages):
-        r = solve(work, stage, deadline=deadline)
-        solves += 1
+    for k, (objective, integral) in enumerate(blocks):
+        r = solve(work, objective, deadline=deadline)
         if not r.ok:
             if result is None:
-                return r, solves
-            return SolveResult("feasible", result.x, r.message, result.objective), solves
-        result = r if result is None or result.status == "optimal" else \
-            SolveResult(r.status if r.status != "optimal" else "feasible", r.x, r.message,
-                        r.objective)
-        if i < len(stages) - 1:
-            value = float(np.asarray(stage, float) @ r.x)  # type: ignore[operator]
-            work.add({j: float(c) for j, c in enumerate(stage) if c},
-                     hi=value + tolerance * max(1.0, abs(value)))
+                return r, k + 1
+            return SolveResult("feasible", result.x, r.message, result.objective), k + 1
+        if result is not None and result.status != "optimal" and r.status == "optimal":
+            r = SolveResult("feasible", r.x, r.message, r.objective)
+        result = r
+        if k < len(blocks) - 1:
+            value = float(objective @ r.x)  # type: ignore[operator]
+            slack = 0.5 if integral else tolerance * max(1.0, abs(value))
+            work.add({j: float(c) for j, c in enumerate(objective) if c}, hi=value + slack)
     assert result is not None
-    return result, solves
+    return result, len(blocks)
+
+
+# --------------------------------------------------------------------------- requirement trees
+class Counting(Protocol):
+    """Which holdings count (:class:`pathways.planner.validity.Validity` is one)."""
+
+    def course_counts(self, course_id: str, credential: str) -> bool: ...
+
+    def credential_counts(self, cred_id: str, parent: str | None) -> bool: ...
+
+
+class Requirements:
+    """Credentials' requirement trees encoded over a :class:`Model`, with the format's counting
+    rules (``docs/format.md``), for the planner and the recommender alike.
+
+    - A course leaf of credential ``K`` is 1 when a holding counts for ``K`` (``counting``),
+      else the expression ``take(course)`` (a variable of the caller's model, or :data:`ZERO`).
+      Within a credential a course fills one leaf: a course listed under one leaf of ``K``
+      (and in no exclusive conflict) enters ``K``'s nodes as itself; one listed under several
+      gets a variable per leaf and the row ``sum(leaf variables) <= have`` (1 for a holding).
+    - ``all`` / ``any`` / ``choose k`` through :meth:`Model.at_least`; ``min_hours`` through
+      :meth:`Model.threshold` over the hours of the listed courses that count or are taken.
+    - A nested credential leaf is 1 when a held credential counts for the parent, else the
+      nested credential's own root (each credential is encoded once, children first).
+    - Exclusive credentials (unless ``exclusive=False``): a course filling a leaf of an
+      exclusive ``K`` fills no leaf of another credential of the scope.
+
+    Parameters
+    ----------
+    model : Model
+    catalog : Catalog
+    scope : sequence of str
+        Credential ids, children first (``pathways.planner.validity.credential_scope``).
+    counting : Counting
+        Which holdings count toward which credential (the recency windows of enclosing
+        credentials included: build it for the same scope).
+    exclusive : bool
+        Apply the exclusive rule.
+
+    Attributes
+    ----------
+    leaf_count : dict
+        ``(credential, course)`` -> the number of leaves of the course in the credential's tree.
+    places : dict
+        Course -> ``(credential, node path, kind)`` for each place it counts: ``"slot"`` (a leaf
+        of a ``choose``/``any`` needing fewer children than it lists), ``"fixed"`` (another
+        leaf) or ``"hours"`` (a ``min_hours`` list; the path is the list's).
+    nodes : dict
+        ``(credential, node path)`` -> the node, for the paths of :attr:`places`.
+    mentioned : dict
+        Course -> the credentials whose trees name it.
+    conflicted : set
+        Courses listed as leaves of an exclusive credential and of another one.
+    """
+
+    def __init__(self, model: Model, catalog: Any, scope: Sequence[str], counting: Counting,
+                 *, exclusive: bool = True) -> None:
+        self.model = model
+        self.catalog = catalog
+        self.scope = tuple(scope)
+        self.counting = counting
+        self.exclusive = exclusive
+        self.mentioned: dict[str, set[str]] = {}
+        self.leaf_count: dict[tuple[str, str], int] = {}
+        self.places: dict[str, list[tuple[str, tuple[int, ...], str]]] = {}
+        self.nodes: dict[tuple[str, tuple[int, ...]], Any] = {}
+        self.slots: dict[tuple[str, str], list[int]] = {}
+        self.earned: dict[str, Expr] = {}
+        self._index()
+
+    def _index(self) -> None:
+        cat = self.catalog
+        for cid in self.scope:
+            stack: list[tuple[Any, tuple[int, ...], Any]] = [(cat.credentials[cid].requires, (),
+                                                              None)]
+            while stack:
+                node, path, parent = stack.pop()
+                if isinstance(node, Ref):
+                    if node.id in cat.courses:
+                        self.mentioned.setdefault(node.id, set()).add(cid)
+                        key = (cid, node.id)
+                        self.leaf_count[key] = self.leaf_count.get(key, 0) + 1
+                        slot = isinstance(parent, (AnyOf, Choose)) \
+                            and parent.k < len(parent.children)
+                        self.places.setdefault(node.id, []).append(
+                            (cid, path[:-1], "slot" if slot else "fixed"))
+                        if parent is not None:
+                            self.nodes[(cid, path[:-1])] = parent
+                elif isinstance(node, MinHours):
+                    self.nodes[(cid, path)] = node
+                    for c in dict.fromkeys(node.courses):
+                        self.mentioned.setdefault(c, set()).add(cid)
+                        self.places.setdefault(c, []).append((cid, path, "hours"))
+                else:
+                    for i, child in enumerate(node.children):
+                        stack.append((child, path + (i,), node))
+        self.conflicted: set[str] = set()
+        if self.exclusive:
+            by_course: dict[str, set[str]] = {}
+            for (cid, c) in self.leaf_count:
+                by_course.setdefault(c, set()).add(cid)
+            for c, creds in by_course.items():
+                if len(creds) > 1 and any(cat.credentials[k].exclusive for k in creds):
+                    self.conflicted.add(c)
+
+    def have(self, course: str, cred: str, take: Callable[[str], Expr]) -> Expr:
+        """1 when a holding of ``course`` counts for ``cred``, else ``take(course)``."""
+        if self.counting.course_counts(course, cred):
+            return ONE
+        return take(course)
+
+    def encode(self, take: Callable[[str], Expr]) -> dict[str, Expr]:
+        """Encode every credential of the scope (children first) and the rows that tie leaves
+        to courses; each credential's "earned" expression."""
+        cat = self.catalog
+        for cid in self.scope:
+            self.earned[cid] = self._node(cid, cat.credentials[cid].requires, take)
+        for (cid, c), ys in self.slots.items():
+            have = self.have(c, cid, take)
+            row = {y: 1.0 for y in ys}
+            const = have[0]
+            for j, v in have[1].items():
+                row[j] = row.get(j, 0.0) - v
+            self.model.add(row, hi=const)
+        if self.exclusive:
+            by_course: dict[str, list[str]] = {}
+            for (cid, c) in self.slots:
+                by_course.setdefault(c, []).append(cid)
+            for c, creds in by_course.items():
+                for k in creds:
+                    if not cat.credentials[k].exclusive:
+                        continue
+                    for other in creds:
+                        if other != k and (not cat.credentials[other].exclusive or other > k):
+                            row = {y: 1.0 for y in self.slots[(k, c)]}
+                            row.update({y: 1.0 for y in self.slots[(other, c)]})
+                            self.model.add(row, hi=1.0)
+        return self.earned
+
+    def _node(self, cred: str, node: Any, take: Callable[[str], Expr]) -> Expr:
+        cat = self.catalog
+        m = self.model
+        if isinstance(node, Ref):
+            if node.id in cat.credentials:
+                if self.counting.credential_counts(node.id, cred):
+                    return ONE
+                return self.earned.get(node.id, ZERO)
+            if node.id not in cat.courses:
+                return ZERO
+            have = self.have(node.id, cred, take)
+            if not have[1] and have[0] < 1:
+                return ZERO
+            if self.leaf_count[(cred, node.id)] == 1 and node.id not in self.conflicted:
+                return have  # the course fills this leaf only: no assignment variable
+            y = m.var()
+            self.slots.setdefault((cred, node.id), []).append(y)
+            return (0.0, {y: 1.0})
+        if isinstance(node, MinHours):
+            held = 0.0
+            lin: dict[int, float] = {}
+            for c in dict.fromkeys(node.courses):
+                if c not in cat.courses:
+                    continue
+                have = self.have(c, cred, take)
+                hours = cat.courses[c].hours
+                if have[1]:
+                    for j, v in have[1].items():
+                        lin[j] = lin.get(j, 0.0) + v * hours
+                elif have[0] >= 1:
+                    held += hours
+            return m.threshold(lin, node.hours - held)
+        children = [self._node(cred, child, take) for child in node.children]
+        k = node.k if isinstance(node, (Choose, AnyOf)) else len(children)
+        return m.at_least(children, k)

@@ -426,3 +426,116 @@ def test_credential_progress_agrees_with_the_planner_audit(seed: int) -> None:
         if mine is not None and mine[1]:  # the missing courses complete it
             more = planned + [(c, Term(2025, 0)) for c in mine[1]]
             assert planner.audit(cat, me, cred, planned=more).met, (seed, cred, mine)
+
+
+# --------------------------------------------------------------------------- one set of counting rules
+AUDIT_DAY = dt.date(2025, 4, 30)  # the end of 2025-winter: courses planned then count on it
+
+
+def test_recency_of_an_enclosing_credential_applies_to_the_nested_one() -> None:
+    # K1 = A; K2 = K1 + B with a 24-month window. A (2020) is valid for K1 alone but too old
+    # for K2, so the bundle {B} does not earn K2: A must be retaken (the planner's rule).
+    from pathways.domain import Term
+    from pathways.planner import audit
+
+    cat = Catalog(courses={"A": _course("A", 10, {}), "B": _course("B", 10, {"x": 1})},
+                  credentials={"K1": Credential("K1", "one", "microcredential", Ref("A")),
+                               "K2": Credential("K2", "two", "certificate",
+                                                AllOf((Ref("K1"), Ref("B"))),
+                                                recency_months=24)},
+                  jobs={"J": _job(x=(1, True))})
+    me = LearnerProfile("me", completed=(Holding("course", "A", dt.date(2020, 1, 1)),))
+    bundle = recommend(cat, me, "J", as_of=AUDIT_DAY).bundle
+    assert bundle.ids == ("B",)
+    k2 = next(p for p in bundle.credentials if p.id == "K2")
+    assert not k2.earned and k2.missing == ("A",) and k2.remaining_hours == 10
+    planned = [(c, Term(2025, 0)) for c in bundle.ids]
+    assert not audit(cat, me, "K2", planned=planned, as_of=AUDIT_DAY).met
+    assert audit(cat, me, "K2", planned=planned + [("A", Term(2025, 0))], as_of=AUDIT_DAY).met
+    assert audit(cat, me, "K1", as_of=AUDIT_DAY).met  # alone, K1 has no window
+
+
+def _stacked_case(seed: int) -> tuple[Catalog, LearnerProfile]:
+    """Courses that teach the job's skill, three credentials that may nest (with recency
+    windows and exclusivity), and a learner holding courses and credentials of various ages."""
+    from pathways.domain import Choose, MinHours
+
+    rng = np.random.default_rng(seed)
+    ids = [f"C{i}" for i in range(int(rng.integers(3, 7)))]
+    courses = {}
+    for i, c in enumerate(ids):
+        pre = Ref(ids[i - 1]) if i and rng.random() < 0.25 else None
+        courses[c] = _course(c, float(rng.integers(1, 5) * 10), {"x": int(rng.integers(1, 3))},
+                             pre=pre, badge=int(rng.choice([12, 60])) if rng.random() < 0.2 else None)
+
+    def node(depth: int) -> Node:
+        kind = rng.choice(["ref", "all", "any", "choose", "hours"] if depth < 2 else ["ref"])
+        if kind == "ref":
+            return Ref(str(rng.choice(ids)))
+        if kind == "hours":
+            picked = tuple(sorted(set(rng.choice(ids, size=int(rng.integers(1, len(ids))), replace=True))))
+            return MinHours(float(rng.integers(1, 5) * 10), picked)
+        kids = tuple(node(depth + 1) for _ in range(int(rng.integers(2, 4))))
+        if kind == "all":
+            return AllOf(kids)
+        if kind == "any":
+            return AnyOf(kids)
+        return Choose(int(rng.integers(1, len(kids) + 1)), kids)
+
+    creds: dict[str, Credential] = {}
+    for j in range(3):
+        tree = node(0)
+        if creds and rng.random() < 0.8:  # stack on an earlier credential
+            tree = AllOf((Ref(str(rng.choice(sorted(creds)))), tree))
+        window = int(rng.choice([12, 36])) if rng.random() < 0.5 else None
+        creds[f"K{j}"] = Credential(f"K{j}", f"credential {j}", "certificate", tree,
+                                    recency_months=window, exclusive=bool(rng.random() < 0.2))
+    days = [dt.date(2019, 6, 1), dt.date(2023, 9, 1), dt.date(2024, 11, 1)]
+    held = [Holding("course", c, days[int(rng.integers(0, 3))]) for c in ids if rng.random() < 0.5]
+    held += [Holding("credential", k, days[int(rng.integers(0, 3))]) for k in creds
+             if rng.random() < 0.15]
+    me = LearnerProfile("me", completed=tuple(held))
+    return Catalog(courses=courses, credentials=creds, jobs={"J": _job(x=(2, True))}), me
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(0, 10**9), st.sampled_from([{}, {"prefer_credentials": True}]))
+def test_a_bundle_said_to_earn_a_credential_passes_the_audit(seed: int, options: dict[str, bool]) -> None:
+    """Whenever recommend says a bundle earns X, the planner's audit of that bundle meets X, and
+    the courses it names as missing complete X (nested credentials, recency windows of the
+    credentials above them, expiry, exclusivity and held credentials included)."""
+    from pathways.domain import Term
+    from pathways.planner import audit
+
+    cat, me = _stacked_case(seed)
+    bundle = recommend(cat, me, "J", as_of=AUDIT_DAY, max_extra_hours=1000, **options).bundle
+    planned = [(c, Term(2025, 0)) for c in bundle.ids]
+    for progress in bundle.credentials:
+        result = audit(cat, me, progress.id, planned=planned, as_of=AUDIT_DAY)
+        assert result.met == progress.earned, (seed, progress, bundle.ids)
+        if not progress.earned:
+            more = planned + [(c, Term(2025, 0)) for c in progress.missing]
+            assert audit(cat, me, progress.id, planned=more, as_of=AUDIT_DAY).met, (seed, progress)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(0, 10**9), st.data())
+def test_remaining_hours_agree_with_the_audit(seed: int, data: st.DataObject) -> None:
+    """For any bundle, the recommender's credential check agrees with the audit: zero missing
+    exactly when the audit meets the credential, and the missing courses complete it."""
+    from pathways.domain import Term
+    from pathways.planner import audit
+    from pathways.skills.recommend import _Context
+
+    cat, me = _stacked_case(seed)
+    bundle = sorted(data.draw(st.sets(st.sampled_from(sorted(cat.courses)))))
+    rec = CourseRecommender().fit(cat)
+    ctx = _Context(rec, me, "J", as_of=AUDIT_DAY, extractor=None)
+    planned = [(c, Term(2025, 0)) for c in bundle]
+    for cred in cat.credentials:
+        mine = rec._remaining(ctx, cred, bundle)
+        theirs = audit(cat, me, cred, planned=planned, as_of=AUDIT_DAY)
+        assert (mine is not None and not mine[1]) == theirs.met, (seed, cred, bundle, mine)
+        if mine is not None and mine[1]:
+            more = planned + [(c, Term(2025, 0)) for c in mine[1]]
+            assert audit(cat, me, cred, planned=more, as_of=AUDIT_DAY).met, (seed, cred, mine)

@@ -41,9 +41,7 @@ import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-import numpy as np
-
-from pathways.domain import AllOf, AnyOf, Catalog, Choose, MinHours, Node, Ref
+from pathways.domain import AnyOf, Catalog, Choose, MinHours, Node, Ref
 
 __all__ = ["NODE_BUDGET", "Solution", "solve_scope"]
 

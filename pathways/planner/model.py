@@ -2,7 +2,8 @@
 
 Two models share one encoding of the requirement trees:
 
-**Set model** (objectives ``hours`` and ``cost``). Binary variables:
+**Set model** (objectives ``hours`` and ``cost``); the requirement trees are encoded by
+:class:`pathways._milp.Requirements`, shared with the recommender. Binary variables:
 
 - ``x[c]``: take course ``c`` (only courses of the targets' relevant subgraph that the learner
   may take: not from an excluded provider, an accepted delivery mode, offered in some term and
@@ -55,6 +56,7 @@ from pathways._milp import (
     Deadline,
     Expr,
     Model,
+    Requirements,
     SolveResult,
 )
 from pathways._milp import solve as _solve
@@ -89,10 +91,6 @@ def solve(lp: Model, objective: np.ndarray, *, deadline: float | Deadline) -> So
 
 def _var(j: int) -> Expr:
     return (0.0, {j: 1.0})
-
-
-def _is_const(e: Expr) -> bool:
-    return not e[1]
 
 
 # --------------------------------------------------------------------------- the planning model
@@ -157,48 +155,16 @@ class PlanModel:
 
     # ----------------------------------------------------------------------- structure
     def _index(self) -> None:
-        """Where each course appears in the scope's trees: leaves (by credential and parent
-        node), ``min_hours`` lists, and which credentials mention it."""
-        cat = self.catalog
-        self.mentioned: dict[str, set[str]] = {}
-        self.leaf_count: dict[tuple[str, str], int] = {}
-        #: course -> (credential, parent path, kind) for every place it can count
-        self.places: dict[str, list[tuple[str, tuple[int, ...], str]]] = {}
-        #: (credential, node path) -> the node (choose/any parents and min_hours lists)
-        self.nodes: dict[tuple[str, tuple[int, ...]], Node] = {}
-        for cid in self.validity.scope:
-            stack: list[tuple[Node, tuple[int, ...], Node | None]] = [
-                (cat.credentials[cid].requires, (), None)]
-            while stack:
-                node, path, parent = stack.pop()
-                if isinstance(node, Ref):
-                    if node.id in cat.courses:
-                        self.mentioned.setdefault(node.id, set()).add(cid)
-                        key = (cid, node.id)
-                        self.leaf_count[key] = self.leaf_count.get(key, 0) + 1
-                        kind = "slot" if parent is not None and _interchangeable(parent) \
-                            else "fixed"
-                        self.places.setdefault(node.id, []).append((cid, path[:-1], kind))
-                        if parent is not None:
-                            self.nodes[(cid, path[:-1])] = parent
-                elif isinstance(node, MinHours):
-                    self.nodes[(cid, path)] = node
-                    for c in dict.fromkeys(node.courses):
-                        self.mentioned.setdefault(c, set()).add(cid)
-                        self.places.setdefault(c, []).append((cid, path, "hours"))
-                else:
-                    for i, child in enumerate(node.children):  # type: ignore[union-attr]
-                        stack.append((child, path + (i,), node))
-        # courses in an exclusive conflict: listed as leaves of an exclusive credential and of
-        # another credential of the scope
-        self.conflicted: set[str] = set()
-        if "exclusive" not in self.relax:
-            by_course: dict[str, set[str]] = {}
-            for (cid, c) in self.leaf_count:
-                by_course.setdefault(c, set()).add(cid)
-            for c, creds in by_course.items():
-                if len(creds) > 1 and any(cat.credentials[k].exclusive for k in creds):
-                    self.conflicted.add(c)
+        """Where each course appears in the scope's trees (see
+        :class:`pathways._milp.Requirements`)."""
+        self.requirements = Requirements(self.lp, self.catalog, self.validity.scope,
+                                         self.validity, exclusive="exclusive" not in self.relax)
+        req = self.requirements
+        self.mentioned = req.mentioned
+        self.leaf_count = req.leaf_count
+        self.places = req.places
+        self.nodes = req.nodes
+        self.conflicted = req.conflicted
 
     # ----------------------------------------------------------------------- eligibility
     def why_blocked(self, c: str) -> str | None:
@@ -305,41 +271,11 @@ class PlanModel:
 
     # ----------------------------------------------------------------------- encoding
     def have(self, c: str, cred: str) -> Expr:
-        if self.validity.course_counts(c, cred):
-            return ONE
+        return self.requirements.have(c, cred, self._take)
+
+    def _take(self, c: str) -> Expr:
         j = self.x.get(c)
         return _var(j) if j is not None else ZERO
-
-    def _requirement(self, cred: str, node: Node, path: tuple[int, ...]) -> Expr:
-        cat = self.catalog
-        if isinstance(node, Ref):
-            if node.id in cat.credentials:
-                if self.validity.credential_counts(node.id, cred):
-                    return ONE
-                return self.earned[node.id]
-            have = self.have(node.id, cred)
-            if _is_const(have) and have[0] < 1:
-                return ZERO
-            if self.leaf_count[(cred, node.id)] == 1 and node.id not in self.conflicted:
-                return have  # the course fills this leaf only: no assignment variable
-            y = self.lp.var()
-            self.slots.setdefault((cred, node.id), []).append(y)
-            return _var(y)
-        if isinstance(node, MinHours):
-            held = 0.0
-            lin: dict[int, float] = {}
-            for c in dict.fromkeys(node.courses):
-                have = self.have(c, cred)
-                if have[1]:
-                    (j, _), = have[1].items()
-                    lin[j] = cat.courses[c].hours
-                elif have[0] >= 1:
-                    held += cat.courses[c].hours
-            return self.lp.threshold(lin, node.hours - held)
-        children = [self._requirement(cred, child, path + (i,))
-                    for i, child in enumerate(node.children)]  # type: ignore[union-attr]
-        k = node.k if isinstance(node, (Choose, AnyOf)) else len(node.children)
-        return self.lp.at_least(children, k)
 
     def prerequisite(self, node: Node, leaf: Callable[[str], Expr] | None = None) -> Expr:
         """The value of a prerequisite tree; ``leaf`` gives the value of a course leaf that is
@@ -382,10 +318,8 @@ class PlanModel:
 
     def _encode(self) -> None:
         cat, val = self.catalog, self.validity
-        self.slots: dict[tuple[str, str], list[int]] = {}
-        self.earned: dict[str, Expr] = {}
-        for cid in val.scope:  # children first
-            self.earned[cid] = self._requirement(cid, cat.credentials[cid].requires, ())
+        self.earned = self.requirements.encode(self._take)
+        self.slots = self.requirements.slots
         for t in self.targets:
             if val.credential_counts(t, None):
                 continue
@@ -394,30 +328,6 @@ class PlanModel:
                 self.infeasible = f"{t} cannot be earned from the courses that may be taken"
                 continue
             self.lp.le(ONE, e)
-        # within a credential a course fills one leaf
-        for (cid, c), ys in self.slots.items():
-            have = self.have(c, cid)
-            row = {y: 1.0 for y in ys}
-            if have[1]:
-                (j, _), = have[1].items()
-                row[j] = -1.0
-                self.lp.add(row, hi=0.0)
-            elif len(ys) > 1:
-                self.lp.add(row, hi=1.0)
-        # exclusive credentials share no course leaves
-        if "exclusive" not in self.relax:
-            by_course: dict[str, list[str]] = {}
-            for (cid, c) in self.slots:
-                by_course.setdefault(c, []).append(cid)
-            for c, creds in by_course.items():
-                for k in creds:
-                    if not cat.credentials[k].exclusive:
-                        continue
-                    for other in creds:
-                        if other != k and (not cat.credentials[other].exclusive or other > k):
-                            row = {y: 1.0 for y in self.slots[(k, c)]}
-                            row.update({y: 1.0 for y in self.slots[(other, c)]})
-                            self.lp.add(row, hi=1.0)
         for c, j in self.x.items():
             pre = cat.courses[c].prerequisites
             if pre is not None:
@@ -538,12 +448,6 @@ class PlanModel:
                 lp.add({v: cat.courses[c].hours for (c, u), v in z.items() if u == t},
                        hi=cons.max_hours_per_term + 1e-9)
         return lp, z, active
-
-
-def _interchangeable(parent: Node) -> bool:
-    """Whether the leaves under ``parent`` are interchangeable slots: a ``choose``/``any``
-    that needs fewer children than it lists."""
-    return isinstance(parent, (AnyOf, Choose)) and parent.k < len(parent.children)
 
 
 def _prerequisites_met(node: Node | None, done: frozenset[str]) -> bool:

@@ -24,9 +24,13 @@ with no stated delivery mode is acceptable to everyone). The budget is not a con
 default bundle; going over it is reported.
 
 **Credentials** (:attr:`Bundle.credentials`): for each bundle, the credentials it earns and
-those it nearly earns (at most the tolerance of extra hours away), computed here from the
-requirement trees with the same MILP machinery (one course fills at most one leaf of a
-credential; ``min_hours`` sums hours; ``recency_months`` is checked at the as-of date). With
+those it nearly earns (at most the tolerance of extra hours away). The requirement trees are
+encoded by the planner's rules (:class:`pathways._milp.Requirements`: one course fills at most
+one leaf of a credential, ``min_hours`` sums hours, nested and exclusive credentials) with the
+planner's counting (:class:`pathways.planner.validity.Validity` at the as-of date: expired
+badges do not count, and the strictest ``recency_months`` of a credential and those above it
+applies), so whenever a bundle is said to earn a credential, the planner's audit of that bundle
+agrees; a holding too old to count may be retaken. With
 ``prefer_credentials=True``, the bundle is instead the cheapest one that also earns a related
 credential (one that counts a course teaching a gap skill), when that costs at most
 ``max_extra_hours`` more than the plain bundle (default: 30 h or 25 % of the plain bundle,
@@ -40,15 +44,12 @@ learner's constraints, or their prerequisites cannot be met.
 from __future__ import annotations
 
 import datetime as dt
-import warnings
 import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import csr_matrix
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
@@ -59,15 +60,15 @@ from pathways.domain import (
     Catalog,
     Choose,
     Course,
-    Credential,
+    Holding,
     Job,
     LearnerProfile,
     MinHours,
     Node,
     Ref,
-    add_months,
     leaf_ids,
 )
+from pathways._milp import ONE, ZERO, Deadline, Expr, Model, Requirements, SolveResult, lexmin, solve
 from pathways.errors import PathwaysError
 from pathways.skills.gap import GapReport, SkillGap, gap_analysis, readiness, resolve_job
 from pathways.skills.learner import LearnerSkills, learner_skills
@@ -85,9 +86,6 @@ __all__ = [
 ]
 
 _TOL = 1e-6
-#: HiGHS options passed through ``milp`` verbatim: the feasibility-jump heuristic costs more
-#: than the whole solve of these small models; turning it off changes no optimality proof.
-_HIGHS_OPTIONS: dict[str, object] = {"mip_heuristic_run_feasibility_jump": False}
 _LEVEL_RANK = {lv: i for i, lv in enumerate(CREDENTIAL_LEVELS[:-1])}  # "other" lowest
 
 
@@ -239,73 +237,35 @@ class Recommendation:
 
 
 # --------------------------------------------------------------------------- the MILP model
-class _Model:
-    """A 0-1 model under construction: variables, sparse rows, solved in lexicographic stages."""
+class _Model(Model):
+    """A model of the shared MILP layer (:mod:`pathways._milp`) with the recommender's
+    spelling: ``var(lb, ub, integer)``, ``row(coefficients, lb, ub)``, solves with a time
+    limit in seconds."""
 
-    def __init__(self) -> None:
-        self.lb: list[float] = []
-        self.ub: list[float] = []
-        self.integer: list[int] = []
-        self.rows: list[int] = []
-        self.cols: list[int] = []
-        self.vals: list[float] = []
-        self.row_lb: list[float] = []
-        self.row_ub: list[float] = []
-
-    def var(self, lb: float = 0.0, ub: float = 1.0, integer: bool = True) -> int:
-        self.lb.append(lb)
-        self.ub.append(ub)
-        self.integer.append(1 if integer else 0)
-        return len(self.lb) - 1
+    def var(self, lb: float = 0.0, ub: float = 1.0, integer: bool = True) -> int:  # type: ignore[override]
+        return super().var(ub, lb=lb, integer=integer)
 
     def row(self, coeffs: Iterable[tuple[int, float]], lb: float = -np.inf, ub: float = np.inf) -> None:
-        r = len(self.row_lb)
-        for c, v in coeffs:
-            if v == 0:
-                continue
-            self.rows.append(r)
-            self.cols.append(c)
-            self.vals.append(v)
-        self.row_lb.append(lb)
-        self.row_ub.append(ub)
+        self.add(coeffs, lo=lb, hi=ub)
 
     def solve(self, objective: Mapping[int, float], *, time_limit: float) -> np.ndarray | None:
         """Minimize ``objective``; the solution vector, or None if infeasible."""
-        n = len(self.lb)
-        c = np.zeros(n)
-        for i, v in objective.items():
-            c[i] += v
-        constraints = []
-        if self.row_lb:
-            A = csr_matrix((self.vals, (self.rows, self.cols)), shape=(len(self.row_lb), n))
-            constraints.append(LinearConstraint(A, np.array(self.row_lb), np.array(self.row_ub)))
-        args: dict[str, Any] = dict(integrality=np.array(self.integer),
-                                    bounds=Bounds(np.array(self.lb), np.array(self.ub)),
-                                    constraints=constraints)
-        options = {"mip_rel_gap": 0.0, "time_limit": time_limit, **_HIGHS_OPTIONS}
-        with warnings.catch_warnings():
-            # extra HiGHS options are passed through verbatim, with a warning saying so
-            warnings.filterwarnings("ignore", message="Unrecognized options detected")
-            res = milp(c, **args, options=options)
-            if res.status == 4:  # HiGHS presolve sometimes fails on tiny models: solve without it
-                res = milp(c, **args, options={**options, "presolve": False})
-        if res.status == 2:  # infeasible
-            return None
-        if res.x is None:
-            raise PathwaysError(f"the bundle optimization did not finish: {res.message}")
-        return np.asarray(res.x)
+        return _solution(solve(self, objective, deadline=Deadline(time_limit)))
 
     def lexmin(self, stages: Sequence[Mapping[int, float]], *, time_limit: float) -> np.ndarray | None:
-        """Minimize each objective in turn, keeping the earlier ones at their optimum."""
-        x: np.ndarray | None = None
-        for k, obj in enumerate(stages):
-            x = self.solve(obj, time_limit=time_limit)
-            if x is None:
-                return None
-            if k < len(stages) - 1:
-                best = sum(v * x[i] for i, v in obj.items())
-                self.row(obj.items(), ub=best + _TOL * max(1.0, abs(best)))
-        return x
+        """Minimize each objective in turn, keeping the earlier ones at their optimum (folded
+        into one solve where that is exact; :func:`pathways._milp.lexmin`)."""
+        result, _ = lexmin(self, [self.vector(stage) for stage in stages],
+                           deadline=Deadline(time_limit), tolerance=_TOL)
+        return _solution(result)
+
+
+def _solution(result: SolveResult) -> np.ndarray | None:
+    if result.status == "infeasible":
+        return None
+    if result.x is None:
+        raise PathwaysError(f"the bundle optimization did not finish: {result.message}")
+    return result.x
 
 
 class _Context:
@@ -333,6 +293,28 @@ class _Context:
         self.completed = self.held.completed_courses
         # packages depend on the learner only: callers may share them across jobs
         self._packages = {} if packages is None else packages
+        self._counting: dict[str, Any] = {}
+
+    def counting(self, cred_id: str) -> Any:
+        """Which holdings count toward ``cred_id`` and the credentials nested in it, at the
+        learner's date: the planner's :class:`pathways.planner.validity.Validity` (expiry, the
+        strictest recency window of the enclosing credentials). A learner given as skills only
+        has no dates: its valid courses and earned credentials count."""
+        hit = self._counting.get(cred_id)
+        if hit is None:
+            from pathways.planner.validity import Validity, credential_scope
+
+            profile = self.profile
+            if profile is None:
+                when = self.held.as_of
+                profile = LearnerProfile(self.held.learner or "learner", completed=tuple(
+                    [Holding("course", c, when) for c in sorted(self.held.valid_courses)]
+                    + [Holding("credential", k, when)
+                       for k in sorted(self.held.earned_credentials)]))
+            hit = Validity(self.cat, profile, credential_scope(self.cat, [cred_id]),
+                           self.held.as_of)
+            self._counting[cred_id] = hit
+        return hit
 
     # -- what may be taken
     def allowed(self, course: Course) -> bool:
@@ -464,7 +446,7 @@ class CourseRecommender(BaseEstimator):
         Tolerance for ``prefer_credentials`` and for "nearly earned" credentials; default
         ``max(30, 0.25 * plain bundle hours)``.
     time_limit : float, default 10.0
-        Seconds per MILP solve.
+        Seconds per optimisation (its lexicographic stages together; :mod:`pathways._milp`).
 
     Attributes
     ----------
@@ -787,7 +769,7 @@ class CourseRecommender(BaseEstimator):
         m, xs = self._build(ctx, courses)
         _cover_rows(m, ctx, xs, essentials, self.teaches_)
         if require is not None:
-            r = self._encode_req(m, ctx, xs, require)
+            r = self._encode_credential(m, ctx, xs, require.id)  # type: ignore[attr-defined]
             if r is False:
                 return _empty_bundle(ctx, "infeasible")
             if r is not True:
@@ -842,49 +824,37 @@ class CourseRecommender(BaseEstimator):
                       tuple(closed), objective=objective, notes=tuple(notes))
 
     # -- credentials
-    def _encode_req(self, m: _Model, ctx: _Context, xs: dict[str, int], node: Node,
-                    cred: Credential | None = None, slots: dict[str, list[int]] | None = None,
-                    seen: frozenset[str] = frozenset()) -> int | bool:
-        """Encode a requirement node; a bare credential ref starts its own slot scope."""
-        if isinstance(node, Ref):
-            if node.id in ctx.cat.credentials:
-                if node.id in ctx.held.earned_credentials:
-                    return True
-                if node.id in seen:
-                    return False
-                inner = ctx.cat.credentials[node.id]
-                own: dict[str, list[int]] = {}
-                r = self._encode_req(m, ctx, xs, inner.requires, inner, own, seen | {node.id})
-                for cid, slot_vars in own.items():
-                    m.row([(v, 1.0) for v in slot_vars] + [(self._course_var(m, ctx, xs, cid), -1.0)], ub=0.0)
-                return r
-            if node.id not in ctx.cat.courses or not self._counts(ctx, node.id, cred):
-                return False
-            if slots is None:
-                return self._course_var(m, ctx, xs, node.id)
-            a = m.var()
-            slots.setdefault(node.id, []).append(a)
-            return a
-        if isinstance(node, MinHours):
-            terms = [(self._course_var(m, ctx, xs, c), ctx.cat.courses[c].hours)
-                     for c in node.courses if c in ctx.cat.courses and self._counts(ctx, c, cred)]
-            if sum(h for _, h in terms) < node.hours - _TOL:
-                return False
-            s = m.var()
-            m.row([(s, node.hours)] + [(v, -h) for v, h in terms], ub=0.0)
-            return s
-        parts = [self._encode_req(m, ctx, xs, ch, cred, slots, seen) for ch in node.children]
-        return _combine(m, parts, node.k if not isinstance(node, AllOf) else len(parts))
+    def _encode_credential(self, m: _Model, ctx: _Context, xs: dict[str, int],
+                           cred_id: str) -> int | bool:
+        """Whether ``cred_id`` is earned, encoded by the planner's rules
+        (:class:`pathways._milp.Requirements`) with the planner's counting
+        (:class:`pathways.planner.validity.Validity` at the learner's date, so the recency
+        window of an enclosing credential applies to the credentials nested in it): a course
+        that counts is 1, any other course is its variable (created with its prerequisites,
+        a retake when the holding no longer counts), or 0 when the learner may not take it."""
+        counting = ctx.counting(cred_id)
+        if counting.credential_counts(cred_id, None):
+            return True
+        requirements = Requirements(m, ctx.cat, counting.scope, counting)
 
-    def _counts(self, ctx: _Context, course_id: str, cred: Credential | None) -> bool:
-        """Whether ``course_id`` can count toward ``cred``: held validly (and recent enough),
-        or takeable."""
-        if course_id in ctx.valid:
-            if cred is None or cred.recency_months is None or ctx.profile is None:
-                return True
-            dates = [h.date for h in ctx.profile.completed if h.kind == "course" and h.id == course_id]
-            return bool(dates) and add_months(max(dates), cred.recency_months) >= ctx.held.as_of
-        return ctx.takeable(course_id)
+        def take(course_id: str) -> Expr:
+            j = self._take_var(m, ctx, xs, course_id)
+            return (0.0, {j: 1.0}) if j is not None else ZERO
+
+        return _part(m, requirements.encode(take)[cred_id])
+
+    def _take_var(self, m: _Model, ctx: _Context, xs: dict[str, int], course_id: str) -> int | None:
+        """The variable of taking ``course_id`` for a credential (None when the learner may not):
+        a new course with its prerequisites, or a retake of a holding that does not count."""
+        if course_id in xs:
+            return xs[course_id]
+        course = ctx.cat.courses.get(course_id)
+        if course is None or not ctx.allowed(course):
+            return None
+        if course_id in ctx.valid:  # held, but it does not count here (too old): retake it
+            xs[course_id] = m.var()
+            return xs[course_id]
+        return self._course_var(m, ctx, xs, course_id)
 
     def _course_var(self, m: _Model, ctx: _Context, xs: dict[str, int], course_id: str) -> int:
         """The variable of a course, creating it (fixed at 1 when held validly; with its
@@ -931,7 +901,7 @@ class CourseRecommender(BaseEstimator):
         xs: dict[str, int] = {}
         for c in fixed:
             xs[c] = m.var(1.0, 1.0)
-        r = self._encode_req(m, ctx, xs, Ref(cred_id))
+        r = self._encode_credential(m, ctx, xs, cred_id)
         if r is False:
             return None
         if r is not True:
@@ -1024,21 +994,23 @@ class CourseRecommender(BaseEstimator):
 
 # --------------------------------------------------------------------------- model helpers
 def _combine(m: _Model, parts: Sequence[int | bool], k: int) -> int | bool:
-    """A variable (or constant) that can be 1 only if at least ``k`` of ``parts`` are."""
-    need = k - sum(1 for p in parts if p is True)
-    vars_ = [p for p in parts if p is not True and p is not False]
-    if need <= 0:
-        return True
-    if len(vars_) < need:
-        return False
-    if len(vars_) == 1:
-        return vars_[0]
+    """A variable (or constant) that can be 1 only if at least ``k`` of ``parts`` are
+    (:meth:`pathways._milp.Model.at_least`)."""
+    exprs = [ONE if p is True else ZERO if p is False else (0.0, {p: 1.0}) for p in parts]
+    return _part(m, m.at_least(exprs, k))
+
+
+def _part(m: _Model, e: Expr) -> int | bool:
+    """An expression of the shared layer as the recommender's ``int | bool``."""
+    const, lin = e
+    if not lin:
+        return const >= 1
+    if const == 0 and len(lin) == 1:
+        (j, v), = lin.items()
+        if v == 1.0:
+            return j
     s = m.var()
-    if need == len(vars_):  # all of them: s <= each
-        for v in vars_:
-            m.row([(s, 1.0), (v, -1.0)], ub=0.0)
-    else:
-        m.row([(s, float(need))] + [(v, -1.0) for v in vars_], ub=0.0)
+    m.le((0.0, {s: 1.0}), e)
     return s
 
 
