@@ -864,7 +864,38 @@ def _uni_courses(n: int, size: int, draw: _Stream) -> tuple[list[_Dept], list[di
                     row["prerequisites"] = joiner.join(refs)
                 rows.append(row)
                 hours_of[cid] = hours
+    _cap_depth(rows, _MAX_LEVELS)
     return depts, rows, hours_of
+
+
+def _cap_depth(rows: list[dict[str, Any]], most: int) -> None:
+    """Drop the prerequisites that would make a chain longer than ``most`` courses (an
+    ``and``/``or`` of plain ids, as :func:`_uni_courses` writes them)."""
+    by_id = {r["id"]: r for r in rows}
+    depth: dict[str, int] = {}
+
+    def refs(row: dict[str, Any]) -> tuple[list[str], str]:
+        text = row.get("prerequisites", "")
+        joiner = " or " if " or " in text else " and "
+        return ([r for r in text.split(joiner) if r] if text else []), joiner
+
+    def visit(cid: str) -> int:
+        if cid in depth:
+            return depth[cid]
+        depth[cid] = most  # guards against cycles (there are none)
+        row = by_id[cid]
+        ids, joiner = refs(row)
+        kept = [r for r in ids if visit(r) < most]
+        if kept != ids:
+            if kept:
+                row["prerequisites"] = joiner.join(kept)
+            else:
+                del row["prerequisites"]
+        depth[cid] = 1 + max((depth[r] for r in kept), default=0)
+        return depth[cid]
+
+    for row in rows:
+        visit(row["id"])
 
 
 class _Programs:

@@ -18,6 +18,7 @@ import datetime as dt
 import itertools
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -394,18 +395,31 @@ def test_terms_plan_equals_brute_force(s: dict[str, Any]) -> None:
         assert p.optimal
 
 
+@pytest.mark.parametrize("budget", [None, 0])
 @settings(max_examples=120, **SETTINGS)
-@given(scenario(), st.data())
-def test_audit_agrees_with_the_enumerator(s: dict[str, Any], data: Any) -> None:
+@given(s=scenario(), data=st.data())
+def test_audit_agrees_with_the_enumerator(s: dict[str, Any], data: Any,
+                                          budget: int | None) -> None:
+    """``budget=0`` leaves the audit's combinatorial search no steps: contested credentials
+    and exclusive sides are decided by its MILP, which must agree too."""
+    import pathways.planner._assign as assign
+
     b = Brute(s)
     assume(b.assignments(s["targets"]) <= 512)
     cat, learner = build(s)
     taken = data.draw(st.sets(st.sampled_from(sorted(b.courses))))
     planned = [(c, START) for c in sorted(taken)]
-    for t in s["targets"]:
-        result = audit_many(cat, learner, [t], planned=planned, as_of=START.end,
-                            check_schedule=False)[0]
-        assert result.met == b.earned([t], taken), t
-    joint = audit_many(cat, learner, s["targets"], planned=planned, as_of=START.end,
-                       check_schedule=False)
-    assert all(r.met for r in joint) == b.earned(s["targets"], taken)
+    saved = assign.NODE_BUDGET
+    if budget is not None:
+        assign.NODE_BUDGET = budget
+    try:
+        for t in s["targets"]:
+            result = audit_many(cat, learner, [t], planned=planned, as_of=START.end,
+                                check_schedule=False)[0]
+            assert result.met == b.earned([t], taken), t
+            assert result.exact
+        joint = audit_many(cat, learner, s["targets"], planned=planned, as_of=START.end,
+                           check_schedule=False)
+        assert all(r.met for r in joint) == b.earned(s["targets"], taken)
+    finally:
+        assign.NODE_BUDGET = saved

@@ -252,3 +252,90 @@ def test_yaml_round_trip_validates(tmp_path: Any) -> None:
     assert list(report.catalog.courses) == [c["id"] for c in data["courses"]]
     for table in ("courses", "credentials", "skills", "jobs", "providers"):
         assert dict(getattr(report.catalog, table)) == dict(getattr(in_memory, table)), table
+
+
+# --------------------------------------------------------------------------- university programs
+@cache
+def _university(n_programs: int = 24, seed: int = 0) -> Any:
+    from pathways.synth import university_data
+
+    data = university_data(n_programs, seed=seed)
+    return data, catalog_from_data(data).catalog
+
+
+def test_university_data_is_deterministic_and_valid() -> None:
+    from pathways.synth import university_catalog, university_data
+
+    data, cat = _university()
+    assert university_data(24, seed=0) == data and university_data(24, seed=1) != data
+    assert len(cat.credentials) == 24 and len(cat.courses) == len(data["courses"])
+    assert list(university_catalog(24, seed=0).credentials) == list(cat.credentials)
+    with pytest.raises(ValueError, match="must be a whole number"):
+        university_data(0)
+
+
+def test_university_programs_have_the_shapes_of_real_ones() -> None:
+    from pathways.domain import Ref
+
+    _, cat = _university()
+    kinds = Counter(k.split("-")[1] for k in cat.credentials)
+    assert set(kinds) == {"CERT", "MIN", "MAJ", "DEG"}
+    big_lists, hour_lists, labels, nested_choose, stacked, overlaps, groups = [], [], set(), 0, 0, 0, []
+    for cred in cat.credentials.values():
+        top = cred.requires.children if isinstance(cred.requires, AllOf) else (cred.requires,)
+        groups.append(len(top))
+        where: Counter[str] = Counter()
+        for node in iter_nodes(cred.requires):
+            if isinstance(node, (AnyOf, Choose)):
+                refs = [c for c in node.children if isinstance(c, Ref)]
+                if len(refs) >= 20:
+                    big_lists.append(len(refs))
+                    where.update({r.id for r in refs})
+                if any(isinstance(c, (AnyOf, Choose, AllOf)) for c in node.children):
+                    nested_choose += 1
+            if isinstance(node, MinHours):
+                hour_lists.append(len(node.courses))
+            if getattr(node, "label", None):
+                labels.add(node.label.split(":")[0])
+            if isinstance(node, Ref) and node.id in cat.credentials:
+                stacked += 1
+        overlaps += sum(n > 1 for n in where.values())  # a course in two big groups
+    assert min(big_lists) >= 20 and 200 <= max(big_lists) <= 300
+    assert hour_lists and max(hour_lists) >= 100
+    assert {"Area", "Distribution requirement", "Core courses"} <= labels
+    assert any("300 level or above" in lab for lab in labels)
+    assert nested_choose and stacked and overlaps
+    majors = [n for k, n in zip(cat.credentials, groups) if "-MAJ-" in k]
+    assert min(majors) >= 6 and max(majors) <= 14
+    assert 4 <= _prerequisite_depth(cat) <= 8
+
+
+def test_university_learner_holds_a_consistent_transcript() -> None:
+    from pathways.domain import Term
+    from pathways.synth import university_learner
+
+    _, cat = _university()
+    program = next(k for k in cat.credentials if "-MAJ-" in k)
+    me = university_learner(cat, 60, program=program, seed=4)
+    assert len(me.completed) == 60 and me.goals.credentials == (program,)
+    assert me.constraints.start == Term(2027, 0)
+    assert all(h.date < Term(2027, 0).start for h in me.completed)
+    order = sorted(me.completed, key=lambda h: h.date)
+    seen: set[str] = set()
+    for h in order:  # prerequisites completed in an earlier or the same term
+        pre = cat.courses[h.id].prerequisites
+        same = {g.id for g in me.completed if g.date == h.date}
+        assert pre is None or _prereq_ok(pre, seen | same), h.id
+        seen.add(h.id)
+    named = set(leaf_ids(cat.credentials[program].requires))
+    assert sum(h.id in named for h in me.completed) >= 10  # aimed at the program
+    assert university_learner(cat, 60, program=program, seed=4) == me
+
+
+def _prereq_ok(node: Any, have: set[str]) -> bool:
+    from pathways.domain import Ref
+
+    if isinstance(node, Ref):
+        return node.id in have
+    ok = [_prereq_ok(c, have) for c in node.children]
+    return all(ok) if isinstance(node, AllOf) else sum(ok) >= node.k

@@ -497,7 +497,7 @@ class _Scope:
             if exhausted[0]:
                 return
             calls[0] += 1
-            if calls[0] > max(64, self.budget // 50) or time.perf_counter() > self.deadline:
+            if calls[0] > self.budget // 50 + 1 or time.perf_counter() > self.deadline:
                 exhausted[0] = True
                 return
             if i == len(courses):
@@ -641,7 +641,7 @@ class _Scope:
 
 def solve_scope(catalog: Catalog, scope: Sequence[str], targets: Sequence[str],
                 have: Mapping[str, frozenset[str]], held_counts: Mapping[tuple[str, str], bool],
-                *, deadline: float, budget: int = NODE_BUDGET) -> Solution:
+                *, deadline: float, budget: int | None = None) -> Solution:
     """The best assignment for ``scope`` (children first; see the module docstring).
 
     Parameters
@@ -657,7 +657,9 @@ def solve_scope(catalog: Catalog, scope: Sequence[str], targets: Sequence[str],
         ``parent`` (``(target, "")``: a held target counts in its own right).
     deadline : float
         A ``time.perf_counter()`` value.
-    budget : int
-        Matching steps before the MILP takes over.
+    budget : int, optional
+        Matching steps before the MILP takes over (default :data:`NODE_BUDGET`); the side
+        search of exclusive conflicts may evaluate ``budget // 50 + 1`` assignments.
     """
-    return _Scope(catalog, scope, targets, have, held_counts, deadline, budget).run()
+    return _Scope(catalog, scope, targets, have, held_counts, deadline,
+                  NODE_BUDGET if budget is None else budget).run()
