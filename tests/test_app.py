@@ -429,3 +429,26 @@ def test_pathways_app_runs_streamlit_on_the_app(monkeypatch):
     assert cmd[:4] == [sys.executable, "-m", "streamlit", "run"]
     assert Path(cmd[4]) == REPO / "app.py" and Path(cwd) == REPO
     assert cmd[5:] == ["--server.port", "8999", "--server.headless", "true"]
+
+
+def test_plan_timeline_marks_the_credentials_earned_along_the_way(sample):
+    # Maria's diploma: UT-MC-DA is in hand after 2027-summer (issue 15); the page says so
+    # under the timeline, which draws a mark at the end of each such term
+    from ui.charts import earned_frame, timeline_chart
+    from ui.views import plan_courses_frame
+
+    from pathways.planner import plan
+
+    _, catalog, G, maria = sample
+    at = open_app()
+    at.multiselect(key="plan_targets").set_value(["UT-DIP-DATA"]).run()
+    assert not at.exception, at.exception
+    captions = "\n".join(c.value for c in at.caption)
+    assert "Credentials earned along the way:" in captions
+    assert "**UT-MC-DA** after 2027-summer" in captions
+    result = plan(catalog, maria, ["UT-DIP-DATA"], graph=G).to_dict()
+    marks = earned_frame(result["earned"])
+    row = marks[marks["term"] == "2027-summer"].iloc[0]
+    assert "UT-MC-DA" in row["credentials"] and str(row["at"].date()) == "2027-09-01"
+    spec = timeline_chart(plan_courses_frame(result), result["earned"]).to_dict()
+    assert len(spec["layer"]) == 4  # bars, term labels, the earned rules and their names

@@ -132,3 +132,19 @@ def test_every_sample_learner_gets_a_plan(name: str) -> None:
     data = json.loads(result.output)
     assert data["feasible"] and data["optimal"]
     assert all(a["ok"] for a in data["audit"])
+
+
+def test_plan_prints_the_credentials_earned_along_the_way() -> None:
+    # Maria's diploma: UT-STAT-120 (it needs only UT-DA-100) runs in the second term, so the
+    # UT-MC-DA microcredential is in hand after 2027-summer (issue 15)
+    data = str(REPO / "data")
+    maria = str(REPO / "data" / "learners" / "career-changer-maria.yaml")
+    result = run("plan", "-c", data, "-l", maria, "-t", "UT-DIP-DATA")
+    assert result.exit_code == 0, result.output
+    assert "Credentials earned along the way:" in result.output
+    assert "UT-MC-DA earned after 2027-summer" in result.output
+    assert "Total: 9 courses, 274 hours, 7,495 CAD, 5 terms" in result.output
+    as_json = json.loads(run("plan", "-c", data, "-l", maria, "-t", "UT-DIP-DATA", "-f",
+                             "json").output)
+    assert {"credential": "UT-MC-DA", "term": "2027-summer"} in as_json["earned"]
+    assert as_json["earned"][-1]["credential"] == "UT-DIP-DATA"

@@ -452,3 +452,68 @@ def test_what_if_diploma_and_renewal(ex) -> None:
     json.dumps(w.to_dict())
     with pytest.raises(PathwaysError, match="does not hold"):
         what_if(cat, priya, [["UT-CERT-DA"]], renew=["UT-ML-1"], graph=G)
+
+
+# --------------------------------------------------------------------------- credentials on the way
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+def test_stacked_credentials_are_earned_as_early_as_the_schedule_allows() -> None:
+    # Maria's diploma plan (274 h, 7,495 CAD, 5 terms at 2 courses a term). UT-MC-DA is
+    # UT-DA-100 + an SQL course + UT-STAT-120, and UT-STAT-120 needs only UT-DA-100, so it
+    # can run in 2027-summer: UT-MC-DA is then earned after the second term instead of at the
+    # very end, with the same courses, hours, cost and terms (issue 15).
+    cat = load_catalog(DATA)
+    maria = load_learner(DATA / "learners" / "career-changer-maria.yaml", cat)
+    p = plan(cat, maria, ["UT-DIP-DATA"])
+    assert (p.total_hours, p.total_cost, p.terms) == (274, 7495, 5) and p.optimal
+    terms = {c.id: str(c.term) for c in p.courses}
+    assert terms["UT-DA-100"] == "2027-winter" and terms["UT-STAT-120"] == "2027-summer"
+    earned = {k: str(t) for k, t in p.earned}
+    assert earned["UT-MC-DA"] == "2027-summer"
+    assert earned["UT-DIP-DATA"] == max(terms.values(), key=lambda t: Term.parse(t).minus(W27))
+    assert "UT-MC-DA earned after 2027-summer" in p.earned_text()
+    assert {"credential": "UT-MC-DA", "term": "2027-summer"} in p.to_dict()["earned"]
+    # earned after a term: the courses planned up to it meet the credential, not before
+    for cred, term in p.earned:
+        upto = [(c.id, c.term) for c in p.courses if c.term <= term]
+        before = [(c.id, c.term) for c in p.courses if c.term < term]
+        assert audit(cat, maria, cred, planned=upto, as_of=p.completion).met
+        assert not audit(cat, maria, cred, planned=before, as_of=p.completion).met
+
+
+def test_earned_lists_only_what_the_holdings_do_not_already_earn() -> None:
+    cat = catalog([course("A"), course("B"), course("C")],
+                  [cred("M1", "A"), cred("M2", {"all": ["B", "C"]}),
+                   cred("D", {"all": ["M1", "M2"]}, level="diploma")])
+    p = plan(cat, learner(("A", "2026-01-01"), max_courses_per_term=1), ["D"])
+    assert [k for k, _ in p.earned] == ["M2", "D"]  # M1 is earned by the holding of A
+    assert [str(t) for _, t in p.earned] == ["2027-summer", "2027-summer"]
+
+
+# --------------------------------------------------------------------------- time limits
+def test_a_solve_stopped_by_the_time_limit_gives_the_best_plan_found(monkeypatch) -> None:
+    import pathways.planner.core as core
+    from pathways._milp import SolveResult
+
+    real = core.solve
+
+    def stopped(*args: Any, **kw: Any) -> SolveResult:  # as HiGHS at its time limit
+        r = real(*args, **kw)
+        return SolveResult("feasible", r.x, "time limit reached") if r.ok else r
+
+    monkeypatch.setattr(core, "solve", stopped)
+    cat = catalog([course("A", 10), course("B", 20)], [cred("X", {"any": ["A", "B"]})])
+    p = plan(cat, learner(), ["X"])
+    assert p.feasible and not p.optimal and p.status == "time_limit"
+    assert any("not proved optimal" in n for n in p.notes)
+    assert p.audits[0].ok and ids(p) == ["A"]
+
+
+def test_distances_stop_at_their_time_limit() -> None:
+    cat = catalog([course("A"), course("B")], [cred("M", "A"), cred("C", {"all": ["M", "B"]})])
+    found = distances(cat, learner(), time_limit=0.0)
+    assert [d.feasible for d in found] == [False, False]
+    assert all("time limit" in d.reason for d in found)
+    assert [d.summary for d in distances(cat, learner())] == [
+        "1 course / 10 hours from M", "2 courses / 20 hours from C"]

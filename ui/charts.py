@@ -18,6 +18,7 @@ from pathways.domain import Term
 __all__ = [
     "MAP_COLOURS",
     "distance_chart",
+    "earned_frame",
     "gap_chart",
     "heatmap",
     "legend_html",
@@ -132,9 +133,12 @@ def legend_html(keys: Iterable[str]) -> str:
 
 
 # --------------------------------------------------------------------------- plan timeline
-def timeline_chart(courses: pd.DataFrame) -> alt.Chart:
+def timeline_chart(courses: pd.DataFrame,
+                   earned: Sequence[Mapping[str, str]] = ()) -> alt.Chart | alt.LayerChart:
     """Gantt-like bars: one row per course, spanning its term (columns ``id``, ``title``,
-    ``term``, ``hours``, ``cost``, ``counts_toward``, ``reason``)."""
+    ``term``, ``hours``, ``cost``, ``counts_toward``, ``reason``); ``earned`` (the plan's
+    ``earned``: ``{"credential", "term"}``) marks the end of each term that earns a credential
+    with a dashed rule and the credentials' names."""
     df = courses.copy()
     terms = [Term.parse(t) for t in df["term"]]
     df["start"] = [pd.Timestamp(t.start) for t in terms]
@@ -158,7 +162,29 @@ def timeline_chart(courses: pd.DataFrame) -> alt.Chart:
     )
     text = base.mark_text(align="left", dx=6, color="#1b2a33", fontSize=11).encode(
         text=alt.Text("term:N"))
-    return (bars + text).properties(height=height)
+    chart = bars + text
+    marks = earned_frame(earned)
+    if not marks.empty:
+        rules = alt.Chart(marks).mark_rule(strokeDash=[4, 3], color=MAP_COLOURS["earned"][1]).encode(
+            x="at:T", tooltip=[alt.Tooltip("credentials:N", title="Earned"),
+                               alt.Tooltip("term:N", title="After")])
+        names = alt.Chart(marks).mark_text(align="right", baseline="top", dx=-4, dy=2,
+                                           fontSize=11, color=MAP_COLOURS["earned"][2]).encode(
+            x="at:T", y=alt.value(0), text="text:N")
+        chart = chart + rules + names
+    return chart.properties(height=height)
+
+
+def earned_frame(earned: Sequence[Mapping[str, str]]) -> pd.DataFrame:
+    """One row per term that earns credentials: the day after the term (``at``), the term,
+    the credentials and the text drawn on the timeline (``✓ UT-MC-DA``)."""
+    by_term: dict[str, list[str]] = {}
+    for item in earned:
+        by_term.setdefault(item["term"], []).append(item["credential"])
+    rows = [{"at": pd.Timestamp(Term.parse(term).end + dt.timedelta(days=1)), "term": term,
+             "credentials": ", ".join(creds), "text": "✓ " + ", ".join(creds)}
+            for term, creds in by_term.items()]
+    return pd.DataFrame(rows, columns=["at", "term", "credentials", "text"])
 
 
 def distance_chart(rows: pd.DataFrame) -> alt.Chart:

@@ -106,7 +106,11 @@ with tab_terms:
     if courses.empty:
         st.info("No courses to take.")
     else:
-        st.altair_chart(timeline_chart(courses), width="stretch")
+        earned = result.get("earned", [])
+        st.altair_chart(timeline_chart(courses, earned), width="stretch")
+        if earned:
+            st.caption("Credentials earned along the way: " + "; ".join(
+                f"**{e['credential']}** after {e['term']}" for e in earned))
         st.markdown(plan_markdown(result, currency))
 
 with tab_audit:

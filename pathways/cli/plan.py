@@ -116,7 +116,8 @@ def audit_command(
 def _print_plan(p: Plan) -> None:
     cur = p.currency
     head = f"Plan for {p.learner} -> {', '.join(p.targets)} (objective: {p.objective}; "
-    head += ("optimal" if p.optimal else p.status) + ")"
+    head += ("optimal" if p.optimal else "time limit: best plan found, not proved optimal"
+             if p.status == "time_limit" else p.status) + ")"
     console.print(f"[bold]{head}[/]", highlight=False)
     console.print(p.start_note, highlight=False, markup=False)
     if not p.courses:
@@ -145,6 +146,10 @@ def _print_plan(p: Plan) -> None:
         if p.renewals:
             console.print(f"Renewals (expired or too old, retaken): {', '.join(p.renewals)}",
                           highlight=False)
+        if p.earned:
+            console.print("Credentials earned along the way:", style="bold")
+            for line in p.earned_text():
+                console.print(f"  {line}", highlight=False, markup=False)
         console.print("Why each course:", style="bold")
         for line in reasons:
             console.print(f"  {line}", highlight=False, markup=False)
