@@ -84,7 +84,9 @@ def test_a_failed_write_leaves_the_old_file_whole(tmp_path: Path, monkeypatch) -
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "fsync", disk_full)
-    with pytest.raises(OSError):
+    from pathways.io._yaml import WriteError
+
+    with pytest.raises(WriteError, match="No space left on device"):
         write_learner(learner_from_data({"learner": {"id": "new"}}), out)
     assert out.read_text() == "learner: {id: old}\n"
     assert [p.name for p in tmp_path.iterdir()] == ["profile.yaml"]

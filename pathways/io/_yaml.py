@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import os
 import re
+import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
@@ -19,15 +20,22 @@ from typing import Any
 
 import yaml
 
-from pathways.errors import CatalogError, Diagnostic
+from pathways.errors import CatalogError, Diagnostic, PathwaysError
 
 __all__ = [
+    "MAX_ALIAS_BYTES",
+    "MAX_INPUT_BYTES",
     "Locator",
     "NestingTooDeep",
+    "WriteError",
+    "atomic_folder",
     "atomic_write_text",
     "dump_yaml",
     "format_keypath",
     "gc_paused",
+    "locked",
+    "output_path",
+    "read_regular_file",
     "read_yaml",
 ]
 
@@ -53,6 +61,11 @@ def _make_loader(base: type) -> type:
             for first, resolvers in base.yaml_implicit_resolvers.items()
         }
 
+        def __init__(self, stream: Any) -> None:
+            super().__init__(stream)
+            #: ``(key, first key node, repeated key node)`` of each key written twice
+            self.duplicates: list[tuple[Any, yaml.Node, yaml.Node]] = []
+
         def construct_yaml_str(self, node: yaml.Node) -> str:
             """A text value as a new string made now, next to the dict or list that holds it;
             short ones shared (``sys.intern``: every ``id`` key, and each id named again and
@@ -72,6 +85,29 @@ def _make_loader(base: type) -> type:
             fresh = "".join((value, ""))  # a new object: str() and slicing return the same one
             return sys.intern(fresh) if len(fresh) <= _SHARED_TEXT_MAX else fresh
 
+        def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict[Any, Any]:
+            """A mapping; a key written twice in it is recorded (``duplicates``), never kept
+            silently as its last value.
+
+            The check costs one length comparison per mapping: the constructed dict is shorter
+            than the mapping's own pairs only when a key repeats. Keys merged in with ``<<`` may
+            be overridden (that is what merging is for), so a mapping with a merge is checked
+            pair by pair.
+            """
+            own = node.value  # the merge pairs are deleted from this list in place
+            mapping: dict[Any, Any] = super().construct_mapping(node, deep)  # type: ignore[misc]
+            if len(mapping) < len(own) or node.value is not own:
+                seen: dict[Any, yaml.Node] = {}
+                for key_node, _ in own:
+                    try:
+                        key = self.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+                        first = seen.setdefault(key, key_node)
+                    except TypeError:  # an unhashable key: the constructor reported it already
+                        continue
+                    if first is not key_node:
+                        self.duplicates.append((key, first, key_node))
+            return mapping
+
     Loader.add_constructor("tag:yaml.org,2002:str", Loader.construct_yaml_str)
     return Loader
 
@@ -82,6 +118,10 @@ _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 #: Documents whose aliases would expand to more nodes than this are rejected (alias bombs).
 MAX_EXPANDED_NODES = 5_000_000
+#: Aliases may add at most this much text (characters of scalar values, keys included) to a
+#: document beyond its own length: a 1 MB file that repeats a long description through
+#: aliases 300 times would otherwise become 300 MB of text for every analysis downstream.
+MAX_ALIAS_BYTES = 16 * 1024 * 1024
 
 KeyPath = Sequence[str | int]
 
@@ -130,9 +170,13 @@ def _compose(text: str, file: str) -> yaml.Node | None:
         loader.dispose()
 
 
-def _expanded_size(root: yaml.Node, file: str) -> None:
-    """Reject documents whose aliases expand beyond :data:`MAX_EXPANDED_NODES` nodes."""
+def _expanded_size(root: yaml.Node, file: str, text_length: int = 0) -> None:
+    """Reject documents whose aliases expand beyond :data:`MAX_EXPANDED_NODES` nodes, or add
+    more than :data:`MAX_ALIAS_BYTES` characters of text to the ``text_length`` of the
+    document."""
     sizes: dict[int, int] = {}
+    chars: dict[int, int] = {}
+    max_chars = text_length + MAX_ALIAS_BYTES
     on_stack: set[int] = set()
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
     while stack:
@@ -147,6 +191,21 @@ def _expanded_size(root: yaml.Node, file: str) -> None:
             else:
                 children = []
             total = 1 + sum(sizes[id(c)] for c in children)
+            length = (len(node.value) if isinstance(node, yaml.ScalarNode)
+                      else sum(chars[id(c)] for c in children))
+            if length > max_chars:
+                raise CatalogError(
+                    Diagnostic(
+                        f"YAML aliases expand to more than {max_chars:,} bytes of text "
+                        f"(the file is {text_length:,}; aliases may add at most "
+                        f"{MAX_ALIAS_BYTES:,}): an alias expansion bomb",
+                        file=file,
+                        line=node.start_mark.line + 1,
+                        hint="write the repeated text out, or reuse it less: aliases (*) are "
+                             "for small shared values",
+                    )
+                )
+            chars[key] = length
             if total > MAX_EXPANDED_NODES:
                 raise CatalogError(
                     Diagnostic(
@@ -188,23 +247,36 @@ def read_yaml(path: str | os.PathLike[str], *, display: str | None = None) -> An
         too far. The diagnostic names the file and line.
     """
     shown = display or str(path)
+    raw = read_regular_file(path, display=shown)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
         raise CatalogError(
             Diagnostic(f"not UTF-8 text ({err.reason} at byte {err.start})", file=shown,
                        hint="save the file as UTF-8")
         ) from err
-    except OSError as err:
-        raise CatalogError(
-            Diagnostic(f"cannot read the file: {err.strerror}", file=shown,
-                       hint="check the path and its permissions")
-        ) from err
+    del raw
     return parse_yaml(text, shown)
 
 
+def _duplicate(key: Any, first: yaml.Node, again: yaml.Node, file: str) -> Diagnostic:
+    return Diagnostic(
+        f'duplicate key "{key}": also at line {first.start_mark.line + 1} of the same mapping; '
+        "YAML would keep only the last value",
+        file=file, line=again.start_mark.line + 1,
+        hint="remove one of the two, or rename it (a second list of the same name must be "
+             "merged into the first)")
+
+
 def parse_yaml(text: str, file: str) -> Any:
-    """Parse YAML text (see :func:`read_yaml`); ``file`` names it in errors."""
+    """Parse YAML text (see :func:`read_yaml`); ``file`` names it in errors.
+
+    Raises
+    ------
+    CatalogError
+        As :func:`read_yaml`; also for each key written twice in one mapping (naming both
+        lines), which YAML itself would resolve by keeping the last value silently.
+    """
     loader = _Loader(text)
     try:
         with gc_paused():
@@ -212,9 +284,13 @@ def parse_yaml(text: str, file: str) -> Any:
         if node is None:
             return None
         if "&" in text and "*" in text:
-            _expanded_size(node, file)
+            _expanded_size(node, file, len(text))
         with gc_paused():
-            return loader.construct_document(node)
+            data = loader.construct_document(node)
+        if loader.duplicates:
+            raise CatalogError([_duplicate(key, first, again, file)
+                                for key, first, again in loader.duplicates])
+        return data
     except RecursionError as err:  # the pure-Python composer recurses once per level
         raise _too_deep(text, file) from err
     except yaml.MarkedYAMLError as err:
@@ -546,11 +622,92 @@ def dump_yaml(data: Any, *, header: str = "") -> str:
     return body
 
 
+class WriteError(PathwaysError):
+    """An output file or folder that cannot be written (a directory where a file is expected,
+    no permission, a full disk); the message names the path and what to do."""
+
+
+#: Temporary files of :func:`atomic_write_text` and :func:`atomic_folder`:
+#: ``.<name>.<pid>.<random>.tmp``, so that a later run can tell the ones whose writer died.
+_TMP = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.[^.]+\.tmp$")
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, owned by someone else
+        return True
+    return True
+
+
+def _remove_stale(folder: Path, name: str) -> None:
+    """Remove the temporary files (and folders) that a killed writer of ``name`` left."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        found = _TMP.match(entry.name)
+        if found is None or found["name"] != name or _alive(int(found["pid"])):
+            continue
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                import shutil
+
+                shutil.rmtree(entry.path, ignore_errors=True)
+            else:
+                os.unlink(entry.path)
+        except OSError:
+            pass
+
+
+def _write_problem(target: Path, err: OSError, what: str = "file") -> WriteError:
+    reason = err.strerror or str(err)
+    if isinstance(err, IsADirectoryError) or target.is_dir() and what == "file":
+        hint = "give a file name, not a directory"
+        reason = "it is a directory"
+    elif isinstance(err, PermissionError):
+        hint = "choose a folder you can write to, or fix its permissions"
+    elif getattr(err, "errno", None) in (28, 122):  # ENOSPC, EDQUOT
+        hint = "free some disk space; the old content was kept"
+    else:
+        hint = "check the path"
+    return WriteError(f"cannot write the {what} {target}: {reason}; {hint}")
+
+
+def output_path(path: str | os.PathLike[str]) -> Path:
+    """Where a write to ``path`` lands: a symbolic link is written through (its target is
+    replaced, the link stays), never replaced by a file."""
+    return Path(os.path.realpath(path))
+
+
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
-    """Write ``text`` to ``path`` so that readers see the old or the new file, never half of one."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    """Write ``text`` to ``path`` so that readers see the old or the new file, never half of one.
+
+    A symbolic link is written through (:func:`output_path`). Temporary files that a killed
+    writer left beside the file are removed on the next write.
+
+    Raises
+    ------
+    WriteError
+        When ``path`` is a directory, or the file cannot be written (permissions, a full disk):
+        the old file, if any, is left as it was.
+    """
+    target = output_path(path)
+    if target.is_dir():
+        raise WriteError(f"cannot write the file {path}: it is a directory; give a file name, "
+                         "not a directory")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale(target.parent, target.name)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp",
+                                   dir=target.parent)
+    except OSError as err:
+        raise _write_problem(target, err) from err
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
@@ -561,6 +718,164 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
         else:
             os.chmod(tmp, 0o644)
         os.replace(tmp, target)
+    except OSError as err:
+        Path(tmp).unlink(missing_ok=True)
+        raise _write_problem(target, err) from err
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+@contextmanager
+def atomic_folder(path: str | os.PathLike[str]) -> Iterator[Path]:
+    """A new folder to fill, which replaces ``path`` as a whole when the block ends.
+
+    The files are written into a temporary folder beside ``path``; on success it takes the
+    place of ``path`` (an existing folder is exchanged with it atomically where the system
+    can, else moved aside first and removed after), so a kill or a full disk midway never leaves
+    a mix of old and new files. On an error the temporary folder is removed and ``path`` is
+    untouched; folders a killed run left are removed on the next one. A symbolic link is
+    written through.
+
+    Raises
+    ------
+    WriteError
+        When ``path`` is a file, or the folder cannot be written.
+    """
+    target = output_path(path)
+    if target.exists() and not target.is_dir():
+        raise WriteError(f"cannot write the folder {path}: it is a file; give a folder name")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale(target.parent, target.name)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp",
+                                    dir=target.parent))
+    except OSError as err:
+        raise _write_problem(target, err, "folder") from err
+    import shutil
+
+    try:
+        yield tmp
+        os.chmod(tmp, 0o755)
+        if not target.exists():
+            os.rename(tmp, target)
+        elif not any(target.iterdir()):
+            os.rmdir(target)
+            os.rename(tmp, target)
+        elif not _exchange(tmp, target):
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp",
+                                        dir=target.parent))
+            os.rmdir(old)
+            os.rename(target, old)
+            os.rename(tmp, target)
+            tmp = old
+        shutil.rmtree(tmp, ignore_errors=True)
+    except OSError as err:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise _write_problem(target, err, "folder") from err
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (Linux ``renameat2(RENAME_EXCHANGE)``); False where the
+    system cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    done = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return bool(done == 0)
+
+
+@contextmanager
+def locked(path: str | os.PathLike[str]) -> Iterator[None]:
+    """Hold an exclusive lock on ``path`` for a read-modify-write of it (e.g. a learner
+    profile that ``badges import`` updates): a second writer waits, then reads the first one's
+    result. The lock is a ``.<name>.lock`` file beside ``path`` (the file itself is replaced by
+    each atomic write, so it cannot carry the lock); where ``fcntl`` is missing, no lock."""
+    target = output_path(path)
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(target.parent / f".{target.name}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as err:
+        raise _write_problem(target, err) from err
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+#: Input files larger than this are refused before they are read (a catalog of 100,000
+#: courses is about 60 MB of YAML).
+MAX_INPUT_BYTES = 1024 * 1024 * 1024
+
+
+def read_regular_file(path: str | os.PathLike[str], *, limit: int = MAX_INPUT_BYTES,
+                      display: str | None = None, what: str = "file") -> bytes:
+    """The bytes of ``path`` when it is a regular file of at most ``limit`` bytes.
+
+    Never blocks or reads without end: a FIFO, a device (``/dev/zero``), a socket or a
+    directory is refused without reading it, and no more than ``limit + 1`` bytes are read
+    even when the file grows meanwhile.
+
+    Raises
+    ------
+    CatalogError
+        When the file does not exist, cannot be read, is not a regular file or is too large.
+    """
+    shown = display or str(path)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as err:
+        raise CatalogError(Diagnostic(f"cannot read the {what}: {err.strerror or err}",
+                                      file=shown, hint="check the path and its permissions")
+                           ) from err
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            kind = ("a directory" if stat.S_ISDIR(info.st_mode) else
+                    "a named pipe (FIFO)" if stat.S_ISFIFO(info.st_mode) else
+                    "a device" if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode)
+                    else "not a regular file")
+            raise CatalogError(Diagnostic(f"not a regular file ({kind}); pathways reads only "
+                                          "regular files", file=shown,
+                                          hint=f"give the path of a {what} on disk"))
+        if info.st_size > limit:
+            raise CatalogError(Diagnostic(
+                f"too large ({info.st_size:,} bytes; at most {limit:,})", file=shown,
+                hint=f"a {what} is much smaller than that: check the path"))
+        chunks, size = [], 0
+        while size <= limit:
+            try:
+                chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            except BlockingIOError:  # pragma: no cover - regular files never block
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:
+            raise CatalogError(Diagnostic(f"too large (more than {limit:,} bytes)", file=shown,
+                                          hint=f"a {what} is much smaller than that"))
+        return b"".join(chunks)
+    except OSError as err:
+        raise CatalogError(Diagnostic(f"cannot read the {what}: {err.strerror or err}",
+                                      file=shown, hint="check the path and its permissions")
+                           ) from err
+    finally:
+        os.close(fd)

@@ -291,6 +291,16 @@ def _pydantic_diagnostics(err: ValidationError, doc: Document, locator: Locator)
         elif kind == "missing":
             message = f'missing required key "{key}"'
             hint = f"add {key}: to this entry"
+        elif kind == "string_pattern_mismatch" and (e.get("ctx") or {}).get("pattern") == \
+                schema.ID_PATTERN:
+            found = str(e.get("input"))
+            what = schema.bad_id_character(found) or "a character ids cannot hold"
+            message = (f"{key or 'id'} {found!r} contains {what}, which is invisible or a "
+                       "control character")
+            hint = "retype the id with visible characters only (letters, digits, - _ . : /)"
+        elif kind == "finite_number":
+            message = f"{key or 'value'} must be a finite number (found {e.get('input')!r})"
+            hint = _HINTS.get(key, "see docs/format.md for this key")
         elif kind in _COMPARISONS and isinstance(e.get("ctx"), dict):
             bound = next(iter(e["ctx"].values()))
             bound = f"{bound:g}" if isinstance(bound, (int, float)) else bound

@@ -107,6 +107,11 @@ def is_external_skill(skill_id: str) -> bool:
 
 
 def _suggest(name: str, options: Iterable[str]) -> str:
+    from pathways.io.schema import bad_id_character
+
+    hidden = bad_id_character(name)
+    if hidden is not None:  # the name looks right but is not: say why
+        return f" ({name!r} contains {hidden}, which is invisible or a control character)"
     pool = list(options)
     if len(pool) > 20000:
         return ""

@@ -605,7 +605,11 @@ def _numbers(frame: pd.DataFrame, name: str, problems: _Problems, ids: list[str]
         return [None] * len(frame)
     values = pd.to_numeric(raw.where(raw != ""), errors="coerce")
     given = raw != ""
-    bad = given & (values.isna() | (values <= 0 if positive else values < 0))
+    infinite = given & values.isin([math.inf, -math.inf])  # 1e309 reads as infinity
+    for row in infinite.to_numpy().nonzero()[0]:
+        problems.add(int(row), f"{name} must be a finite number (found {raw.iloc[row]!r})", hint,
+                     item_id=ids[row], column=name)
+    bad = given & ~infinite & (values.isna() | (values <= 0 if positive else values < 0))
     if integer:
         bad |= given & values.notna() & (values % 1 != 0)
     for row in bad.to_numpy().nonzero()[0]:

@@ -40,13 +40,63 @@ __all__ = [
     "Into",
     "JobIn",
     "LearnerFileIn",
+    "ID_PATTERN",
+    "MAX_BUDGET",
+    "MAX_COST",
+    "MAX_COUNT",
+    "MAX_HOURS",
+    "MAX_MONTHS",
+    "MAX_TOTAL_HOURS",
     "ProviderIn",
     "SkillIn",
+    "bad_id_character",
     "prerequisites_node",
 ]
 
-Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+#: Characters no id may hold (checked by pydantic-core's regex engine, no Python call per id):
+#: control and format characters (NUL, newline, ESC, zero-width and bidirectional controls),
+#: line and paragraph separators, private-use and surrogate code points, characters that are
+#: ignored when shown (soft hyphen, Hangul fillers, variation selectors) and spaces other than
+#: the plain one. Such ids look like another id, or hide something, when printed.
+ID_PATTERN = (r"^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Default_Ignorable_Code_Point}"
+              r"\u00A0\u1680\u2000-\u200A\u202F\u205F\u3000]*$")
+Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, pattern=ID_PATTERN)]
 Level = Annotated[int, Field(ge=1, le=4)]
+
+#: The largest numbers the files may hold: beyond them a value is a typo (or an attack), and
+#: the planner's arithmetic stays exact well within them. Infinity and NaN are never numbers.
+MAX_HOURS = 1_000_000.0  # learning hours of one course
+MAX_TOTAL_HOURS = 10_000_000.0  # min_hours, max_hours_per_term
+MAX_COST = 1_000_000_000.0  # cost of one course
+MAX_BUDGET = 1_000_000_000_000.0
+MAX_MONTHS = 1_200  # recency and badge validity (100 years)
+MAX_COUNT = 100_000  # courses per term
+
+_FINITE = {"allow_inf_nan": False}
+
+
+def bad_id_character(text: str) -> str | None:
+    """What is wrong with an id that :data:`ID_PATTERN` refuses: the first offending
+    character, named, or None when there is none.
+
+    >>> bad_id_character("A\u200bB")
+    'U+200B ZERO WIDTH SPACE at character 2'
+    >>> bad_id_character("Ü-101") is None
+    True
+    """
+    import unicodedata
+
+    for i, ch in enumerate(text, 1):
+        cat = unicodedata.category(ch)
+        if cat in ("Cc", "Cf", "Zl", "Zp", "Co", "Cs") or (cat == "Zs" and ch != " ") \
+                or ch in _IGNORABLE or "\ufe00" <= ch <= "\ufe0f" \
+                or "\U000e0100" <= ch <= "\U000e01ef" or "\u180b" <= ch <= "\u180f":
+            name = unicodedata.name(ch, "a control character" if cat == "Cc" else "unnamed")
+            return f"U+{ord(ch):04X} {name} at character {i}"
+    return None
+
+
+_IGNORABLE = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u3164\uffa0")
 Season = Literal["winter", "summer", "fall"]
 Delivery = Literal["online", "in-person", "hybrid"]
 
@@ -149,15 +199,16 @@ class CourseIn(TypedDict):
     __pydantic_config__ = _TD_CONFIG  # type: ignore[misc]
     id: Id
     title: str
-    hours: Annotated[float, Field(gt=0)]
+    hours: Annotated[float, Field(gt=0, le=MAX_HOURS, **_FINITE)]
     provider: NotRequired[Id | None]
-    cost: NotRequired[Annotated[Annotated[float, Field(ge=0)] | None, AfterValidator(_zero_if_none)]]
+    cost: NotRequired[Annotated[Annotated[float, Field(ge=0, le=MAX_COST, **_FINITE)] | None,
+                                AfterValidator(_zero_if_none)]]
     delivery: NotRequired[Delivery | None]
     terms: NotRequired[Annotated[list[Season], AfterValidator(frozenset)] | None]
     # a str, list or mapping, parsed by io.trees
     prerequisites: NotRequired[Annotated[Any, AfterValidator(prerequisites_node)]]
     skills: NotRequired[Annotated[list[Annotated[SkillRefIn, Into(SkillLevel)]], AfterValidator(tuple)]]
-    badge_valid_months: NotRequired[Annotated[int, Field(gt=0)] | None]
+    badge_valid_months: NotRequired[Annotated[int, Field(gt=0, le=MAX_MONTHS)] | None]
     description: NotRequired[str]
     badge_id: NotRequired[str | None]
     url: NotRequired[str | None]
@@ -170,7 +221,7 @@ class CredentialIn(TypedDict):
     level: Literal["microcredential", "certificate", "diploma", "degree", "other"]
     requires: Any  # an id, list or mapping: checked by io.trees
     provider: NotRequired[Id | None]
-    recency_months: NotRequired[Annotated[int, Field(gt=0)] | None]
+    recency_months: NotRequired[Annotated[int, Field(gt=0, le=MAX_MONTHS)] | None]
     exclusive: NotRequired[bool]
     description: NotRequired[str]
     badge_id: NotRequired[str | None]
@@ -180,7 +231,7 @@ class CredentialIn(TypedDict):
 class JobSkillIn(TypedDict):
     __pydantic_config__ = _TD_CONFIG  # type: ignore[misc]
     skill: Id
-    importance: NotRequired[Literal["essential", "optional"] | Annotated[float, Field(gt=0, le=1)]]
+    importance: NotRequired[Literal["essential", "optional"] | Annotated[float, Field(gt=0, le=1, **_FINITE)]]
     level: NotRequired[Level]
 
 
@@ -229,9 +280,9 @@ class ConstraintsIn(_In):
     start: Annotated[
         str, StringConstraints(strip_whitespace=True, pattern=r"^\d{4}-(0?[1-9]|1[0-2]|winter|summer|fall)$")
     ] | dt.date | None = None
-    max_courses_per_term: Annotated[int, Field(ge=1)] | None = None
-    max_hours_per_term: Annotated[float, Field(gt=0)] | None = None
-    budget: Annotated[float, Field(ge=0)] | None = None
+    max_courses_per_term: Annotated[int, Field(ge=1, le=MAX_COUNT)] | None = None
+    max_hours_per_term: Annotated[float, Field(gt=0, le=MAX_TOTAL_HOURS, **_FINITE)] | None = None
+    budget: Annotated[float, Field(ge=0, le=MAX_BUDGET, **_FINITE)] | None = None
     exclude_providers: list[Id] = []
     delivery: list[Delivery] | None = None
 

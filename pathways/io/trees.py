@@ -80,11 +80,18 @@ def _children(value: Any, keypath: tuple[str | int, ...], parse: Any) -> tuple[N
     return tuple(parse(item, keypath + (i,)) for i, item in enumerate(value))
 
 
+#: The largest ``min_hours`` (see :data:`pathways.io.schema.MAX_TOTAL_HOURS`) and ``choose``.
+MAX_TREE_NUMBER = 10_000_000
+
+
 def _positive_number(value: Any, keypath: tuple[str | int, ...], what: str, *, integer: bool) -> Any:
     ok = isinstance(value, int) if integer else isinstance(value, (int, float))
-    if isinstance(value, bool) or not ok or value <= 0:
-        kind = "a whole number" if integer else "a number"
+    kind = "a whole number" if integer else "a number"
+    if isinstance(value, bool) or not ok or not value > 0:  # also refuses nan
         raise _Bad(keypath, f"{what} must be {kind} > 0, found {value!r}", _NODE_HINT)
+    if value > MAX_TREE_NUMBER:  # also refuses infinity
+        raise _Bad(keypath, f"{what} must be at most {MAX_TREE_NUMBER:,}, found {value!r}",
+                   _NODE_HINT)
     return value
 
 
