@@ -37,6 +37,8 @@ _LAZY = {
     # overlap
     "course_similarity": "pathways.overlap", "credential_overlap": "pathways.overlap",
     "health_report": "pathways.overlap", "skill_demand": "pathways.overlap",
+    # the advisor workspace (a database)
+    "Workspace": "pathways.workspace",
     # taxonomy and synthetic catalogs
     "Taxonomy": "pathways.taxonomy", "load_esco": "pathways.io.esco",
     "load_onet": "pathways.io.onet", "synthetic_catalog": "pathways.synth",
@@ -86,6 +88,7 @@ __all__ = [
     "Taxonomy",
     "Term",
     "ValidationReport",
+    "Workspace",
     "audit",
     "build_graph",
     "catalog_from_data",

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from pathways.cli import app as _app_command, core, interop, overlap, plan, skills  # noqa: F401  (register commands)
+from pathways.cli import (  # noqa: F401  (register commands)
+    app as _app_command,
+    core,
+    interop,
+    overlap,
+    plan,
+    skills,
+    workspace,
+)
 from pathways.cli._common import app, run_guarded
 
 __all__ = ["app", "main"]

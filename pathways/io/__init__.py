@@ -1,6 +1,6 @@
 """Reading and writing user files: catalogs, learner profiles and the formats around them."""
 
-from pathways.io._yaml import atomic_write_text, dump_yaml, read_yaml
+from pathways.io._yaml import atomic_write_text, dump_yaml, parse_yaml, read_yaml
 from pathways.io.dump import (
     catalog_to_data,
     learner_to_data,
@@ -29,6 +29,7 @@ __all__ = [
     "learner_to_data",
     "load_catalog",
     "load_learner",
+    "parse_yaml",
     "read_yaml",
     "requirement_to_data",
     "validate_catalog",
