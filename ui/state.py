@@ -211,13 +211,16 @@ def parse_catalog_upload(name: str, data: bytes) -> tuple[ValidationReport, tupl
 def parse_learner_upload(name: str, data: bytes, catalog: Catalog) -> LearnerProfile:
     """Validate an uploaded learner profile against ``catalog``.
 
+    Badge paths the profile lists are not read (they would name files of the server): a
+    note says so.
+
     Raises
     ------
     CatalogError
         With the loader's diagnostics.
     """
     parsed, text = _yaml_from_bytes(name, data)
-    return learner_from_data(parsed, source=name, catalog=catalog, text=text)
+    return learner_from_data(parsed, source=name, catalog=catalog, text=text, read_badges=False)
 
 
 def _sample_learners(folder: Path) -> tuple[LearnerSource, ...]:
@@ -271,8 +274,10 @@ def graph_for(catalog_key: str, _catalog: Catalog) -> nx.DiGraph:
 def _learner(catalog_key: str, digest: str, _catalog: Catalog, _source: LearnerSource
              ) -> LearnerProfile | CatalogError:
     try:
+        # the app never reads badge paths named in a profile: they would be files of the
+        # server, whoever wrote the profile (an upload, a zip's learners/, the form)
         return learner_from_data(_source.data, source=_source.source, catalog=_catalog,
-                                 text=_source.text)
+                                 text=_source.text, read_badges=False)
     except CatalogError as err:
         return err
 

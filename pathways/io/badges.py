@@ -60,9 +60,13 @@ from pathways.domain import (
     SkillLevel,
 )
 from pathways.errors import CatalogError, Diagnostic
+from pathways.io._jsonld import JSONProblem, load_json
 from pathways.io._jsonld import text as _text
+from pathways.io._yaml import read_regular_file
 
 __all__ = [
+    "MAX_BADGE_BYTES",
+    "MAX_BADGE_TEXT",
     "BadgeImport",
     "BadgeRecord",
     "achievement_id",
@@ -74,6 +78,12 @@ __all__ = [
 
 #: Badge files larger than this are refused (a badge image is a few hundred kilobytes at most).
 MAX_BADGE_BYTES = 20 * 1024 * 1024
+#: Compressed badge text (a PNG ``iTXt`` chunk) is decompressed up to this many bytes, never
+#: more: a zlib bomb is refused after reading at most this much.
+MAX_BADGE_TEXT = 4 * 1024 * 1024
+#: Badge dates outside these years are refused as malformed (timestamps in seconds or
+#: milliseconds far out of range, year 9999 placeholders that break date arithmetic).
+DATE_YEARS = (1900, 2999)
 
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _PNG_KEYWORDS = {"openbadges": "OB 2.0", "openbadgecredential": "OB 3.0"}
@@ -272,22 +282,37 @@ def _types(value: Any) -> set[str]:
     return {t for t in _listify(value) if isinstance(t, str)}
 
 
+def _timestamp(value: Any, what: str) -> dt.date:
+    """A Unix timestamp (seconds) as a date; one out of range is a malformed badge."""
+    try:
+        return dt.datetime.fromtimestamp(value, tz=dt.UTC).date()
+    except (OverflowError, OSError, ValueError, TypeError):
+        raise _BadgeProblem(f"{what} is not a date in range ({value!r})") from None
+
+
 def _date(value: Any, what: str) -> dt.date:
-    """An ISO 8601 date or date-time (or a Unix timestamp, as in Open Badges 1.x) as a date."""
+    """An ISO 8601 date or date-time (or a Unix timestamp, as in Open Badges 1.x) as a date,
+    within :data:`DATE_YEARS`."""
     if isinstance(value, bool):
         raise _BadgeProblem(f"{what} is not a date ({value!r})")
     if isinstance(value, (int, float)):
-        return dt.datetime.fromtimestamp(value, tz=dt.UTC).date()
-    text = str(value).strip()
-    if text.isdigit():
-        return dt.datetime.fromtimestamp(int(text), tz=dt.UTC).date()
-    try:
-        return dt.datetime.fromisoformat(text.replace("z", "Z")).date()
-    except ValueError:
-        try:
-            return dt.date.fromisoformat(text[:10])
-        except ValueError:
-            raise _BadgeProblem(f"{what} is not an ISO 8601 date ({text!r})") from None
+        day = _timestamp(value, what)
+    else:
+        text = str(value).strip()[:64]
+        if text.isdigit():
+            day = _timestamp(int(text), what)
+        else:
+            try:
+                day = dt.datetime.fromisoformat(text.replace("z", "Z")).date()
+            except (ValueError, OverflowError):
+                try:
+                    day = dt.date.fromisoformat(text[:10])
+                except ValueError:
+                    raise _BadgeProblem(f"{what} is not an ISO 8601 date ({text!r})") from None
+    if not DATE_YEARS[0] <= day.year <= DATE_YEARS[1]:
+        raise _BadgeProblem(f"{what} is a date out of range ({day.isoformat()}; pathways reads "
+                            f"dates from {DATE_YEARS[0]} to {DATE_YEARS[1]})")
+    return day
 
 
 def _normalise(title: str) -> str:
@@ -313,6 +338,22 @@ def achievement_id(kind: Literal["course", "credential"], item_id: str) -> str:
 
 
 # --------------------------------------------------------------------------- baked images
+def _inflate(data: bytes, key: str) -> bytes:
+    """zlib data decompressed, at most :data:`MAX_BADGE_TEXT` bytes of it (streaming: a
+    bomb stops after that much, whatever its size)."""
+    inflater = zlib.decompressobj()
+    try:
+        out = inflater.decompress(data, MAX_BADGE_TEXT + 1)
+    except zlib.error as err:
+        raise _BadgeProblem(f"the PNG's {key} chunk does not decompress: {err}") from None
+    if len(out) > MAX_BADGE_TEXT:
+        raise _BadgeProblem(f"the PNG's {key} chunk decompresses to more than "
+                            f"{MAX_BADGE_TEXT:,} bytes (a decompression bomb, or not a badge)")
+    if not inflater.eof:
+        raise _BadgeProblem(f"the PNG's {key} chunk does not decompress: the data is truncated")
+    return out
+
+
 def _png_text(data: bytes, source: str) -> tuple[str, str]:
     """The Open Badges text of a baked PNG: ``(text, version)``."""
     pos = len(_PNG_SIGNATURE)
@@ -334,10 +375,7 @@ def _png_text(data: bytes, source: str) -> tuple[str, str]:
                 _lang, _, rest = rest[2:].partition(b"\0")
                 _translated, _, text = rest.partition(b"\0")
                 if compressed:
-                    try:
-                        text = zlib.decompress(text)
-                    except zlib.error as err:
-                        raise _BadgeProblem(f"the PNG's {key} chunk does not decompress: {err}") from None
+                    text = _inflate(text, key)
                 try:
                     return text.decode("utf-8"), _PNG_KEYWORDS[key]
                 except UnicodeDecodeError:
@@ -353,14 +391,24 @@ def _png_text(data: bytes, source: str) -> tuple[str, str]:
                         "openbadges or openbadgecredential)")
 
 
-def _svg_text(data: bytes, source: str) -> tuple[str, str]:
-    """The Open Badges text of a baked SVG: ``(text, version)``."""
-    if b"<!ENTITY" in data:  # refuse entity declarations: no expansion attacks on the parser
-        raise _BadgeProblem("an SVG with XML entity declarations, which pathways refuses to parse")
+def _parse_svg(data: bytes) -> ElementTree.Element:
+    """The SVG's XML, parsed by :mod:`defusedxml` (entity declarations, external entities and
+    DTD fetching refused by the parser itself, whatever the encoding)."""
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import fromstring
+
     try:
-        root = ElementTree.fromstring(data)
+        return fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+    except DefusedXmlException as err:
+        raise _BadgeProblem(f"an SVG with XML entity declarations or external references "
+                            f"({type(err).__name__}), which pathways refuses to parse") from None
     except ElementTree.ParseError as err:
         raise _BadgeProblem(f"not well-formed XML ({err})") from None
+
+
+def _svg_text(data: bytes, source: str) -> tuple[str, str]:
+    """The Open Badges text of a baked SVG: ``(text, version)``."""
+    root = _parse_svg(data)
     for element in root.iter():
         tag = element.tag if isinstance(element.tag, str) else ""
         namespace, _, local = tag[1:].partition("}") if tag.startswith("{") else ("", "", tag)
@@ -442,7 +490,9 @@ def _decode_jws(token: str) -> dict[str, Any]:
     try:
         payload = token.split(".")[1]
         raw = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
-        data = json.loads(raw)
+        data = load_json(raw)
+    except JSONProblem as err:
+        raise _BadgeProblem(f"a compact JWS whose payload is not usable JSON ({err})") from None
     except (IndexError, ValueError, binascii.Error) as err:
         raise _BadgeProblem(f"a compact JWS whose payload is not JSON ({err})") from None
     if not isinstance(data, dict):
@@ -460,10 +510,9 @@ def _parse_text(text: str, version_hint: str | None) -> tuple[dict[str, Any], bo
                             "it offline: download the assertion JSON and import that",
                             version=version_hint)
     try:
-        data = json.loads(stripped)
-    except json.JSONDecodeError as err:
-        raise _BadgeProblem(f"not valid JSON (line {err.lineno}, column {err.colno}: {err.msg})",
-                            version=version_hint) from None
+        data = load_json(stripped)
+    except JSONProblem as err:
+        raise _BadgeProblem(err.describe(), version=version_hint) from None
     if not isinstance(data, dict):
         raise _BadgeProblem(f"the JSON is a {type(data).__name__}, not a badge object",
                             version=version_hint)
@@ -493,9 +542,9 @@ def _ob3(data: dict[str, Any], jws: bool) -> _Badge:
     if "vc" in data and isinstance(data["vc"], dict):  # VC-JWT in the VC 1.1 style
         claims, data = data, dict(data["vc"])
         if "expirationDate" not in data and "validUntil" not in data and "exp" in claims:
-            data["validUntil"] = dt.datetime.fromtimestamp(claims["exp"], tz=dt.UTC).isoformat()
+            data["validUntil"] = _timestamp(claims["exp"], "exp").isoformat()
         if "issuanceDate" not in data and "validFrom" not in data and "nbf" in claims:
-            data["validFrom"] = dt.datetime.fromtimestamp(claims["nbf"], tz=dt.UTC).isoformat()
+            data["validFrom"] = _timestamp(claims["nbf"], "nbf").isoformat()
     try:
         cred = CredentialIn.model_validate(data)
     except ValidationError as err:
@@ -604,12 +653,9 @@ def read_badge(path: str | os.PathLike[str]) -> tuple[dict[str, Any], str, bool]
 
 def _read(path: Path) -> tuple[dict[str, Any], str, bool]:
     try:
-        size = path.stat().st_size
-        if size > MAX_BADGE_BYTES:
-            raise _BadgeProblem(f"too large for a badge ({size:,} bytes)", status="unreadable")
-        raw = path.read_bytes()
-    except OSError as err:
-        raise _BadgeProblem(f"cannot read the file: {err.strerror or err}", status="unreadable") from None
+        raw = read_regular_file(path, limit=MAX_BADGE_BYTES, what="file")
+    except CatalogError as err:
+        raise _BadgeProblem(err.diagnostics[0].message, status="unreadable") from None
     hint: str | None = None
     if raw.startswith(_PNG_SIGNATURE):
         text, hint = _png_text(raw, str(path))

@@ -10,6 +10,7 @@ id and what to do; all problems of a stage are reported together in one
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import difflib
 import os
 from collections.abc import Callable, Iterable, Sequence
@@ -644,8 +645,31 @@ def load_learner(path: str | os.PathLike[str], catalog: Catalog | None = None) -
 
 
 def learner_from_data(data: Any, *, source: str = "<learner>", catalog: Catalog | None = None,
-                      text: str | None = None) -> LearnerProfile:
-    """Build a learner profile from data in the YAML shape (see :func:`load_learner`)."""
+                      text: str | None = None, read_badges: bool = True) -> LearnerProfile:
+    """Build a learner profile from data in the YAML shape (see :func:`load_learner`).
+
+    Parameters
+    ----------
+    data
+        The parsed profile.
+    source
+        Its file name: messages name it, and ``badges:`` paths are relative to its folder.
+    catalog
+        When given, ids are checked against it and the badge files are read and mapped.
+    text
+        The source text, for line numbers when the data did not come from ``source`` on disk.
+    read_badges
+        Whether to read the files ``badges:`` lists (regular files only, size-capped). A
+        server reading a profile someone uploaded passes ``False``: the paths name files on
+        the server, never the uploader's; they are kept in the profile and a note says they
+        were not read.
+
+    Raises
+    ------
+    CatalogError
+        When the data is not a valid profile, names ids the catalog does not have, or dates a
+        completion in the future.
+    """
     doc = Document(source, data, text)
     locator = Locator({source: text} if text is not None else None, data={source: data})
     result = _validate_shape(doc, schema.LearnerFileIn.model_validate, locator)
@@ -664,6 +688,7 @@ def learner_from_data(data: Any, *, source: str = "<learner>", catalog: Catalog 
                                  path=format_keypath(full), id=learner.id, hint=hint))
 
     holdings = []
+    today = dt.date.today()
     for i, h in enumerate(learner.completed):
         if (h.course is None) == (h.credential is None):
             problem(("completed", i), "each completed item names exactly one course: or credential:",
@@ -671,6 +696,11 @@ def learner_from_data(data: Any, *, source: str = "<learner>", catalog: Catalog 
             continue
         kind = "course" if h.course is not None else "credential"
         item = h.course or h.credential
+        if h.date > today:
+            problem(("completed", i, "date"), f"completion date {h.date.isoformat()} is in the "
+                    f"future (today is {today.isoformat()}): not completed yet",
+                    "give the date it was completed; something still to take belongs in goals")
+            continue
         holdings.append(Holding(kind, item, h.date, h.expires, source))  # type: ignore[arg-type]
         if catalog is not None:
             table = catalog.courses if kind == "course" else catalog.credentials
@@ -708,7 +738,10 @@ def learner_from_data(data: Any, *, source: str = "<learner>", catalog: Catalog 
     skills = [SkillLevel(s.skill, s.level) for s in learner.skills]
     notes: list[str] = []
     if learner.badges:
-        if catalog is None:
+        if not read_badges:
+            notes.append(f"{len(learner.badges)} badge file(s) listed in the profile not read: "
+                         "here badges are read only from files you upload, never from paths")
+        elif catalog is None:
             notes.append(f"{len(learner.badges)} badge files not read: no catalog to map them to")
         else:
             from pathways.io.badges import import_badge_files
