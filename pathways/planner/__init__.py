@@ -1,7 +1,7 @@
 """The stacking planner and audit: optimal, explained, term-by-term plans toward credentials.
 
 - :func:`audit` -- a credential's requirement tree, node by node, for a learner and optional
-  planned courses (independent of the optimiser);
+  planned courses (independent of the optimiser: a matching search, bounded by a time limit);
 - :func:`plan` -- the hours-, cost- or terms-optimal plan toward target credentials (a MILP
   over the targets' relevant subgraph), re-audited before it is returned;
 - :func:`distances` -- every credential ranked by the hours still needed, with the exits;
@@ -10,7 +10,8 @@
 The counting rules (expiry, recency, one slot per course within a credential, ``min_hours`` as
 a threshold, exclusive credentials) are documented in :mod:`pathways.planner.validity` and
 :mod:`pathways.planner.audit`; the optimisation in :mod:`pathways.planner.core` and
-:mod:`pathways.planner.model`.
+:mod:`pathways.planner.model`, on the MILP layer :mod:`pathways._milp` shared with the
+recommender.
 """
 
 from pathways.planner.audit import (

@@ -238,21 +238,19 @@ class PlanModel:
                     course = cat.courses[c]
                     key = (course.hours, course.cost, c)
                     seasons = course.terms if course.terms is not None else _SEASONS
-                    count = 0
-                    first = None
+                    counted: list[str] = []
                     for d in free:
                         other = cat.courses[d]
                         if (other.hours, other.cost, d) >= key:
                             break
                         if other.cost <= course.cost and (
                                 other.terms is None or other.terms >= seasons):
-                            count += 1
-                            first = first or d
-                            if count >= cap:
+                            counted.append(d)
+                            if len(counted) >= cap:
                                 break
-                    if count >= cap:
-                        newly[c] = first or ""
-                        self.dominating.update(free)
+                    if len(counted) >= cap:
+                        newly[c] = counted[0]
+                        self.dominating.update(counted)
             if not newly:
                 return dropped
             dropped.update(newly)

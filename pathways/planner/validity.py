@@ -22,8 +22,9 @@ The counting rules of the format (``docs/format.md``), made precise:
   completion; badges valid for less than the plan's length are not modelled).
 - Several holdings of one course or credential: it counts when any of them does.
 
-Everything here is plain bookkeeping shared by the audit and the optimiser; neither decides
-anything about assignments.
+Everything here is plain bookkeeping shared by the audit, the optimiser and the recommender's
+credential checks (:mod:`pathways.skills.recommend`): the one definition of what counts. None
+of them decides anything about assignments here.
 """
 
 from __future__ import annotations
