@@ -13,8 +13,10 @@ import hashlib
 import io
 import json
 import os
+import struct
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -130,32 +132,112 @@ def _yaml_from_bytes(name: str, data: bytes) -> tuple[Any, str]:
         return read_yaml(path, display=name), text
 
 
+def _zip_problem(name: str, message: str, hint: str = "zip the catalog directory again") -> CatalogError:
+    return CatalogError(Diagnostic(message, file=name, hint=hint))
+
+
+def _member_bytes(name: str, data: bytes, info: zipfile.ZipInfo, budget: int) -> bytes:
+    """One member's bytes, decompressed here (stored or deflate), streaming: never more than
+    the size the archive declares for it, nor more than ``budget`` (what is left of
+    :data:`MAX_ZIP_BYTES`); the CRC is checked."""
+    shown = info.filename
+    if info.flag_bits & 0x1:
+        raise _zip_problem(name, f"{shown} is encrypted", "zip the catalog without a password")
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        raise _zip_problem(name, f"{shown} uses a compression method pathways does not unpack "
+                           f"({info.compress_type})", "zip it with the usual (deflate) compression")
+    start, stop = _member_span(name, data, info)
+    raw = memoryview(data)[start:stop]
+    limit = min(info.file_size, budget)
+    if info.compress_type == zipfile.ZIP_STORED:
+        out, complete = bytes(raw[:limit + 1]), True
+    else:
+        inflater = zlib.decompressobj(-15)
+        pieces, size, pos = [], 0, 0
+        while size <= limit:
+            if inflater.unconsumed_tail:
+                chunk = inflater.unconsumed_tail
+            elif pos < len(raw):
+                chunk, pos = raw[pos:pos + 65536], pos + 65536
+            else:
+                break
+            piece = inflater.decompress(chunk, limit + 1 - size)
+            pieces.append(piece)
+            size += len(piece)
+            if inflater.eof:
+                break
+        out, complete = b"".join(pieces), inflater.eof
+    if len(out) > info.file_size:
+        raise _zip_problem(name, f"{shown} unpacks to more than it declares "
+                           f"({info.file_size:,} bytes): a damaged archive or a zip bomb")
+    if len(out) > budget:
+        raise _zip_problem(name, f"the archive unpacks to more than {MAX_ZIP_BYTES // 2**20} MB",
+                           "zip only the catalog's YAML files")
+    if not complete or len(out) != info.file_size or zlib.crc32(out) != info.CRC:
+        raise _zip_problem(name, f"cannot unpack {shown}: its data does not match its size or "
+                           "checksum")
+    return out
+
+
+def _member_span(name: str, data: bytes, info: zipfile.ZipInfo) -> tuple[int, int]:
+    """Where a member's compressed bytes are: after its local header."""
+    at = info.header_offset
+    header = data[at:at + 30]
+    if len(header) < 30 or header[:4] != b"PK\x03\x04":
+        raise _zip_problem(name, f"cannot unpack {info.filename}: no local header where the "
+                           "archive's directory says")
+    name_len, extra_len = struct.unpack("<HH", header[26:30])
+    start = at + 30 + name_len + extra_len
+    stop = start + info.compress_size
+    if stop > len(data):
+        raise _zip_problem(name, f"cannot unpack {info.filename}: it runs past the end of the "
+                           "archive")
+    return start, stop
+
+
 def _zip_members(name: str, data: bytes) -> dict[str, bytes]:
-    """The YAML members of a zip archive (path -> bytes), with size and path checks."""
+    """The YAML members of a zip archive (path -> bytes), with size and path checks.
+
+    The sizes the archive declares are not trusted: each member is decompressed here,
+    streaming, and the archive is refused as soon as the bytes actually produced pass the size
+    its member declares or :data:`MAX_ZIP_BYTES` in all; members whose compressed data overlap
+    (one stream listed many times) and names used twice are refused.
+    """
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as err:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as err:
         raise CatalogError(Diagnostic("not a zip archive", file=name,
                                       hint="upload a .zip of a catalog directory, or one YAML file")) from err
     with archive:
         infos = [i for i in archive.infolist() if not i.is_dir()]
-        if len(infos) > MAX_ZIP_MEMBERS:
-            raise CatalogError(Diagnostic(f"the archive holds {len(infos)} files (at most {MAX_ZIP_MEMBERS})",
-                                          file=name, hint="zip only the catalog directory"))
-        if sum(i.file_size for i in infos) > MAX_ZIP_BYTES:
-            raise CatalogError(Diagnostic("the archive unpacks to more than 50 MB", file=name,
-                                          hint="zip only the catalog's YAML files"))
-        members: dict[str, bytes] = {}
-        for info in infos:
-            path = PurePosixPath(info.filename.replace("\\", "/"))
-            if path.is_absolute() or ".." in path.parts or path.parts[0] == "__MACOSX":
-                continue
-            if path.suffix.lower() in YAML_SUFFIXES and not path.name.startswith("."):
-                try:
-                    members[str(path)] = archive.read(info)
-                except (zipfile.BadZipFile, OSError, RuntimeError) as err:
-                    raise CatalogError(Diagnostic(f"cannot unpack {path}: {err}", file=name,
-                                                  hint="zip the directory again")) from err
+    if len(infos) > MAX_ZIP_MEMBERS:
+        raise CatalogError(Diagnostic(f"the archive holds {len(infos)} files (at most {MAX_ZIP_MEMBERS})",
+                                      file=name, hint="zip only the catalog directory"))
+    if sum(i.file_size for i in infos) > MAX_ZIP_BYTES:
+        raise CatalogError(Diagnostic(f"the archive unpacks to more than {MAX_ZIP_BYTES // 2**20} MB",
+                                      file=name, hint="zip only the catalog's YAML files"))
+    spans = sorted((_member_span(name, data, i), i.filename) for i in infos)
+    for (first, a), (second, b) in zip(spans, spans[1:]):
+        if second[0] < first[1]:
+            raise _zip_problem(name, f"members {a} and {b} overlap (one compressed stream "
+                               "listed twice: a zip bomb)", "zip the catalog directory again")
+    members: dict[str, bytes] = {}
+    where: dict[str, int] = {}
+    left = MAX_ZIP_BYTES
+    for number, info in enumerate(infos, 1):
+        path = PurePosixPath(info.filename.replace("\\", "/"))
+        if path.is_absolute() or ".." in path.parts or not path.parts or path.parts[0] == "__MACOSX":
+            continue
+        if path.suffix.lower() not in YAML_SUFFIXES or path.name.startswith("."):
+            continue
+        key = str(path)
+        if key in where:
+            raise _zip_problem(name, f"{key} is in the archive twice (members {where[key]} and "
+                               f"{number}); only one could be read",
+                               "remove one of the two copies and zip again")
+        where[key] = number
+        members[key] = _member_bytes(name, data, info, left)
+        left -= len(members[key])
     return members
 
 
