@@ -60,12 +60,14 @@ def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _emit_csv(df: pd.DataFrame) -> None:
+    from pathways.io.csv import frame_csv
+
     flat = df.copy()
     for col in flat.columns:
         if flat[col].map(lambda v: isinstance(v, (list, tuple))).any():
             flat[col] = flat[col].map(lambda v: "; ".join(map(str, v))
                                       if isinstance(v, (list, tuple)) else v)
-    flat.to_csv(sys.stdout, index=False, lineterminator="\n")
+    sys.stdout.write(frame_csv(flat))  # formula cells neutralised (safe_cell)
 
 
 def _limit(df: pd.DataFrame, limit: int) -> pd.DataFrame:

@@ -8,7 +8,6 @@ constraint blocks it) is printed on stdout (in the JSON as ``reason``), since it
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import sys
 from enum import Enum
@@ -66,13 +65,9 @@ def _money(value: float, currency: str) -> str:
 
 
 def _csv(rows: list[dict[str, Any]]) -> None:
-    if not rows:
-        return
-    writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: "; ".join(map(str, v)) if isinstance(v, (list, tuple)) else v
-                         for k, v in row.items()})
+    from pathways.io.csv import rows_csv
+
+    sys.stdout.write(rows_csv(rows))  # formula cells neutralised (safe_cell)
 
 
 # --------------------------------------------------------------------------- audit

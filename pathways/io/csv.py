@@ -81,17 +81,23 @@ __all__ = [
     "PROVIDER_COLUMNS",
     "SKILL_COLUMNS",
     "TABLES",
+    "FORMULA_STARTS",
     "RequirementSyntaxError",
     "courses_frame",
     "credentials_frame",
     "csv_line",
     "csv_line_finder",
+    "frame_csv",
     "jobs_frame",
     "parse_requirement_text",
     "providers_frame",
     "read_csv_file",
     "requirement_text",
+    "rows_csv",
+    "safe_cell",
+    "safe_frame",
     "skills_frame",
+    "unquote_cell",
     "write_csv_catalog",
 ]
 
@@ -304,6 +310,60 @@ def parse_requirement_text(text: str) -> Node:
     return _Parser(text).parse()
 
 
+# --------------------------------------------------------------------------- formulas
+#: First characters that make a spreadsheet read a cell as a formula (OWASP, "CSV injection").
+FORMULA_STARTS = frozenset("=+-@\t\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def _needs_quote(text: str) -> bool:
+    bare = text.lstrip("'")
+    if not bare or bare[0] not in FORMULA_STARTS:
+        return False
+    return len(bare) != len(text) or not _PLAIN_NUMBER.fullmatch(bare)
+
+
+def safe_cell(value: Any) -> Any:
+    """A value for a CSV cell that no spreadsheet runs as a formula.
+
+    Text starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading
+    single quote (OWASP's rule), as does text that already starts with quotes before one of
+    those, so that :func:`unquote_cell` restores every text exactly. Numbers, and text that is
+    a plain number (``-5``, ``+3``, ``-1e5``), stay as they are: a spreadsheet reads them as
+    numbers, not formulas.
+
+    >>> safe_cell('=HYPERLINK("http://x","y")'), safe_cell("-5"), safe_cell(-5), safe_cell("a")
+    ('\'=HYPERLINK("http://x","y")', '-5', -5, 'a')
+    >>> unquote_cell(safe_cell("'=1")) == "'=1"
+    True
+    """
+    if isinstance(value, str) and _needs_quote(value):
+        return "'" + value
+    return value
+
+
+def unquote_cell(text: str) -> str:
+    """The inverse of :func:`safe_cell` on text read from a cell."""
+    if text.startswith("'") and _needs_quote(text[1:]):
+        return text[1:]
+    return text
+
+
+def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` with every text cell (and column name) passed through
+    :func:`safe_cell`; numeric columns unchanged."""
+    import pandas as pd
+
+    out = frame.copy()
+    for name in out.columns:
+        column = out[name]
+        if not pd.api.types.is_numeric_dtype(column):
+            out[name] = pd.Series([safe_cell(v) for v in column.tolist()], index=out.index,
+                                  dtype=object)
+    out.columns = [safe_cell(str(c)) for c in out.columns]
+    return out
+
+
 # --------------------------------------------------------------------------- writing
 def _join(values: list[str]) -> str:
     return "; ".join(values)
@@ -395,8 +455,36 @@ def skills_frame(catalog: Catalog) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(SKILL_COLUMNS), dtype=object)
 
 
+def frame_csv(frame: pd.DataFrame) -> str:
+    """CSV text of a table for people to open in a spreadsheet: formula cells neutralised
+    (:func:`safe_frame`), lines ended by ``\\n``, no index. Python's CSV writer does not
+    quote a carriage return inside a cell when lines end with ``\\n`` (the reader then splits
+    the row there): a table holding one is written with every cell quoted.
+    """
+    import csv
+
+    frame = safe_frame(frame)
+    carriage = any(isinstance(v, str) and "\r" in v
+                   for name in frame.columns if frame[name].dtype == object
+                   for v in frame[name].tolist())
+    return frame.to_csv(index=False, lineterminator="\n",
+                        quoting=csv.QUOTE_ALL if carriage else csv.QUOTE_MINIMAL)
+
+
+def rows_csv(rows: Iterable[dict[str, Any]]) -> str:
+    """:func:`frame_csv` of rows (dicts with the same keys; lists and tuples joined by
+    ``; ``)."""
+    import pandas as pd
+
+    flat = [{k: "; ".join(map(str, v)) if isinstance(v, (list, tuple)) else v
+             for k, v in row.items()} for row in rows]
+    if not flat:
+        return ""
+    return frame_csv(pd.DataFrame(flat, columns=list(flat[0])))
+
+
 def _frame_text(frame: pd.DataFrame) -> str:
-    return frame.to_csv(index=False, lineterminator="\n")
+    return frame_csv(frame)
 
 
 def write_csv_catalog(catalog: Catalog, directory: str | os.PathLike[str]) -> list[Path]:
@@ -562,6 +650,11 @@ def _read_frame(path: Path, kind: str) -> pd.DataFrame:
         raise CatalogError(Diagnostic(f"cannot read the file: {err.strerror or err}",
                                       file=str(path), hint="check the path")) from err
     frame.columns = [str(c).strip() for c in frame.columns]
+    for name in frame.columns:  # cells an export quoted against formulas (see safe_cell)
+        column = frame[name]
+        quoted = column.str.startswith("'")
+        if quoted.any():
+            frame[name] = column.where(~quoted, column[quoted].map(unquote_cell))
     unknown = [c for c in frame.columns if c not in _COLUMNS[kind]]
     missing = [c for c in _REQUIRED[kind] if c not in frame.columns]
     if unknown or missing:
