@@ -64,10 +64,12 @@ from pathways.planner.validity import (
 __all__ = [
     "AuditNode",
     "AuditResult",
+    "MetCheck",
     "NotCounting",
     "Use",
     "audit",
     "audit_many",
+    "credentials_met",
     "prerequisites_met",
     "schedule_problems",
 ]
@@ -658,17 +660,58 @@ def audit(catalog: Catalog, learner: LearnerProfile, credential_id: str, *,
                       holdings=holdings, today=today, time_limit=time_limit)[0]
 
 
+class MetCheck:
+    """Whether sets of courses (taken now) plus the valid holdings earn credentials: the
+    audit's assignment search without result trees, prepared once for many checks (a plan's
+    terms, the greedy fallback).
+
+    Parameters
+    ----------
+    catalog : Catalog
+    validity : Validity
+        The counting rules; its scope must contain ``credentials`` and what is nested in them.
+    credentials : sequence of str
+    """
+
+    def __init__(self, catalog: Catalog, validity: Validity, credentials: Sequence[str]) -> None:
+        wanted = set(credential_scope(catalog, credentials))
+        self.catalog = catalog
+        self.validity = validity
+        self.credentials = tuple(credentials)
+        self.scope = [k for k in validity.scope if k in wanted]
+        self.mentioned: dict[str, frozenset[str]] = {}
+        self.counting: dict[str, frozenset[str]] = {}
+        for k in self.scope:
+            ids = frozenset(i for i in leaf_ids(catalog.credentials[k].requires)
+                            if i in catalog.courses)
+            self.mentioned[k] = ids
+            self.counting[k] = frozenset(c for c in ids if validity.course_counts(c, k))
+        self.mentioned_all = frozenset().union(*self.mentioned.values()) if self.mentioned \
+            else frozenset()
+        self.held: dict[tuple[str, str], bool] = {}
+        for k in self.scope:
+            for node in iter_nodes(catalog.credentials[k].requires):
+                if isinstance(node, Ref) and node.id in catalog.credentials:
+                    self.held[(node.id, k)] = validity.credential_counts(node.id, k)
+            self.held[(k, "")] = validity.credential_counts(k, None)
+
+    def __call__(self, courses: Iterable[str], *, deadline: float | None = None) -> dict[str, bool]:
+        """Credential -> earned, for every credential of the scope."""
+        courses = courses if isinstance(courses, (set, frozenset)) else set(courses)
+        have = {k: self.counting[k] | (self.mentioned[k] & courses) for k in self.scope}
+        solution = solve_scope(self.catalog, self.scope, self.credentials, have, self.held,
+                               deadline=deadline if deadline is not None
+                               else time.perf_counter() + DEFAULT_TIME_LIMIT)
+        return {k: solution.met[k] or self.held[(k, "")] for k in self.scope}
+
+
 def credentials_met(catalog: Catalog, validity: Validity, credentials: Sequence[str],
                     courses: Iterable[str], *, deadline: float | None = None) -> dict[str, bool]:
     """Which of ``credentials`` (and the credentials nested in them) the courses (taken now)
     plus the valid holdings earn: the assignment search only, no result tree. Credentials
-    held and counting are earned.
+    held and counting are earned. (:class:`MetCheck` for many checks.)
     """
-    scope = [k for k in validity.scope if k in set(credential_scope(catalog, credentials))]
-    engine = _Engine(catalog, validity, credentials, scope, courses)
-    _, met = engine.search(deadline if deadline is not None
-                           else time.perf_counter() + DEFAULT_TIME_LIMIT)
-    return {k: met[k] or engine.cred_held(k, None) for k in scope}
+    return MetCheck(catalog, validity, credentials)(courses, deadline=deadline)
 
 
 def targets_met(catalog: Catalog, validity: Validity, targets: Sequence[str],

@@ -77,10 +77,9 @@ from pathways.domain import (
 from pathways.errors import InfeasiblePlanError, PathwaysError, PlanAuditError
 from pathways.planner.audit import (
     AuditResult,
+    MetCheck,
     audit_many,
-    credentials_met,
     prerequisites_met,
-    targets_met,
 )
 from pathways.planner.model import FAMILIES, LP, PlanModel, SolveResult, solve
 from pathways.planner.schedule import list_schedule, span
@@ -451,10 +450,16 @@ def _greedy(req: _Request, model: PlanModel, validity: Validity, primary: str) -
     notes = ["the time limit came before the solver found a plan: a greedy plan (the cheapest "
              "options of each requirement, the costliest courses dropped while the targets "
              "stay earned), not optimal"]
+    check = MetCheck(cat, validity, req.targets)
+
+    def earns(courses: set[str], deadline: float) -> bool:
+        met = check(courses, deadline=deadline)
+        return all(met[t] for t in req.targets)
+
     current = _construct(req, model, validity, weight)
-    if current is None or not targets_met(cat, validity, req.targets, current, deadline=stop):
+    if current is None or not earns(current, stop):
         current = _closed(cat, validity, set(model.x))
-        if not targets_met(cat, validity, req.targets, current, deadline=stop + req.grace):
+        if not earns(current, stop + req.grace):
             raise _Infeasible("no plan")
     for c in sorted(current, key=lambda c: (-weight.get(c, 0.0), c)):
         if time.perf_counter() > stop:
@@ -464,7 +469,7 @@ def _greedy(req: _Request, model: PlanModel, validity: Validity, primary: str) -
         if c not in current:
             continue
         trial = _closed(cat, validity, current - {c})
-        if targets_met(cat, validity, req.targets, trial, deadline=stop):
+        if earns(trial, stop):
             current = trial
     budget = req.constraints.budget
     if budget is not None and _total(cat, current, "cost") > budget + 1e-6:
@@ -599,7 +604,8 @@ def _terms(req: _Request, model: PlanModel, validity: Validity) -> _Solution:
                               "hours-optimal plan returned")
             seed.optimal = False
         return seed
-    if horizon <= _terms_bound(req, model, validity, seed.courses):
+    if horizon <= max(_terms_bound(req, model, validity, seed.courses),
+                      _fewest_courses_bound(req, model)):
         # the hours-optimal plan already takes the fewest terms any plan can: it is also
         # the fewest-terms plan with the fewest hours, then the lowest cost
         seed.notes.append("terms: the hours-optimal schedule meets the lower bound on terms")
@@ -629,6 +635,18 @@ def _terms(req: _Request, model: PlanModel, validity: Validity) -> _Solution:
     notes = [] if optimal else ["the time limit stopped the time-indexed model: the best plan "
                                 "found is not proved optimal"]
     return _Solution(chosen, sched, optimal, status, notes, model)
+
+
+def _fewest_courses_bound(req: _Request, model: PlanModel) -> int:
+    """Terms needed by the fewest courses any plan takes, at the per-term course limit (one
+    solve; 1 without a limit)."""
+    limit = req.constraints.max_courses_per_term
+    if not limit:
+        return 1
+    r = solve(model.lp, model.vector({c: 1.0 for c in model.x}), deadline=req.deadline)
+    if r.status != "optimal":
+        return 1
+    return math.ceil(len(model.chosen(r.x)) / limit)  # type: ignore[arg-type]
 
 
 def _optimise(req: _Request, validity: Validity) -> _Solution:
@@ -927,20 +945,23 @@ class _Milestones:
         self.notes: list[str] = []
         self.cut = False
         cat = req.catalog
-        start = credentials_met(cat, validity, req.targets, (), deadline=stop)
+        start = MetCheck(cat, validity, req.targets)((), deadline=stop)
         self.met_at_start = {k for k, ok in start.items() if ok}
         self.pending = [k for k in validity.scope if k not in self.met_at_start]
         self.courses = list(courses)
+        self._checks: dict[str, MetCheck] = {}
         self._cache: dict[tuple[str, frozenset[str]], bool] = {}
 
     def met(self, cred: str, courses: frozenset[str]) -> bool:
-        key = (cred, courses)
+        if cred not in self._checks:
+            self._checks[cred] = MetCheck(self.req.catalog, self.validity, [cred])
+        check = self._checks[cred]
+        key = (cred, courses & check.mentioned_all)
         if key not in self._cache:
             if time.perf_counter() > self.stop:
                 self.cut = True
                 return False
-            self._cache[key] = credentials_met(self.req.catalog, self.validity, [cred], courses,
-                                               deadline=self.stop)[cred]
+            self._cache[key] = check(key[1], deadline=self.stop)[cred]
         return self._cache[key]
 
     def earned(self, schedule: dict[str, Term]) -> list[tuple[str, Term]]:
@@ -975,9 +996,21 @@ class _Milestones:
         earns the stacked credentials earliest (the sorted earning terms compared in order);
         ``base`` on ties."""
         nested = [k for k in self.pending if k not in self.req.targets]
-        if not nested or len(base) < 2:
-            return base
         req = self.req
+        cons = req.constraints
+        if not nested or len(base) < 2 or (cons.max_courses_per_term is None
+                                           and cons.max_hours_per_term is None):
+            return base  # without per-term limits every course already runs at its earliest
+        # the earliest each credential can be earned with these courses: without the limits
+        # every course runs at its earliest term
+        free = list_schedule(req.catalog, self.courses, req.start,
+                             completed=self.validity.completed_courses)
+        bound = dict(self.earned(free))
+        now = dict(self.earned(base))
+        every = nested
+        nested = [k for k in nested if k in now and k in bound and now[k] > bound[k]]
+        if not nested:
+            return base
         start_span = span(base, req.start)
         need: dict[str, list[str]] = {}
         for k in nested:
@@ -996,18 +1029,22 @@ class _Milestones:
         def score(sched: dict[str, Term]) -> tuple[int, ...]:
             got = dict(self.earned(sched))
             return tuple(sorted(got[k].minus(req.start) if k in got else 10 ** 6
-                                for k in order))
+                                for k in every))
 
         best, best_score = base, score(base)
+        target = tuple(sorted(bound[k].minus(req.start) if k in bound else 10 ** 6
+                              for k in every))
+        seen = [base]
         for prefer in candidates:
-            if time.perf_counter() > self.stop:
-                break
+            if time.perf_counter() > self.stop or best_score <= target:
+                break  # out of time, or every credential is earned as early as it can be
             try:
                 sched = req.schedule(self.courses, self.validity, prefer=prefer)
             except InfeasiblePlanError:  # pragma: no cover - the base schedule exists
                 continue
-            if span(sched, req.start) > start_span:
+            if span(sched, req.start) > start_span or sched in seen:
                 continue
+            seen.append(sched)
             got = score(sched)
             if got < best_score:
                 best, best_score = sched, got
