@@ -59,7 +59,7 @@ from pathways.domain import (
     Ref,
 )
 from pathways.errors import CatalogError, Diagnostic
-from pathways.io._yaml import LINE_FINDERS, atomic_write_text, dump_yaml, gc_paused
+from pathways.io._yaml import LINE_FINDERS, atomic_folder, dump_yaml, gc_paused, output_path
 from pathways.io.catalog import EXTRA_READERS
 from pathways.io.dump import (
     choose_data,
@@ -491,8 +491,10 @@ def write_csv_catalog(catalog: Catalog, directory: str | os.PathLike[str]) -> li
     """Write a catalog as a directory that :func:`~pathways.io.validate_catalog` reads back.
 
     ``catalog.yaml`` keeps the format and currency; ``providers.csv``, ``skills.csv``,
-    ``courses.csv``, ``credentials.csv`` and ``jobs.csv`` hold the tables. Each file is written
-    atomically.
+    ``courses.csv``, ``credentials.csv`` and ``jobs.csv`` hold the tables. The folder is
+    written as a whole (:func:`~pathways.io._yaml.atomic_folder`): a kill or a full disk midway
+    leaves the old folder, never a mix of old and new tables. Text cells a spreadsheet would
+    run as formulas are quoted (:func:`safe_cell`).
 
     Returns
     -------
@@ -504,8 +506,10 @@ def write_csv_catalog(catalog: Catalog, directory: str | os.PathLike[str]) -> li
     CatalogError
         When the directory already holds other catalog files (they would be read together with
         these), or an id cannot be written in a list cell.
+    WriteError
+        When the folder cannot be written (a file of that name, permissions, a full disk).
     """
-    target = Path(directory)
+    target = output_path(directory)
     ours = {META_FILE, *(f"{t}.csv" for t in TABLES)}
     if target.is_dir():
         others = sorted(p.name for p in target.iterdir() if p.is_file() and p.name not in ours
@@ -522,11 +526,18 @@ def write_csv_catalog(catalog: Catalog, directory: str | os.PathLike[str]) -> li
                                                "beside this file (see docs/interop.md).")}
     for table in TABLES:
         files[f"{table}.csv"] = _frame_text(frames[table](catalog))
-    written = []
-    for name, text in files.items():
-        atomic_write_text(target / name, text)
-        written.append(target / name)
-    return written
+    with atomic_folder(target) as tmp:
+        for name, text in files.items():
+            _write_file(tmp / name, text)
+    return [target / name for name in files]
+
+
+def _write_file(path: Path, text: str) -> None:
+    """One file of a folder being written (see :func:`~pathways.io._yaml.atomic_folder`)."""
+    with open(path, "w", encoding="utf-8", newline="\n") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
 
 
 # --------------------------------------------------------------------------- reading
@@ -637,12 +648,27 @@ def _kind(path: Path) -> str:
 def _read_frame(path: Path, kind: str) -> pd.DataFrame:
     import pandas as pd
 
+    import warnings
+
     try:
-        frame = pd.read_csv(path, dtype=object, keep_default_na=False, na_filter=False,
-                            encoding="utf-8-sig", skip_blank_lines=True)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", pd.errors.ParserWarning)
+            # index_col=False: a first row with more cells than the header must not turn the
+            # first column into an index (every field would shift one column left)
+            frame = pd.read_csv(path, dtype=object, keep_default_na=False, na_filter=False,
+                                encoding="utf-8-sig", skip_blank_lines=True, index_col=False)
+        if any(issubclass(w.category, pd.errors.ParserWarning) for w in caught):
+            raise CatalogError(_extra_cells(path, len(frame.columns)))
     except pd.errors.EmptyDataError:
         return pd.DataFrame(columns=list(_REQUIRED[kind]), dtype=object)
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as err:
+    except pd.errors.ParserError as err:
+        found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(err))
+        if found:
+            raise CatalogError(_extra_cells(path, int(found[1]))) from err
+        raise CatalogError(Diagnostic(f"not a readable CSV table: {err}".splitlines()[0],
+                                      file=str(path), hint="save the sheet as CSV (UTF-8, comma "
+                                                           "separated)")) from err
+    except (UnicodeDecodeError, ValueError) as err:
         raise CatalogError(Diagnostic(f"not a readable CSV table: {err}".splitlines()[0],
                                       file=str(path), hint="save the sheet as CSV (UTF-8, comma "
                                                            "separated)")) from err
@@ -666,6 +692,26 @@ def _read_frame(path: Path, kind: str) -> pd.DataFrame:
         raise CatalogError(Diagnostic("; ".join(problems), file=str(path), line=1,
                                       hint=f"the columns of {kind}.csv are {', '.join(_COLUMNS[kind])}"))
     return frame
+
+
+def _extra_cells(path: Path, columns: int) -> list[Diagnostic]:
+    """A diagnostic for each row with more cells than the header (found with :mod:`csv`)."""
+    import csv
+
+    out = []
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh)
+        start = 1
+        for row in reader:
+            if len(row) > columns and start > 1:
+                out.append(Diagnostic(
+                    f"the row has {len(row)} cells, the header {columns}: the cells would "
+                    "shift into the wrong columns", file=str(path), line=start,
+                    id=row[0].strip() or None,
+                    hint="quote cells that hold a comma (\"a, b\"), or remove the extra cells"))
+            start = reader.line_num + 1
+    return out or [Diagnostic(f"a row has more cells than the header's {columns}", file=str(path),
+                              hint="quote cells that hold a comma, or remove the extra cells")]
 
 
 def _column(frame: pd.DataFrame, name: str) -> list[str]:

@@ -59,10 +59,12 @@ from pathways.domain import (
     leaf_ids,
 )
 from pathways.errors import CatalogError, Diagnostic
+from pathways.io._jsonld import JSONProblem, load_json
 from pathways.io._jsonld import text as _text
-from pathways.io._yaml import atomic_write_text
+from pathways.io._yaml import atomic_write_text, read_regular_file
 from pathways.io.catalog import ValidationReport, catalog_from_data
 from pathways.io.dump import number_text, plain_number, requirement_to_data
+from pathways.io.trees import MAX_DEPTH
 
 __all__ = [
     "CTDL_CONTEXT",
@@ -84,6 +86,11 @@ PATHWAYS_NS = "urn:pathways:terms:"
 REGISTRY_BASE = "https://credentialengineregistry.org/resources/"
 ESCO_SKILL = "http://data.europa.eu/esco/skill/"
 ESCO_OCCUPATION = "http://data.europa.eu/esco/occupation/"
+
+#: Deepest nesting of lists and objects read from a CTDL file: a requirement tree of
+#: :data:`~pathways.io.trees.MAX_DEPTH` levels takes two per level (a condition profile and its
+#: list of members), plus the document's own few.
+MAX_CTDL_DEPTH = 2 * MAX_DEPTH + 32
 
 _NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:pathways")
 _CTID = re.compile(r"ce-[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
@@ -436,20 +443,20 @@ def read_ctdl(path: str | os.PathLike[str]) -> Any:
     CatalogError
         When the file cannot be read or is not JSON (the message names file and line).
     """
+    raw = read_regular_file(path)
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except OSError as err:
-        raise CatalogError(Diagnostic(f"cannot read the file: {err.strerror or err}", file=str(path),
-                                      hint="check the path of the CTDL file")) from err
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         raise CatalogError(Diagnostic(f"not UTF-8 text ({err.reason} at byte {err.start})",
                                       file=str(path), hint="save the file as UTF-8")) from err
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as err:
-        raise CatalogError(Diagnostic(f"not valid JSON: {err.msg} (column {err.colno})",
-                                      file=str(path), line=err.lineno,
-                                      hint="CTDL is JSON-LD: check commas and brackets")) from err
+        return load_json(text, max_depth=MAX_CTDL_DEPTH)
+    except JSONProblem as err:
+        message = (f"not valid JSON: {err.reason} (column {err.column})" if err.reason
+                   else str(err))
+        raise CatalogError(Diagnostic(message, file=str(path), line=err.line,
+                                      hint="CTDL is JSON-LD: check commas and brackets; nest "
+                                           "objects a few levels, not hundreds")) from err
 
 
 def _key(key: str) -> str:
@@ -570,7 +577,13 @@ def _is_resource(node: dict[str, Any]) -> bool:
 def _collect(data: Any) -> _Graph:
     data = _normalise(data)
     if isinstance(data, dict) and "@graph" in data:
-        top = _list(data["@graph"])
+        top = data["@graph"]
+        if isinstance(top, dict) and not ("@id" in top or "@type" in top):
+            raise CatalogError(Diagnostic(
+                "@graph is an object, not a list of nodes: its members would be read as one "
+                "node without a type, and nothing imported",
+                hint='write "@graph": [ {...}, {...} ], each node with its "@id" and "@type"'))
+        top = _list(top)
     elif isinstance(data, list):
         top = data
     elif isinstance(data, dict):
@@ -579,9 +592,27 @@ def _collect(data: Any) -> _Graph:
         raise CatalogError(Diagnostic(f"the CTDL data is a {type(data).__name__}, not JSON-LD objects",
                                       hint="give a JSON-LD document with @graph, or a list of objects"))
     graph = _Graph()
-    for node in top:
-        if isinstance(node, dict):
-            graph.add(node)
+    first: dict[str, int] = {}
+    problems: list[Diagnostic] = []
+    for index, node in enumerate(top):
+        if not isinstance(node, dict):
+            continue
+        ident = node.get("@id")
+        if isinstance(ident, str) and ident in first:
+            existing = graph.by_id[ident]
+            clash = sorted(k for k, v in node.items() if k in existing and existing[k] != v)
+            if clash:
+                problems.append(Diagnostic(
+                    f"@id {ident} is described twice, differently (@graph[{first[ident]}] and "
+                    f"@graph[{index}] disagree on {', '.join(clash[:3])}): one would be lost",
+                    id=ident, hint="keep one description of each node, or give them "
+                                   "different @id"))
+                continue
+        elif isinstance(ident, str):
+            first[ident] = index
+        graph.add(node)
+    if problems:
+        raise CatalogError(problems)
     # lift embedded resources (a course written inside a condition profile, ...)
     stack = list(graph.nodes)
     while stack:
@@ -875,6 +906,11 @@ class _Importer:
         if component["@id"] in seen:
             self.note(f"{where}: component cycle at {component['@id']}; cut")
             return None
+        if len(seen) >= MAX_DEPTH:
+            raise CatalogError(Diagnostic(
+                f"{where}: pathway components nested more than {MAX_DEPTH} deep (at "
+                f"{component['@id']})", id=str(component["@id"]),
+                hint="a pathway's components nest a few levels; flatten the chain"))
         return self.component_requirement(component, where, seen | {component["@id"]}, label=True)
 
     def component_item(self, component: dict[str, Any]) -> _Item:
@@ -1035,6 +1071,13 @@ class _Importer:
             if made is not None:
                 credentials.append(made)
         jobs = [self.job_data(i) for i in items if i.kind == "job"]
+        if not (providers or skills or courses or credentials or jobs or self.ours):
+            seen = len(self.graph.nodes)
+            raise CatalogError(Diagnostic(
+                f"no CTDL course, credential, competency, organization or occupation among the "
+                f"{seen} node(s) read: nothing to import",
+                hint="check the @type of the nodes (ceterms:Course, ceterms:Certificate ...) "
+                     "and that the data is under @graph"))
 
         listed = {s["id"] for s in skills}
         for table in (courses, jobs):
@@ -1263,8 +1306,13 @@ def import_ctdl(source: str | os.PathLike[str] | dict[str, Any] | list[Any], *,
     """
     if isinstance(source, (str, os.PathLike)):
         data = read_ctdl(source)
-    else:
-        data = json.loads(json.dumps(source))  # a private copy: nodes are merged in place
+    else:  # a private copy (nodes are merged in place), checked as a file would be
+        try:
+            data = load_json(json.dumps(source, allow_nan=False), max_depth=MAX_CTDL_DEPTH)
+        except (JSONProblem, ValueError, TypeError, RecursionError) as err:
+            raise CatalogError(Diagnostic(f"not usable as JSON-LD: {err}",
+                                          hint="give JSON data: objects, lists, text and finite "
+                                               "numbers, nested a few levels")) from None
     return _Importer(data, messages if messages is not None else []).run()
 
 
