@@ -22,6 +22,7 @@ pages = {
     ],
     "Advisor": [
         st.Page("ui/skills_gap.py", title="Skills gap", icon=":material/work:", url_path="gap"),
+        st.Page("ui/caseload.py", title="Caseload", icon=":material/groups:", url_path="caseload"),
     ],
     "Designer": [
         st.Page("ui/overlap.py", title="Catalog overlap", icon=":material/join_inner:",

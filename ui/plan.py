@@ -20,6 +20,7 @@ from ui.views import (
     plan_json,
     plan_markdown,
 )
+from ui.workspace import keep_panel
 
 ctx = context()
 catalog, learner, G = ctx.catalog, ctx.learner, ctx.graph
@@ -97,6 +98,8 @@ d1.download_button("Download CSV", plan_csv(result), file_name=f"{name}.csv", mi
 d2.download_button("Download JSON", plan_json(result), file_name=f"{name}.json",
                    mime="application/json", icon=":material/data_object:", key="plan_json",
                    on_click="ignore", width="stretch")
+
+keep_panel(ctx, targets=list(targets), objective=objective, where="plan")
 
 tab_terms, tab_audit, tab_dist, tab_whatif = st.tabs(
     ["Term by term", "Requirement audit", "Distance to every credential", "What if…"])

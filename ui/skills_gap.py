@@ -13,6 +13,7 @@ from ui import engines
 from ui.charts import gap_chart
 from ui.state import context, keep, reset_on_change, sticky
 from ui.views import money
+from ui.workspace import keep_panel
 
 ctx = context()
 catalog, learner = ctx.catalog, ctx.learner
@@ -206,3 +207,5 @@ with tab_jobs:
                 "unclosable": st.column_config.NumberColumn("Not closable"),
                 "courses": st.column_config.ListColumn("Courses"),
             })
+
+keep_panel(ctx, where="gap")

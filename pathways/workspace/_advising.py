@@ -33,6 +33,7 @@ __all__ = [
     "add_learner",
     "caseload",
     "catalog_hash",
+    "keep_learner",
     "make_plan",
     "plan_changes",
     "profile_of",
@@ -122,6 +123,27 @@ def update_learner(ws: Workspace, learner_id: str, text: str, catalog: Catalog, 
                              "a learner's id cannot change")
     return ws.save_learner(learner_id, text, by=by, name=learner.name, base_version=base_version,
                            comment=comment)
+
+
+def keep_learner(ws: Workspace, text: str, catalog: Catalog, *, by: str,
+                 advisor: str | None = None, source: str = "<profile>") -> LearnerInfo:
+    """The learner of ``text`` in the workspace: added when new, saved as the next version
+    when the text differs from the newest one (an unchanged profile is not saved again), and
+    put in ``advisor``'s caseload. A save that races another advisor's is a
+    :class:`~pathways.workspace.ConflictError`, nothing lost."""
+    learner = _validated(text, source, catalog)
+    known = {i.id: i for i in ws.learners()}
+    current = known.get(learner.id)
+    if current is None:
+        info = ws.save_learner(learner.id, text, by=by, name=learner.name)
+    elif current.profile != text:
+        info = ws.save_learner(learner.id, text, by=by, name=learner.name,
+                               base_version=current.version)
+    else:
+        info = current
+    if advisor is not None:
+        ws.assign(advisor, learner.id)
+    return info
 
 
 # --------------------------------------------------------------------------- plans
