@@ -59,7 +59,8 @@ def test_overlap_unknown_course_is_one_line_error() -> None:
 
 def test_overlap_bad_threshold() -> None:
     result = run("overlap", "-c", str(EXAMPLE), "--threshold", "2")
-    assert result.exit_code == 1 and "threshold must be in [0, 1]" in result.output
+    # a usage error now (exit 2), checked by the option before the catalog is read
+    assert result.exit_code == 2 and "--threshold" in result.output and "<= 1" in result.output
 
 
 def test_overlap_csv() -> None:

@@ -43,12 +43,19 @@ def streamlit_command(script: Path, *, port: int | None = None, address: str | N
 
 @app.command("app")
 def app_command(
-    port: Annotated[int | None, typer.Option("--port", "-p", help="Port to serve on (default 8501).")] = None,
-    address: Annotated[str | None, typer.Option("--address", help="Address to bind (default: all).")] = None,
+    port: Annotated[int | None, typer.Option("--port", "-p", help="Port to serve on (default 8501).",
+                                             min=1, max=65535)] = None,
+    address: Annotated[str, typer.Option(
+        "--address", help="Address to bind. The default, 127.0.0.1, serves this machine only; "
+                          "to serve others on your network, pass --address 0.0.0.0 (anyone who "
+                          "can reach the port can then upload files to the app).")] = "127.0.0.1",
     headless: Annotated[bool, typer.Option("--headless/--browser",
                                            help="Serve only, or also open a browser tab.")] = True,
 ) -> None:
-    """Start the web app (Streamlit) on the sample catalog; stop it with Ctrl+C."""
+    """Start the web app (Streamlit) on the sample catalog; stop it with Ctrl+C.
+
+    It listens on 127.0.0.1 (this machine) unless --address says otherwise.
+    """
     script = app_script()
     if not script.is_file():
         raise fail(f"no app at {script}: the web app runs from a source checkout of pathways "

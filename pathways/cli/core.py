@@ -17,6 +17,7 @@ from pathways.cli._common import (
     fail,
     load,
     print_table,
+    styled,
 )
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ def validate(
                 ["", "count"], list(counts.items()), justify={"count": "right"})
     shown = report.warnings if all_warnings else report.warnings[:10]
     for w in shown:
-        console.print(f"[yellow]warning:[/] {w}", highlight=False)
+        console.print(styled(("warning:", "yellow"), f" {w}"))
     if len(shown) < len(report.warnings):
         console.print(f"... {len(report.warnings) - len(shown)} more warnings (--all-warnings)")
 
@@ -108,7 +109,7 @@ def show(
     if format is Format.json:
         emit_json(info)
         return
-    console.print(f"[bold]{info['id']}[/]  {info['title']}  ({info['kind']})", highlight=False)
+    console.print(styled((str(info["id"]), "bold"), f"  {info['title']}  ({info['kind']})"))
     for key, value in info.items():
         if key in ("id", "title", "kind") or value in (None, "", []):
             continue

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -106,8 +107,7 @@ def badges_import(
     it was verified (pathways reads badges; it does not check signatures). Exits 1, writing
     nothing, when a badge file cannot be read.
     """
-    from pathways.io import learner_from_data, load_learner, read_yaml, write_learner
-    from pathways.io.badges import import_badge_files
+    from pathways.io._yaml import locked, output_path
 
     cat = load(catalog).catalog
     day = None
@@ -116,6 +116,19 @@ def badges_import(
             day = dt.date.fromisoformat(today)
         except ValueError:
             raise fail(f"--today {today!r} is not a date; write YYYY-MM-DD") from None
+    # read, merge and write under a lock on the profile (and on --out): two imports into one
+    # profile at once both land, the second reading what the first wrote
+    with user_errors(), ExitStack() as stack:
+        for path in sorted({output_path(learner), output_path(out)}):
+            stack.enter_context(locked(path))
+        _badges_import_locked(files, learner, out, cat, day)
+
+
+def _badges_import_locked(files: list[Path], learner: Path, out: Path, cat: Any,
+                          day: dt.date | None) -> None:
+    from pathways.io import learner_from_data, load_learner, read_yaml, write_learner
+    from pathways.io.badges import import_badge_files
+
     with user_errors():
         full = load_learner(learner, cat)  # validates the profile, its badges: list included
         raw = read_yaml(learner)
@@ -163,7 +176,8 @@ def badges_export(
     if out is None:
         emit_json(achievement)
         return
-    atomic_write_text(out, json.dumps(achievement, indent=2, ensure_ascii=False) + "\n")
+    with user_errors():
+        atomic_write_text(out, json.dumps(achievement, indent=2, ensure_ascii=False) + "\n")
     _say(f"wrote the {achievement['achievementType']} achievement {achievement['id']} to {out}")
 
 

@@ -19,6 +19,7 @@ from pathways.cli._common import (
     emit_json,
     fail,
     load,
+    finite,
     print_table,
     user_errors,
 )
@@ -30,7 +31,8 @@ if TYPE_CHECKING:
 
     from pathways.domain import Catalog, Job
 
-LimitOpt = Annotated[int, typer.Option("--limit", "-n", help="Rows per table section (0: all).")]
+LimitOpt = Annotated[int, typer.Option("--limit", "-n", help="Rows per table section (0: all).",
+                                       min=0)]
 
 
 # --------------------------------------------------------------------------- output helpers
@@ -91,10 +93,13 @@ def overlap(
     catalog: CatalogOpt = None,
     format: FormatOpt = Format.table,
     threshold: Annotated[float | None, typer.Option(
-        help="List course pairs scoring at least this, 0..1 (default: the engine's, 0.4).")] = None,
+        help="List course pairs scoring at least this, 0..1 (default: the engine's, 0.4).",
+        callback=finite(0, 1))] = None,
     cluster_threshold: Annotated[float | None, typer.Option(
-        help="Link pairs scoring at least this into near-duplicate clusters (default: --threshold).")] = None,
-    top_k: Annotated[int, typer.Option("--top-k", "-k", help="Neighbours per course for --course.")] = 10,
+        help="Link pairs scoring at least this into near-duplicate clusters (default: --threshold).",
+        callback=finite(0, 1))] = None,
+    top_k: Annotated[int, typer.Option("--top-k", "-k", help="Neighbours per course for --course.",
+                                       min=1)] = 10,
     course: Annotated[str | None, typer.Option(
         "--course", help="Also list the courses most similar to this one.")] = None,
     credentials: Annotated[bool, typer.Option(
@@ -235,7 +240,8 @@ _CATEGORY_HELP = {
 def health(
     catalog: CatalogOpt = None,
     format: FormatOpt = Format.table,
-    max_chain: Annotated[int, typer.Option(help="Report prerequisite chains of more courses than this.")] = 4,
+    max_chain: Annotated[int, typer.Option(help="Report prerequisite chains of more courses than this.",
+                                           min=1)] = 4,
     category: Annotated[list[str] | None, typer.Option(
         "--category", help=f"Only these categories (repeatable): {', '.join(HEALTH_CATEGORIES)}.")] = None,
     limit: LimitOpt = 10,
@@ -302,7 +308,7 @@ def demand(
         "--jobs", help="More jobs (a catalog file or directory with jobs:, e.g. imported "
         "occupations); repeatable.")] = None,
     oversupply_min: Annotated[int, typer.Option(
-        help="A skill no job needs is oversupplied from this many courses on.")] = 2,
+        help="A skill no job needs is oversupplied from this many courses on.", min=1)] = 2,
     limit: LimitOpt = 15,
 ) -> None:
     """Skills jobs demand against skills the courses teach: unmet, undersupplied, oversupplied."""

@@ -26,7 +26,9 @@ from pathways.cli._common import (
     fail,
     learner,
     load,
+    finite,
     print_table,
+    styled,
     today,
     user_errors,
 )
@@ -50,7 +52,8 @@ TargetOpt = Annotated[
 ]
 ObjectiveOpt = Annotated[ObjectiveChoice, typer.Option("--objective", "-o",
                                                        help="What to minimise first.")]
-TimeOpt = Annotated[float, typer.Option("--time-limit", help="Seconds for the solver.")]
+TimeOpt = Annotated[float, typer.Option("--time-limit", help="Seconds for the solver (>= 0).",
+                                         callback=finite(0, 86_400))]
 
 
 def _load(catalog: list[Path] | None, learner_path: Path) -> tuple[Catalog, LearnerProfile]:
@@ -113,7 +116,7 @@ def _print_plan(p: Plan) -> None:
     head = f"Plan for {p.learner} -> {', '.join(p.targets)} (objective: {p.objective}; "
     head += ("optimal" if p.optimal else "time limit: best plan found, not proved optimal"
              if p.status == "time_limit" else p.status) + ")"
-    console.print(f"[bold]{head}[/]", highlight=False)
+    console.print(styled((head, "bold")))
     console.print(p.start_note, highlight=False, markup=False)
     if not p.courses:
         met = ", ".join(p.already_met) or ", ".join(p.targets)
@@ -180,8 +183,8 @@ def plan_command(
     elif format is Format.csv:
         _csv([c.to_dict() for c in p.courses])
     elif not p.feasible:
-        console.print(f"[bold]No plan for {p.learner} -> {', '.join(p.targets)}[/] "
-                      f"(objective: {p.objective})", highlight=False)
+        console.print(styled((f"No plan for {p.learner} -> {', '.join(p.targets)}", "bold"),
+                             f" (objective: {p.objective})"))
         console.print(p.start_note, highlight=False, markup=False)
         console.print(f"Reason: {p.reason}", highlight=False, markup=False)
     else:

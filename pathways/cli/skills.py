@@ -21,7 +21,9 @@ from pathways.cli._common import (
     fail,
     learner,
     load,
+    finite,
     print_table,
+    styled,
     user_errors,
 )
 from pathways.domain import Catalog, LearnerProfile
@@ -173,10 +175,10 @@ def gap(
     if format is Format.json:
         emit_json(report.to_dict())
         return
-    console.print(f"[bold]{me.name or me.id}[/] for [bold]{report.title}[/] ({report.job}): "
-                  f"readiness {_pct(report.readiness)} "
-                  f"({len(report.essential_gaps)} essential gaps, {len(report.gaps)} gaps in all; "
-                  f"skills as of {report.held.as_of.isoformat()})", highlight=False)
+    console.print(styled((me.name or me.id, "bold"), " for ", (report.title, "bold"),
+                         f" ({report.job}): readiness {_pct(report.readiness)} "
+                         f"({len(report.essential_gaps)} essential gaps, {len(report.gaps)} gaps "
+                         f"in all; skills as of {report.held.as_of.isoformat()})"))
     rows = []
     for s in report.skills:
         need = "essential" if s.essential else f"{s.importance:g}"
@@ -197,14 +199,16 @@ def recommend(
     optional: Annotated[bool, typer.Option(
         "--optional", help="Also close optional gaps, within the budget and --max-hours.")] = False,
     max_hours: Annotated[float | None, typer.Option(
-        "--max-hours", help="Cap on the bundle's hours (with --optional).")] = None,
+        "--max-hours", help="Cap on the bundle's hours (with --optional).",
+        callback=finite(0))] = None,
     prefer_credentials: Annotated[bool, typer.Option(
         "--prefer-credentials", help="Prefer a bundle that also earns a credential when it costs "
         "little extra.")] = False,
     max_extra_hours: Annotated[float | None, typer.Option(
         "--max-extra-hours", help="Extra hours allowed for --prefer-credentials and for 'nearly "
-        "earned' credentials (default: 30 h or 25 % of the bundle, whichever is larger).")] = None,
-    top: Annotated[int, typer.Option("--top", "-n", help="Single courses to rank.")] = 10,
+        "earned' credentials (default: 30 h or 25 % of the bundle, whichever is larger).",
+        callback=finite(0))] = None,
+    top: Annotated[int, typer.Option("--top", "-n", help="Single courses to rank.", min=0)] = 10,
     as_of: AsOfOpt = None,
     use_cv: UseCvOpt = False,
     esco: EscoOpt = None,
@@ -231,9 +235,9 @@ def recommend(
         return
     cur = rec.currency
     b = rec.bundle
-    console.print(f"[bold]{me.name or me.id}[/] for [bold]{rec.gap.title}[/]: readiness "
-                  f"{_pct(rec.gap.readiness)} now, {_pct(b.readiness_after)} after this bundle",
-                  highlight=False)
+    console.print(styled((me.name or me.id, "bold"), " for ", (rec.gap.title, "bold"),
+                         f": readiness {_pct(rec.gap.readiness)} now, "
+                         f"{_pct(b.readiness_after)} after this bundle"))
     what = {"hours": "fewest hours closing every essential gap that can be closed",
             "optional": "essential gaps, then as much optional gap as budget and hours allow",
             "credential": "essential gaps, also earning a credential"}.get(b.objective, b.objective)
@@ -251,11 +255,11 @@ def recommend(
                       f"({_hours(rec.plain.total_hours)}); this one takes {_hours(b.extra_hours)} more.",
                       highlight=False)
     for c in b.credentials:
-        console.print(f"[green]credential:[/] {c.text}", highlight=False)
+        console.print(styled(("credential:", "green"), f" {c.text}"))
     for u in rec.unclosable:
         kind = "essential" if u.essential else "optional"
-        console.print(f"[yellow]not closable:[/] {u.label} ({kind}, level {u.required_level}): {u.reason}",
-                      highlight=False)
+        console.print(styled(("not closable:", "yellow"),
+                             f" {u.label} ({kind}, level {u.required_level}): {u.reason}"))
     for note in b.notes:
         console.print(f"note: {note}", highlight=False)
     if rec.ranked:
@@ -274,10 +278,10 @@ def jobs(
     learner_path: LearnerOpt,
     catalog: CatalogOpt = None,
     format: FormatOpt = Format.table,
-    top: Annotated[int, typer.Option("--top", "-n", help="Jobs to list (0: all).")] = 10,
+    top: Annotated[int, typer.Option("--top", "-n", help="Jobs to list (0: all).", min=0)] = 10,
     sort: Annotated[str, typer.Option("--sort", help="readiness or hours.")] = "readiness",
     exact_top: Annotated[int, typer.Option(
-        "--exact-top", help="How many top jobs get exact bundle hours (others a greedy estimate).")] = 10,
+        "--exact-top", help="How many top jobs get exact bundle hours (others a greedy estimate).", min=0)] = 10,
     esco: Annotated[bool, typer.Option(
         "--all-esco", help="Rank every ESCO occupation instead of the catalog's jobs.")] = False,
     esco_dir: EscoOpt = None,

@@ -24,6 +24,7 @@ from pathways.cli._common import (
     console,
     emit_json,
     fail,
+    finite,
     load,
     print_table,
     today,
@@ -208,7 +209,8 @@ def plan_(
                                "or the targets of the newest plan.")] = None,
     objective: Annotated[str | None, typer.Option(
         "--objective", "-o", help="hours, cost or terms (default: as the newest plan).")] = None,
-    time_limit: Annotated[float, typer.Option("--time-limit", help="Seconds for the solver.")] = 10.0,
+    time_limit: Annotated[float, typer.Option("--time-limit", help="Seconds for the solver (>= 0).",
+                                              callback=finite(0, 86_400))] = 10.0,
     catalog: CatalogOpt = None,
     format: FormatOpt = Format.table,
 ) -> None:
