@@ -76,8 +76,9 @@ with tab_sim:
             st.success(f"No near-duplicates: no pair scores {min_score:.2f} or more.")
         for row in chosen.clusters.itertuples():
             with st.container(border=True):
-                st.markdown(" · ".join(f"**{m}** {t}" for m, t in zip(row.members, row.titles)))
-                st.caption(f"{row.explanation} (weakest link {row.min_score:.2f})")
+                st.markdown(" · ".join(f"**{md_escape(m)}** {md_escape(t)}"
+                                       for m, t in zip(row.members, row.titles)))
+                st.caption(f"{md_escape(row.explanation)} (weakest link {row.min_score:.2f})")
     st.markdown(f"**{len(pairs)} pairs scoring at least {min_score:.2f}**")
     st.dataframe(
         pairs[["a", "a_title", "b", "b_title", "score", "shared_skills", "shared_words"]],

@@ -15,6 +15,7 @@ from ui.state import context, keep, reset_on_change, sticky
 from ui.views import (
     AUDIT_LEGEND,
     audit_markdown,
+    md_escape,
     plan_courses_frame,
     plan_csv,
     plan_json,
@@ -30,7 +31,7 @@ if learner is None:
     st.info("Choose a learner in the sidebar (a sample, an uploaded profile, or your own) to plan.",
             icon=":material/person:")
     st.stop()
-who = learner.name or learner.id
+who = md_escape(learner.name or learner.id)  # shown as text, never Markdown (issue 16)
 st.caption(f"The shortest, cheapest or quickest way from what **{who}** has completed to the "
            "credentials they want, term by term, within their budget and limits.")
 if not engines.available("pathways.planner", "plan"):
@@ -65,7 +66,8 @@ if "error" in result:
 currency = result.get("currency", catalog.currency)
 
 if not result["feasible"]:
-    st.warning(f"**No plan fits {who}'s limits.** {result.get('reason', '')}", icon=":material/block:")
+    st.warning(f"**No plan fits {who}'s limits.** {md_escape(result.get('reason', ''))}",
+               icon=":material/block:")
 else:
     m1, m2, m3, m4, m5 = st.columns(5)
     m1.metric("Courses", len(result["courses"]))
@@ -81,14 +83,14 @@ else:
               "The best plan found in the time limit (not proven optimal).")
     start_note = result.get("start_note", "")
     if result.get("start_in_past"):
-        st.info(f"{start_note[:1].upper()}{start_note[1:]}. Change the first term on the "
+        st.info(f"{md_escape(start_note[:1].upper() + start_note[1:])}. Change the first term on the "
                 "profile page to plan from the next term.", icon=":material/history:")
     elif start_note:
         status += f" {start_note[:1].upper()}{start_note[1:]}."
-    st.caption(status + " " + " ".join(result.get("notes", [])))
+    st.caption(md_escape(status + " " + " ".join(result.get("notes", []))))
     if result["renewals"]:
         st.warning("**Expired badges to renew:** " + ", ".join(
-            f"{r} ({catalog.title(r)})" for r in result["renewals"]) +
+            f"{md_escape(r)} ({md_escape(catalog.title(r))})" for r in result["renewals"]) +
             ". Their validity ran out, so the plan retakes them.", icon=":material/autorenew:")
 
 d1, d2, _ = st.columns([1, 1, 3])
@@ -127,18 +129,20 @@ with tab_audit:
         a = (engines.audit(ctx.catalog_key, ctx.learner_key, target, catalog, learner, G)
              if today or target not in audits else audits[target])
         if "error" in a:
-            st.error(a["error"])
+            st.error(md_escape(a["error"]))
             continue
         state = "held" if a["held"] else a["status"]
         with st.container(border=True):
-            st.markdown(f"**{a['credential']} · {a['title']}** — {state} (as of {a['as_of']})")
+            st.markdown(f"**{md_escape(a['credential'])} · {md_escape(a['title'])}** — {state} "
+                        f"(as of {a['as_of']})")
             st.markdown("\n".join(audit_markdown(a["tree"])))
             if a["missing"] and not a["met"]:
-                st.markdown("**Missing:**\n" + "\n".join(f"- {m}" for m in a["missing"]))
+                st.markdown("**Missing:**\n" + "\n".join(f"- {md_escape(m)}" for m in a["missing"]))
             for n in a.get("not_counting", []):
-                st.caption(f"{n['id']} does not count toward {n['credential']}: {n['reason']}")
+                st.caption(md_escape(f"{n['id']} does not count toward {n['credential']}: "
+                                     f"{n['reason']}"))
             for p in a.get("problems", []):
-                st.warning(p)
+                st.warning(md_escape(p))
 
 with tab_dist:
     st.caption(f"Every credential, nearest first: what {who} still needs for each on their own, "
@@ -194,9 +198,10 @@ with tab_whatif:
             else:
                 for column, row in zip((w1, w2), comparison["rows"]):
                     with column.container(border=True):
-                        st.markdown(f"**{row['targets']}** · {catalog.title(row['targets'])}")
+                        st.markdown(f"**{md_escape(row['targets'])}** · "
+                                    f"{md_escape(catalog.title(row['targets']))}")
                         if not row["feasible"]:
-                            st.warning(f"Not reachable: {row['reason']}")
+                            st.warning(f"Not reachable: {md_escape(row['reason'])}")
                             continue
                         base = row is comparison["rows"][0]
                         c1, c2, c3 = st.columns(3)
@@ -208,4 +213,4 @@ with tab_whatif:
                                   None if base else f"{row['extra_terms']:+d}", delta_color="inverse")
                         plan_b = comparison["plans"].get(row["scenario"], {})
                         ids = [c["id"] for c in plan_b.get("courses", [])]
-                        st.caption(f"{row['courses']} courses: {', '.join(ids) or 'none'}")
+                        st.caption(f"{row['courses']} courses: {md_escape(', '.join(ids)) or 'none'}")

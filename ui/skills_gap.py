@@ -12,7 +12,7 @@ from pathways.domain import Job, JobSkill
 from ui import engines
 from ui.charts import gap_chart
 from ui.state import context, keep, reset_on_change, sticky
-from ui.views import money
+from ui.views import md_escape, money
 from ui.workspace import keep_panel
 
 ctx = context()
@@ -22,7 +22,7 @@ st.title("Skills gap")
 if learner is None:
     st.info("Choose a learner in the sidebar to see their skills gap.", icon=":material/person:")
     st.stop()
-who = learner.name or learner.id
+who = md_escape(learner.name or learner.id)
 st.caption(f"How ready **{who}** is for a job: the skills it requires against the ones they hold "
            "(from completed courses, credentials and their profile), and the courses that close "
            "the gap.")
@@ -85,7 +85,7 @@ else:
         st.warning("No ESCO skill was recognised in this text.")
         st.stop()
     st.caption("Skills read from the ad (each counts as essential, level 1): " +
-               ", ".join(label for _, label, _ in found_skills))
+               ", ".join(md_escape(label) for _, label, _ in found_skills))
     job = Job("job-ad", "the pasted job ad",
               tuple(JobSkill(skill, 1.0, True, 1) for skill, _, _ in found_skills))
     job_key = "ad:" + hashlib.sha256(text.encode()).hexdigest()[:16]
@@ -97,7 +97,7 @@ prefer = st.toggle("Prefer a bundle that also earns a credential", key="gap_pref
 keep("gap_prefer_credentials")
 rec = engines.recommend(ctx.catalog_key, ctx.learner_key, job_key, prefer, catalog, learner, job)
 if "error" in rec:
-    st.error(rec["error"], icon=":material/error:")
+    st.error(md_escape(rec["error"]), icon=":material/error:")
     st.stop()
 currency = rec.get("currency", catalog.currency)
 skills = pd.DataFrame(rec["gap"]["skills"])
@@ -121,7 +121,7 @@ with left:
     if skills.empty:
         st.info("This job lists no skills.")
     else:
-        st.caption(f"Grey: the level {rec['title']} requires; blue: the level {who} holds. "
+        st.caption(f"Grey: the level {md_escape(rec['title'])} requires; blue: the level {who} holds. "
                    "Essential skills first; optional ones paler.")
         st.altair_chart(gap_chart(skills, max_rows=20), width="stretch")
         if len(skills) > 20:
@@ -133,18 +133,18 @@ with right:
     st.caption(f"{len(rec['bundle'])} courses, {rec['total_hours']:g} h, "
                f"{money(rec['total_cost'], currency)}, in the order to take them.")
     st.markdown("\n".join(
-        f"{i}. **{item['id']}** {item['title']} · {item['hours']:g} h · "
-        f"{money(item['cost'], currency)}  \n   :small[:gray[{item['reason']}]]"
+        f"{i}. **{md_escape(item['id'])}** {md_escape(item['title'])} · {item['hours']:g} h · "
+        f"{money(item['cost'], currency)}  \n   :small[:gray[{md_escape(item['reason'])}]]"
         for i, item in enumerate(rec["bundle"], 1)))
     for note in rec.get("notes", []):
-        st.warning(note[:1].upper() + note[1:], icon=":material/info:")
+        st.warning(md_escape(note[:1].upper() + note[1:]), icon=":material/info:")
     earned = [c for c in rec.get("credentials", []) if c.get("status") == "earned"]
     nearly = [c for c in rec.get("credentials", []) if c.get("status") != "earned"]
     if earned:
         st.markdown("**Credentials these courses earn:** " +
-                    ", ".join(f"{c['id']} ({c['title']})" for c in earned))
+                    ", ".join(f"{md_escape(c['id'])} ({md_escape(c['title'])})" for c in earned))
     for c in nearly:
-        st.caption(f"Nearly {c['id']} ({c['title']}): {c['text']}")
+        st.caption(f"Nearly {md_escape(c['id'])} ({md_escape(c['title'])}): {md_escape(c['text'])}")
 
 tab_alt, tab_unclosable, tab_jobs = st.tabs(
     ["Ranked alternatives", "Gaps no course closes", "Closest jobs"])
@@ -190,7 +190,7 @@ with tab_jobs:
                "that would close their essential gaps.")
     matches = engines.match_jobs(ctx.catalog_key, ctx.learner_key, 10, catalog, learner)
     if isinstance(matches, dict):
-        st.error(matches["error"])
+        st.error(md_escape(matches["error"]))
     elif not matches:
         st.info("This catalog has no jobs.")
     else:

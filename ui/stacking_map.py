@@ -10,6 +10,7 @@ from pathways.graph import ladder, relevant_subgraph
 from ui import engines
 from ui.charts import legend_html, stacking_dot
 from ui.state import context, keep, reset_on_change, sticky
+from ui.views import md_escape
 
 ctx = context()
 catalog, G, learner = ctx.catalog, ctx.graph, ctx.learner
@@ -62,12 +63,12 @@ st.html(legend_html([k for k in order if k in used]))
 st.graphviz_chart(dot, width="stretch")
 
 cred = catalog.credentials[target]
-with st.expander(f"What {target} requires", expanded=False):
+with st.expander(f"What {md_escape(target)} requires", expanded=False):
     if cred.description:
-        st.caption(cred.description)
+        st.caption(md_escape(cred.description))
     st.code("\n".join(requirement_lines(cred.requires, catalog)), language=None)
 if plan is not None and plan.get("feasible") and learner is not None:
     n = len(plan["courses"])
-    st.caption(f"Blue courses: the plan with the fewest hours for {learner.name or learner.id} "
+    st.caption(f"Blue courses: the plan with the fewest hours for {md_escape(learner.name or learner.id)} "
                f"({n} course{'s' if n != 1 else ''}, {plan['total_hours']:g} h). "
                "Change targets and objective on the Plan page.")

@@ -36,6 +36,7 @@ from pathways.io import (
     read_yaml,
     validate_catalog,
 )
+from ui.views import md_escape
 
 __all__ = [
     "ESCO_DIR",
@@ -424,7 +425,7 @@ class Context:
 
 def _show_errors(title: str, lines: Iterable[str]) -> None:
     lines = list(lines)
-    shown = "\n".join(f"- `{line}`" for line in lines[:12])
+    shown = "\n".join(f"- {md_escape(line)}" for line in lines[:12])
     more = f"\n\n… and {len(lines) - 12} more" if len(lines) > 12 else ""
     st.error(f"**{title}**\n\n{shown}{more}", icon=":material/error:")
 
@@ -446,15 +447,15 @@ def _catalog_section() -> ActiveCatalog:
             result = _uploaded_catalog(upload.name, hashlib.sha256(data).hexdigest(), data)
             if isinstance(result, CatalogError):
                 _show_errors(f"{upload.name} is not a valid catalog", error_lines(result))
-                st.caption(f"Still using **{ss[ACTIVE_CATALOG].label}**.")
+                st.caption(f"Still using **{md_escape(ss[ACTIVE_CATALOG].label)}**.")
             else:
                 ss[ACTIVE_CATALOG] = result
     active: ActiveCatalog = ss[ACTIVE_CATALOG]
-    st.caption(f"**{active.label}**: {active.summary}")
+    st.caption(f"**{md_escape(active.label)}**: {active.summary}")
     if active.report.warnings:
         with st.expander(f"{len(active.report.warnings)} warnings"):
             for w in active.report.warnings:
-                st.caption(str(w))
+                st.caption(md_escape(str(w)))
     return active
 
 
@@ -505,9 +506,9 @@ def _learner_section(active: ActiveCatalog) -> tuple[LearnerProfile | None, str]
         _show_errors("This profile does not fit the catalog", error_lines(result))
         return None, ""
     goals = ", ".join(result.goals.credentials) or "no goal credential"
-    st.caption(f"{len(result.completed)} completed · goal: {goals}")
+    st.caption(f"{len(result.completed)} completed · goal: {md_escape(goals)}")
     for note in result.notes:
-        st.caption(note)
+        st.caption(md_escape(note))
     return result, f"{active.key}/{source.digest}"
 
 

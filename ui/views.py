@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -22,11 +23,38 @@ AUDIT_LEGEND = (":green[✔] completed  ·  :blue[◆] in the plan  ·  :orange[
                 ":red[✘] missing  ·  :gray[○] an option not needed")
 
 
+#: Characters escaped by :func:`md_escape` wherever they are (each becomes ``\\`` + itself).
+_MD_SPECIAL = re.compile(r"[\\`*_\[\]#$~<>|]")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_AUTOLINK = re.compile(r"(?i)(:(?=//)|(?<![\w.])www(?=\.))")
+_LINE_START = re.compile(r"(?m)^([ \t]*)(\d*)([-+=.)])")
+
+
 def md_escape(text: str) -> str:
-    """``text`` with Markdown's special characters escaped (safe inside Streamlit directives)."""
-    for ch in ("\\", "*", "_", "[", "]", "`", "#", "$", "~", "<", ">"):
-        text = str(text).replace(ch, "\\" + ch)
-    return text
+    """``text`` shown as written, never as Markdown: its special characters escaped (safe
+    inside Streamlit directives too).
+
+    Emphasis, code, headings, math, HTML, links and images (``[``, ``]``), Streamlit's
+    ``:color[...]`` directives and table pipes are escaped everywhere; bare-URL autolinks are
+    broken (``http\\://``, ``www\\.``) and list markers escaped at the start of a line, so a
+    hostile catalog title cannot show a link or load a remote image. Control characters are
+    dropped.
+
+    >>> md_escape("[Free](http://evil.example) *now*")
+    '\\\\[Free\\\\](http\\\\://evil.example) \\\\*now\\\\*'
+    >>> md_escape("UT-DA-100 www.x.org")
+    'UT-DA-100 www\\\\.x.org'
+    """
+    text = _MD_SPECIAL.sub(r"\\\g<0>", _CONTROL.sub("", str(text)))
+    text = _AUTOLINK.sub(lambda m: m.group() + "\\" if m.group().lower() == "www" else "\\:", text)
+    return _LINE_START.sub(_line_start, text)
+
+
+def _line_start(m: re.Match[str]) -> str:
+    """A list marker (``-``, ``+``, ``1.``) or setext underline at a line start, escaped."""
+    if m.group(2) and m.group(3) not in ".)":
+        return m.group()
+    return m.group(1) + m.group(2) + "\\" + m.group(3)
 
 
 _escape = md_escape
