@@ -2,7 +2,7 @@
 
     python benchmarks/bench_plan.py [--suite all|catalogs|university] [--seed 0]
         [--sizes 1000 10000 100000] [--targets 100]          # the "catalogs" suite
-        [--programs 40] [--explained-share 1.0]               # the "university" suite
+        [--programs 40] [--per-term 5] [--explained-share 1.0]  # the "university" suite
 
 **University programs** (``--suite university``): a university of :func:`pathways.synth.
 university_catalog` (``--programs`` certificates, minors, majors and degrees over about 150
@@ -10,7 +10,8 @@ courses a department; groups of 20-300 options overlapping between groups, neste
 distribution areas, "k courses at the 300 level or above", hour thresholds over big lists,
 prerequisite sequences 4-8 deep), graph built before timing. Every program is planned for three
 learners: no holdings, and transcripts of 20 and 60 courses (:func:`pathways.synth.
-university_learner`, aimed at the program). For each the table shows, over all plans, the
+university_learner`, aimed at the program), at most ``--per-term`` courses a term (a full-time
+load; 0: no limit). For each the table shows, over all plans, the
 median, p90, max and the count over 1 s of:
 
 - ``plan``: :func:`pathways.planner.plan` with ``explain=False`` (objective hours; the reasons,
@@ -93,6 +94,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--explained", type=int, default=20, help="explained plans per size")
     parser.add_argument("--terms", type=int, default=10, help="terms-optimal plans (10k size)")
     parser.add_argument("--programs", type=int, default=40, help="university programs")
+    parser.add_argument("--per-term", type=int, default=5,
+                        help="courses a term for the university learners (0: no limit)")
     parser.add_argument("--explained-share", type=float, default=1.0,
                         help="share of the university plans also timed with explanations")
     parser.add_argument("--seed", type=int, default=0)
@@ -102,7 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"pathways planner benchmark: {os.cpu_count()} cores, load average {load:.1f}, "
           f"Python {sys.version.split()[0]}")
     if args.suite in ("all", "university"):
-        university(args.programs, args.seed, args.explained_share)
+        university(args.programs, args.seed, args.explained_share, args.per_term)
     if args.suite in ("all", "catalogs"):
         catalogs(args)
     return 0
@@ -286,7 +289,7 @@ def _stats(values: Sequence[float]) -> list[str]:
             str(sum(v > 1000 for v in values))]
 
 
-def university(n_programs: int, seed: int, explained_share: float) -> None:
+def university(n_programs: int, seed: int, explained_share: float, per_term: int = 5) -> None:
     """The "university programs" suite (see the module docstring)."""
     from pathways.planner import audit
     from pathways.synth import university_catalog, university_learner
@@ -295,10 +298,12 @@ def university(n_programs: int, seed: int, explained_share: float) -> None:
     cat = university_catalog(n_programs, seed=seed)
     G = build_graph(cat)
     print(f"\nUniversity programs: {len(cat.credentials)} programs over {len(cat.courses)} "
-          f"courses (seed {seed}; generated and graph built in {time.perf_counter() - t0:.1f} s)")
+          f"courses (seed {seed}; generated and graph built in {time.perf_counter() - t0:.1f} s); "
+          f"learners take at most {per_term or 'any number of'} courses a term")
     programs = sorted(cat.credentials)
-    learners = {(p, n): (university_learner(cat, n, program=p, seed=seed + 1) if n else
-                         LearnerProfile("empty", constraints=Constraints(start=Term(2027, 0))))
+    cons = Constraints(start=Term(2027, 0), max_courses_per_term=per_term or None)
+    learners = {(p, n): (university_learner(cat, n, program=p, seed=seed + 1, constraints=cons)
+                         if n else LearnerProfile("empty", constraints=cons))
                 for p in programs for n in (0, 20, 60)}
     for p in programs[:3]:  # warm up imports and caches
         plan(cat, learners[(p, 0)], [p], graph=G, explain=False)

@@ -517,3 +517,17 @@ def test_distances_stop_at_their_time_limit() -> None:
     assert all("time limit" in d.reason for d in found)
     assert [d.summary for d in distances(cat, learner())] == [
         "1 course / 10 hours from M", "2 courses / 20 hours from C"]
+
+
+def test_an_identical_option_is_the_alternative() -> None:
+    # A and B are interchangeable (same lists, hours and cost): the best plan without A takes
+    # B, equally good; C fills a different list and its alternative needs a solve
+    cat = catalog([course("A", 10, 100), course("B", 10, 100), course("C", 20, 50),
+                   course("D", 25, 50)],
+                  [cred("X", {"all": [{"any": ["A", "B"]}, {"any": ["C", "D"]}]})])
+    p = plan(cat, learner(), ["X"])
+    by_id = {c.id: c for c in p.courses}
+    assert sorted(by_id) == ["A", "C"]
+    assert by_id["A"].alternative == ("A (10 h) over B (10 h), equal hours and cost; chosen by "
+                                      "the terms and id tie-breaks")
+    assert by_id["C"].alternative == "C (20 h) over D (25 h)"

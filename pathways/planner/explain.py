@@ -136,6 +136,11 @@ def _alternative(req: _Request, validity: Validity, solution: _Solution, course:
         return _alternative_terms(req, validity, solution, course, fresh)
     model = solution.model
     assert model is not None
+    twin = _twin(req, validity, solution, course) if solution.optimal else None
+    if twin is not None:  # an equally good plan swaps it for a twin: no solve needed
+        return (f"{course} ({_fmt(_value(cat, [course], req.objective), req.objective, cat.currency)})"
+                f" over {twin} ({_fmt(_value(cat, [twin], req.objective), req.objective, cat.currency)})"
+                ", equal hours and cost; chosen by the terms and id tie-breaks")
     if course in model.dominating or course not in model.x:  # options dropped for it: rebuild
         model = req.model(validity, forbid={course})
         if model.infeasible:
@@ -170,6 +175,41 @@ def _alternative(req: _Request, validity: Validity, solution: _Solution, course:
         else:
             text += f", equal {attr} and {other}; chosen by the terms and id tie-breaks"
     return text
+
+
+def _value(cat: Any, ids: Sequence[str], objective: str) -> float:
+    attr = "cost" if objective == "cost" else "hours"
+    return float(sum(getattr(cat.courses[c], attr) for c in ids))
+
+
+def _twin(req: _Request, validity: Validity, solution: _Solution, course: str) -> str | None:
+    """A course not in the plan that can take ``course``'s place at the same hours and cost:
+    listed wherever ``course`` is (every leaf and ``min_hours`` list), no exclusive conflict,
+    its prerequisites met without ``course``, and ``course`` no prerequisite of the rest. The
+    plan with the twin instead is equally good, so it is the best plan without ``course``
+    (the first such course by id; None when there is none)."""
+    model = solution.model
+    assert model is not None
+    cat = req.catalog
+    places = set(model.places.get(course, ()))
+    if not places or course in model.conflicted:
+        return None
+    plan = set(solution.schedule)
+    rest = validity.completed_courses | (plan - {course})
+    for other in plan - {course}:
+        if not prerequisites_met(cat.courses[other].prerequisites, rest):
+            return None  # the course is needed as a prerequisite
+    mine = cat.courses[course]
+    for d in sorted(set(model.x) | set(model.dropped)):
+        if d in plan or d in model.conflicted or d in validity.completed_courses:
+            continue
+        other = cat.courses[d]
+        if other.hours != mine.hours or other.cost != mine.cost:
+            continue
+        if places <= set(model.places.get(d, ())) \
+                and prerequisites_met(other.prerequisites, rest):
+            return d
+    return None
 
 
 def _alternative_terms(req: _Request, validity: Validity, solution: _Solution, course: str,
