@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from functools import cached_property
 from types import MappingProxyType
-from typing import Literal, Union
+from typing import Any, Literal, Union
 
 __all__ = [
     "CREDENTIAL_LEVELS",
@@ -33,6 +33,7 @@ __all__ = [
     "MinHours",
     "Node",
     "Provider",
+    "ReadOnlyMapping",
     "Ref",
     "Skill",
     "SkillLevel",
@@ -250,6 +251,14 @@ class Job:
     description: str = ""
 
 
+class ReadOnlyMapping(Mapping[str, Any]):
+    """A read-only mapping a :class:`Catalog` keeps as it is (not copied into a dict), e.g.
+    a table whose items are built on first use (:mod:`pathways.io.snapshot`). Subclasses
+    must be picklable on their own."""
+
+    __slots__ = ()
+
+
 @dataclass(frozen=True)
 class Catalog:
     """Everything a catalog defines, keyed by id (read-only mappings, in file order)."""
@@ -265,12 +274,13 @@ class Catalog:
     def __post_init__(self) -> None:
         for name in ("courses", "credentials", "providers", "skills", "jobs"):
             value = getattr(self, name)
-            if not isinstance(value, MappingProxyType):
+            if not isinstance(value, (MappingProxyType, ReadOnlyMapping)):
                 object.__setattr__(self, name, MappingProxyType(dict(value)))
 
     def __reduce__(self) -> tuple[type[Catalog], tuple[object, ...]]:
-        """Pickle and deep-copy as plain dicts (read-only mapping views cannot be pickled);
-        cached derived data is left out and recomputed when asked for."""
+        """Pickle and deep-copy as plain dicts (read-only mapping views cannot be pickled),
+        or as the read-only mappings themselves; cached derived data is left out and
+        recomputed when asked for."""
         values = (getattr(self, f.name) for f in fields(self))
         return (Catalog, tuple(dict(v) if isinstance(v, MappingProxyType) else v for v in values))
 

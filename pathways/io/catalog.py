@@ -604,7 +604,10 @@ def validate_catalog(*paths: str | os.PathLike[str]) -> ValidationReport:
     Returns
     -------
     ValidationReport
-        The catalog, the warnings and the files read.
+        The catalog, the warnings and the files read. For large catalogs (see
+        :mod:`pathways.io.snapshot`) the validated catalog is kept as a snapshot keyed by the
+        files' bytes, and later calls on unchanged files open it instead of validating again
+        (its collections are then built on first use).
 
     Raises
     ------
@@ -613,7 +616,36 @@ def validate_catalog(*paths: str | os.PathLike[str]) -> ValidationReport:
     """
     if not paths:
         raise CatalogError("no catalog given; pass a catalog file or directory")
-    return _build(_read_documents(paths))
+    files = _catalog_files(paths)
+    snapshot = _snapshot_of(files)
+    if snapshot is not None:
+        from pathways.io.snapshot import open_snapshot
+
+        try:
+            return open_snapshot(snapshot, files)  # type: ignore[no-any-return]
+        except (OSError, ValueError, KeyError):
+            pass  # a snapshot that cannot be read is ignored: validate, and write a new one
+    report = _build(_read_documents(files))
+    if snapshot is not None:
+        from pathways.io.snapshot import write_snapshot
+
+        try:
+            write_snapshot(report, snapshot)
+        except OSError:
+            pass  # a snapshot that cannot be written only costs time next time
+    return report
+
+
+def _snapshot_of(files: Sequence[Path]) -> Path | None:
+    """Where the validated-catalog snapshot of these files is (or goes), for catalogs large
+    enough to use one (:mod:`pathways.io.snapshot`); None otherwise."""
+    from pathways.io import snapshot
+
+    try:
+        size = sum(f.stat().st_size for f in files)
+        return snapshot.snapshot_path(files) if snapshot.use_snapshots(size) else None
+    except OSError:
+        return None
 
 
 def load_catalog(*paths: str | os.PathLike[str]) -> Catalog:
@@ -700,6 +732,10 @@ def learner_from_data(data: Any, *, source: str = "<learner>", catalog: Catalog 
             problem(("completed", i, "date"), f"completion date {h.date.isoformat()} is in the "
                     f"future (today is {today.isoformat()}): not completed yet",
                     "give the date it was completed; something still to take belongs in goals")
+            continue
+        if h.expires is not None and h.expires < h.date:
+            problem(("completed", i, "expires"), f"expires {h.expires.isoformat()} before it was "
+                    f"completed ({h.date.isoformat()})", "check the two dates")
             continue
         holdings.append(Holding(kind, item, h.date, h.expires, source))  # type: ignore[arg-type]
         if catalog is not None:
