@@ -549,7 +549,11 @@ def _ob3(data: dict[str, Any], jws: bool) -> _Badge:
         cred = CredentialIn.model_validate(data)
     except ValidationError as err:
         raise _BadgeProblem(_pydantic_message(err, "an OB 3.0 credential"), version="OB 3.0") from None
-    subject = cred.credentialSubject[0] if isinstance(cred.credentialSubject, list) else cred.credentialSubject
+    subjects = _listify(cred.credentialSubject)
+    if not subjects:
+        raise _BadgeProblem("an OB 3.0 credential with an empty credentialSubject (the "
+                            "achievement is needed)", version="OB 3.0")
+    subject = subjects[0]
     achievement = subject.achievement
     issued_text = cred.validFrom or cred.issuanceDate
     if issued_text is None:

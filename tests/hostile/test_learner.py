@@ -74,3 +74,10 @@ def test_a_completion_date_in_the_future_is_refused(tmp_path: Path) -> None:
 def test_a_completion_today_counts(tmp_path: Path) -> None:
     data = {"learner": {"id": "me", "completed": [{"course": "PY-1", "date": dt.date.today()}]}}
     assert [h.id for h in learner_from_data(data, catalog=CATALOG).completed] == ["PY-1"]
+
+
+def test_an_expiry_before_the_completion_is_refused() -> None:
+    data = {"learner": {"id": "me", "completed": [
+        {"course": "PY-1", "date": "2024-05-01", "expires": "2023-01-01"}]}}
+    with pytest.raises(CatalogError, match="expires 2023-01-01 before it was completed"):
+        learner_from_data(data, catalog=CATALOG)
