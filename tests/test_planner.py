@@ -489,6 +489,9 @@ def test_earned_lists_only_what_the_holdings_do_not_already_earn() -> None:
     p = plan(cat, learner(("A", "2026-01-01"), max_courses_per_term=1), ["D"])
     assert [k for k, _ in p.earned] == ["M2", "D"]  # M1 is earned by the holding of A
     assert [str(t) for _, t in p.earned] == ["2027-summer", "2027-summer"]
+    # two targets: the first is earned when its own course is done, not at the plan's end
+    two = plan(cat, learner(max_courses_per_term=1), ["M1", "M2"])
+    assert {k: str(t) for k, t in two.earned} == {"M1": "2027-winter", "M2": "2027-fall"}
 
 
 # --------------------------------------------------------------------------- time limits

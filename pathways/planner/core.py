@@ -972,8 +972,8 @@ class _Milestones:
             return out
         prefixes = [frozenset(c for c, t in schedule.items() if t <= term) for term in terms]
         for k in self.pending:
-            if k in self.req.targets:
-                out.append((k, terms[-1]))
+            if len(self.req.targets) == 1 and k in self.req.targets:
+                out.append((k, terms[-1]))  # the plan is complete when its target is earned
                 continue
             if not self.met(k, prefixes[-1]):
                 continue
