@@ -845,6 +845,9 @@ def read_regular_file(path: str | os.PathLike[str], *, limit: int = MAX_INPUT_BY
         raise CatalogError(Diagnostic(f"cannot read the {what}: {err.strerror or err}",
                                       file=shown, hint="check the path and its permissions")
                            ) from err
+    except ValueError as err:  # a NUL character in the path
+        raise CatalogError(Diagnostic(f"not a valid path ({err})", file=shown.replace("\0", "\\0"),
+                                      hint="check the path")) from err
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):

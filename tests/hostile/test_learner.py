@@ -81,3 +81,9 @@ def test_an_expiry_before_the_completion_is_refused() -> None:
         {"course": "PY-1", "date": "2024-05-01", "expires": "2023-01-01"}]}}
     with pytest.raises(CatalogError, match="expires 2023-01-01 before it was completed"):
         learner_from_data(data, catalog=CATALOG)
+
+
+def test_a_badge_path_with_a_nul_character_is_unreadable(tmp_path: Path) -> None:
+    data = {"learner": {"id": "me", "badges": ["a\x00b.json"]}}
+    profile = learner_from_data(data, source=str(tmp_path / "me.yaml"), catalog=CATALOG)
+    assert profile.completed == () and "not a valid path" in profile.notes[0], profile.notes
