@@ -143,3 +143,17 @@ def test_a_5000_deep_component_chain_is_a_clear_error() -> None:
     with pytest.raises(CatalogError) as info:
         import_ctdl({"@graph": nodes})
     assert "deep" in str(info.value) and "k" in str(info.value), str(info.value)
+
+
+@pytest.mark.parametrize("exchange", [True, False])
+def test_csv_export_over_an_earlier_export_replaces_it(tmp_path: Path, monkeypatch,
+                                                       exchange: bool) -> None:
+    import pathways.io._yaml as io_yaml
+
+    if not exchange:  # systems without renameat2: moved aside, then removed
+        monkeypatch.setattr(io_yaml, "_exchange", lambda a, b: False)
+    out = tmp_path / "out"
+    write_csv_catalog(_catalog(3), out)
+    write_csv_catalog(_catalog(1), out)
+    assert catalog_to_data(validate_catalog(out).catalog) == catalog_to_data(_catalog(1))
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
