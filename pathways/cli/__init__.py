@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathways.cli import (  # noqa: F401  (register commands)
     app as _app_command,
+    cohort,
     core,
     interop,
     overlap,

@@ -56,6 +56,7 @@ __all__ = [
     "MIN_BYTES",
     "Table",
     "cache_dir",
+    "columnar",
     "files_hash",
     "open_snapshot",
     "snapshot_path",
@@ -295,20 +296,43 @@ def _restore(kind: str, blob: bytes) -> Table:
     return Table(kind, pa.ipc.open_stream(pa.py_buffer(blob)).read_all())
 
 
+def _arrow_tables(catalog: Catalog) -> dict[str, Any]:
+    import pyarrow as pa
+
+    out = {}
+    for kind, columns in _COLUMNS.items():
+        items = list(getattr(catalog, kind).values())
+        out[kind] = pa.table(columns(items)) if items else pa.table({"id": pa.array([], pa.string())})
+    return out
+
+
+def columnar(catalog: Catalog) -> Catalog:
+    """The catalog with Arrow-backed collections (:class:`Table`), as a snapshot gives it: it
+    pickles as columns (to ship to workers) and builds objects where they are used. A catalog
+    that is columnar already is returned as it is.
+
+    >>> from pathways.domain import Course
+    >>> cat = columnar(Catalog(courses={"A": Course("A", "Alpha", 10.0)}))
+    >>> type(cat.courses).__name__, cat.courses["A"].title
+    ('Table', 'Alpha')
+    """
+    if all(isinstance(getattr(catalog, kind), Table) for kind in _COLUMNS):
+        return catalog
+    tables = {kind: Table(kind, table) for kind, table in _arrow_tables(catalog).items()}
+    return Catalog(currency=catalog.currency, sources=catalog.sources, **tables)
+
+
 # --------------------------------------------------------------------------- write and open
 def write_snapshot(report: Any, target: Path) -> Path:
     """Write the validated catalog of ``report`` (a ValidationReport) to the folder ``target``,
     atomically: into a temporary folder beside it, then renamed into place."""
-    import pyarrow as pa
     import pyarrow.feather as feather
 
     catalog: Catalog = report.catalog
     target.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
-        for kind, columns in _COLUMNS.items():
-            items = list(getattr(catalog, kind).values())
-            table = pa.table(columns(items)) if items else pa.table({"id": pa.array([], pa.string())})
+        for kind, table in _arrow_tables(catalog).items():
             feather.write_feather(table, str(work / f"{kind}.arrow"), compression="uncompressed")
         meta = {"format": FORMAT, "currency": catalog.currency, "sources": list(catalog.sources),
                 "files": list(report.files),
