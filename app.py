@@ -27,6 +27,8 @@ pages = {
     "Designer": [
         st.Page("ui/overlap.py", title="Catalog overlap", icon=":material/join_inner:",
                 url_path="overlap"),
+        st.Page("ui/cohort.py", title="Cohort needs", icon=":material/groups_3:",
+                url_path="cohort"),
     ],
 }
 # Less empty space above the page title than Streamlit's default.

@@ -28,7 +28,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pathways.cohort._learners import LearnerInput, read_learners, synthetic_learners
+from pathways.cohort._learners import (
+    LearnerInput,
+    learners_from_frame,
+    read_learners,
+    synthetic_learners,
+)
 from pathways.cohort._run import RunStats, batch_size_for, run_batches
 from pathways.domain import Catalog, Job
 from pathways.errors import PathwaysError
@@ -42,8 +47,10 @@ __all__ = [
     "cohort_readiness",
     "cohort_recommend",
     "cohort_summary",
+    "learners_from_frame",
     "read_learners",
     "synthetic_learners",
+    "table_csv",
     "write_table",
 ]
 
@@ -230,10 +237,7 @@ def write_table(frame: Any, path: str | os.PathLike[str]) -> Path:
         if target.suffix.lower() == ".parquet":
             frame.to_parquet(tmp, index=False, engine="pyarrow")
         else:
-            safe = frame.copy()
-            for column in safe.columns:
-                safe[column] = safe[column].map(_csv_cell)
-            safe.to_csv(tmp, index=False, lineterminator="\n")
+            Path(tmp).write_text(table_csv(frame), encoding="utf-8")
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -241,9 +245,14 @@ def write_table(frame: Any, path: str | os.PathLike[str]) -> Path:
     return target
 
 
-def _csv_cell(value: Any) -> Any:
-    if isinstance(value, (list, tuple)):
-        value = "; ".join(map(str, value))
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+def table_csv(frame: Any) -> str:
+    """CSV text of a result table for a spreadsheet: lists joined by ``; ``, and cells a
+    spreadsheet would run as a formula neutralised (:func:`pathways.io.csv.frame_csv`)."""
+    from pathways.io.csv import frame_csv
+
+    flat = frame.copy()
+    for column in flat.columns:
+        if flat[column].map(lambda v: isinstance(v, (list, tuple))).any():
+            flat[column] = flat[column].map(
+                lambda v: "; ".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
+    return frame_csv(flat)

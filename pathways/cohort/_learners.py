@@ -25,7 +25,7 @@ from typing import Any
 from pathways.domain import Catalog
 from pathways.errors import CatalogError, Diagnostic
 
-__all__ = ["LearnerInput", "read_learners", "synthetic_learners"]
+__all__ = ["LearnerInput", "learners_from_frame", "read_learners", "synthetic_learners"]
 
 _TABLE_COLUMNS = ("id", "name", "goal_credentials", "goal_job", "completed", "skills", "start",
                   "budget", "max_courses_per_term", "max_hours_per_term", "profile")
@@ -148,6 +148,13 @@ def _from_table(path: Path) -> list[LearnerInput]:
     except Exception as err:  # noqa: BLE001 - pyarrow and pandas raise many kinds
         raise CatalogError(Diagnostic(f"cannot read the table: {err}", file=str(path),
                                       hint="write a Parquet or UTF-8 CSV table")) from None
+    return learners_from_frame(frame, str(path))
+
+
+def learners_from_frame(frame: Any, source: str) -> list[LearnerInput]:
+    """The learners of a table already read (a pandas DataFrame with the columns above);
+    ``source`` names it in messages."""
+    path = source
     if "id" not in frame.columns:
         raise CatalogError(Diagnostic(
             "the table has no id column", file=str(path),
