@@ -4,8 +4,7 @@ The public API is exactly what ``__all__`` lists; everything else is internal. E
 imported on first use (:data:`_LAZY`), so that ``import pathways`` stays light.
 """
 
-from importlib import import_module as _import_module
-from typing import Any as _Any
+from pathways._lazy import lazy_names as _lazy_names
 
 __version__ = "0.1.0"
 
@@ -45,17 +44,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> _Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'pathways' has no attribute {name!r}")
-    value = getattr(_import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+__getattr__, __dir__ = _lazy_names(__name__, _LAZY)
 
 __all__ = [
     "AllOf",

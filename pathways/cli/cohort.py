@@ -70,6 +70,16 @@ def _progress(what: str) -> Iterator[Callable[[int, int], None]]:
                        code=130) from None
 
 
+def _compute(call: Callable[..., Any], what: str, catalog: Any, learners: str, scheduler: str,
+             workers: int | None, batch_size: int | None, **options: Any) -> Any:
+    """Load the catalog and the learners, then run one cohort function with a progress bar."""
+    cat = load(catalog).catalog
+    people = _learners(learners)
+    with user_errors(), _progress(what) as progress:
+        return call(cat, people, today=today(), scheduler=scheduler, workers=workers,
+                    batch_size=batch_size, progress=progress, **options)
+
+
 def _done(result: Any, what: str, out: Path | None) -> None:
     s = result.stats
     where = ("this process" if s.scheduler == "synchronous" else
@@ -105,12 +115,8 @@ def plan(
     """Plan every learner toward their goals: one row per learner and target."""
     from pathways.cohort import cohort_plan
 
-    cat = load(catalog).catalog
-    people = _learners(learners)
-    with user_errors(), _progress("planning") as progress:
-        result = cohort_plan(cat, people, targets=target, objective=objective,
-                             time_limit=time_limit, today=today(), scheduler=scheduler,
-                             workers=workers, batch_size=batch_size, progress=progress)
+    result = _compute(cohort_plan, "planning", catalog, learners, scheduler, workers, batch_size,
+                      targets=target, objective=objective, time_limit=time_limit)
     _write(result.frame, out)
     frame = result.frame
     errors = int((frame["error"] != "").sum())
@@ -132,12 +138,9 @@ def readiness(
     """Readiness (0-100) of every learner for every job: a row per learner, a column per job."""
     from pathways.cohort import cohort_readiness
 
-    cat = load(catalog).catalog
     extra = list(load(jobs).catalog.jobs.values()) if jobs else []
-    people = _learners(learners)
-    with user_errors(), _progress("scoring") as progress:
-        result = cohort_readiness(cat, people, jobs=extra, today=today(), scheduler=scheduler,
-                                  workers=workers, batch_size=batch_size, progress=progress)
+    result = _compute(cohort_readiness, "scoring", catalog, learners, scheduler, workers,
+                      batch_size, jobs=extra)
     _write(result.frame, out)
     _done(result, f"readiness for {result.frame.shape[1] - 2} jobs", out)
 
@@ -155,11 +158,8 @@ def recommend(
     """Each learner's top courses toward the goal job (readiness gained per hour)."""
     from pathways.cohort import cohort_recommend
 
-    cat = load(catalog).catalog
-    people = _learners(learners)
-    with user_errors(), _progress("recommending") as progress:
-        result = cohort_recommend(cat, people, top=top, today=today(), scheduler=scheduler,
-                                  workers=workers, batch_size=batch_size, progress=progress)
+    result = _compute(cohort_recommend, "recommending", catalog, learners, scheduler, workers,
+                      batch_size, top=top)
     _write(result.frame, out)
     _done(result, f"{int(result.frame['course'].notna().sum())} suggestions", out)
 
@@ -179,11 +179,8 @@ def summary(
     the credentials most learners are nearest to."""
     from pathways.cohort import cohort_summary
 
-    cat = load(catalog).catalog
-    people = _learners(learners)
-    with user_errors(), _progress("summarising") as progress:
-        result = cohort_summary(cat, people, top=top, today=today(), scheduler=scheduler,
-                                workers=workers, batch_size=batch_size, progress=progress)
+    result = _compute(cohort_summary, "summarising", catalog, learners, scheduler, workers,
+                      batch_size, top=top)
     tables = result.tables or {}
     if out is not None:
         if out.exists() and not out.is_dir():

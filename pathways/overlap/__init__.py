@@ -10,9 +10,7 @@
 Every function takes the catalog first and returns pandas DataFrames.
 """
 
-from importlib import import_module as _import_module
-from typing import Any as _Any
-
+from pathways._lazy import lazy_names as _lazy_names
 from pathways.overlap._categories import HEALTH_CATEGORIES
 
 #: The engines load on first use (they need pandas, scipy and scikit-learn), so that the CLI
@@ -26,18 +24,8 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> _Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'pathways.overlap' has no attribute {name!r}")
-    value = getattr(_import_module(f"pathways.overlap.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
-
+__getattr__, __dir__ = _lazy_names(__name__, {name: f"pathways.overlap.{module}"
+                                             for name, module in _LAZY.items()})
 
 __all__ = [
     "HEALTH_CATEGORIES",
