@@ -39,8 +39,8 @@ MAX_BATCH = 256
 
 @dataclass(frozen=True)
 class RunStats:
-    """How a run went: wall seconds, CPU seconds spent inside tasks (summed over workers),
-    the number of tasks, workers and learners per task."""
+    """How a run went: wall seconds, seconds spent inside tasks (their own wall clock, summed
+    over workers), the number of tasks, workers and learners per task."""
 
     scheduler: str
     workers: int
@@ -48,18 +48,19 @@ class RunStats:
     batch_size: int
     learners: int
     wall: float
-    task_cpu: float
+    task_time: float
 
     @property
     def overhead(self) -> float:
-        """The share of the workers' time not spent in tasks (scheduling, shipping, idle)."""
+        """The share of the workers' time not spent inside tasks: scheduling, shipping data,
+        waiting for work (a machine shared with other jobs slows tasks and the rest alike)."""
         capacity = self.wall * max(self.workers, 1)
-        return max(0.0, 1.0 - self.task_cpu / capacity) if capacity > 0 else 0.0
+        return max(0.0, 1.0 - self.task_time / capacity) if capacity > 0 else 0.0
 
     def to_dict(self) -> dict[str, Any]:
         return {"scheduler": self.scheduler, "workers": self.workers, "tasks": self.tasks,
                 "batch_size": self.batch_size, "learners": self.learners,
-                "wall_s": round(self.wall, 3), "task_cpu_s": round(self.task_cpu, 3),
+                "wall_s": round(self.wall, 3), "task_time_s": round(self.task_time, 3),
                 "overhead": round(self.overhead, 4)}
 
 
@@ -87,15 +88,15 @@ def run_batches(task: Callable[..., tuple[Any, float]], catalog: Catalog,
     if scheduler == "synchronous":
         size = batch_size or batch_size_for(len(learners), 1)
         batches = _batches(learners, size)
-        results, cpu = [], 0.0
+        results, busy = [], 0.0
         for i, batch in enumerate(batches):
             value, spent = task(catalog, batch, options)
             results.append(value)
-            cpu += spent
+            busy += spent
             if progress:
                 progress(i + 1, len(batches))
         return results, RunStats("synchronous", 1, len(batches), size, len(learners),
-                                 time.perf_counter() - start, cpu)
+                                 time.perf_counter() - start, busy)
     return _distributed(task, catalog, learners, options, scheduler, workers, batch_size,
                         progress, start)
 
@@ -133,15 +134,15 @@ def _distributed(task: Callable[..., Any], catalog: Catalog, learners: Sequence[
                    for batch in batches]
         order = {f.key: i for i, f in enumerate(futures)}
         results: list[Any] = [None] * len(futures)
-        cpu = 0.0
+        busy = 0.0
         for done, future in enumerate(as_completed(futures), 1):
             value, spent = future.result()
             results[order[future.key]] = value
-            cpu += spent
+            busy += spent
             if progress:
                 progress(done, len(futures))
         return results, RunStats(scheduler, n_workers, len(batches), size, len(learners),
-                                 time.perf_counter() - start, cpu)
+                                 time.perf_counter() - start, busy)
     except KeyboardInterrupt:
         client.cancel(futures)
         raise
