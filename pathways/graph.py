@@ -22,9 +22,9 @@ from collections.abc import Iterable
 
 import networkx as nx
 
+from pathways._gc import gc_paused
 from pathways.domain import Catalog, leaf_ids
 from pathways.errors import PathwaysError
-from pathways.io._yaml import gc_paused
 
 __all__ = [
     "build_graph",

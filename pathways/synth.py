@@ -24,15 +24,14 @@ The same arguments give the same data: all randomness comes from
 
 from __future__ import annotations
 
-import gc
 import math
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import numpy as np
 
+from pathways._gc import gc_paused
 from pathways.domain import Catalog
 from pathways.io.catalog import catalog_from_data
 
@@ -606,22 +605,6 @@ def _jobs(areas: list[_Area], n_jobs: int, *, descriptions: bool,
 
 
 # --------------------------------------------------------------------------- public API
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building many small containers.
-
-    The rows hold no reference cycles; without the pause, collections over the growing heap
-    take about as long as the generation itself at 100k courses.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _count(name: str, value: int | None, default: int, *, minimum: int = 0) -> int:
     if value is None:
         return default
@@ -685,7 +668,7 @@ def synthetic_data(n_courses: int, n_credentials: int | None = None, *,
     n_providers = _count("n_providers", n_providers,
                          max(3, min(400, round(math.sqrt(n_courses) / 2))), minimum=1)
 
-    with _gc_paused():
+    with gc_paused():
         return _generate(n_courses, n_credentials, n_skills, n_jobs, n_providers, seed,
                          descriptions)
 
@@ -1092,7 +1075,7 @@ def university_data(n_programs: int = 24, *, n_departments: int | None = None,
     department_size = _count("department_size", department_size, 0, minimum=4)
     max_options = _count("max_options", max_options, 0, minimum=2)
     rng_courses, rng_programs = np.random.default_rng(seed).spawn(2)
-    with _gc_paused():
+    with gc_paused():
         depts, courses, hours_of = _uni_courses(n_departments, department_size,
                                                 _Stream(rng_courses))
         builder = _Programs(depts, hours_of, max_options, _Stream(rng_programs))

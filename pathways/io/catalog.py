@@ -20,6 +20,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from pathways._gc import gc_paused
 from pathways.domain import (
     Catalog,
     Constraints,
@@ -37,7 +38,7 @@ from pathways.domain import (
 )
 from pathways.errors import CatalogError, Diagnostic
 from pathways.io import checks, schema
-from pathways.io._yaml import Locator, NestingTooDeep, format_keypath, gc_paused, read_yaml
+from pathways.io._yaml import Locator, NestingTooDeep, format_keypath, read_yaml
 from pathways.io.trees import TreeProblem, depth_problem, requirement_tree
 
 __all__ = [

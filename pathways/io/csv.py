@@ -45,6 +45,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from pathways._gc import gc_paused
 from pathways.describe import prerequisite_text
 from pathways.domain import (
     CREDENTIAL_LEVELS,
@@ -59,7 +60,7 @@ from pathways.domain import (
     Ref,
 )
 from pathways.errors import CatalogError, Diagnostic
-from pathways.io._yaml import LINE_FINDERS, atomic_folder, dump_yaml, gc_paused, output_path
+from pathways.io._yaml import LINE_FINDERS, atomic_folder, dump_yaml, output_path
 from pathways.io.catalog import EXTRA_READERS
 from pathways.io.dump import (
     choose_data,
