@@ -176,9 +176,9 @@ def test_a_worker_killed_mid_run_loses_no_learner(tmp_path: Path) -> None:
     catalog = catalog_from_data(synthetic_data(300, seed=5)).catalog
     learners = synthetic_learners(catalog, 120, seed=3)
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                      dashboard_address=":0", silence_logs=50) as local, \
-            Client(local) as watcher:
-        pids = list(watcher.run(os.getpid).values())
+                      dashboard_address=":0", silence_logs=50) as local:
+        with Client(local) as watcher:  # closed before the run: one client at a time
+            pids = list(watcher.run(os.getpid).values())
         killed: list[int] = []
 
         def kill_one(done: int, total: int) -> None:

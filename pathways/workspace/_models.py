@@ -31,7 +31,7 @@ ID_LENGTH = 200
 
 
 class Base(DeclarativeBase):
-    type_annotation_map = {dt.datetime: DateTime(timezone=True), dict[str, Any]: JSON}
+    type_annotation_map = {dt.datetime: DateTime(timezone=True)}
 
 
 class CatalogRecord(Base):
@@ -85,8 +85,8 @@ class PlanRecord(Base):
     learner_id: Mapped[str] = mapped_column(ForeignKey("learners.id"))
     learner_version: Mapped[int] = mapped_column(Integer)
     catalog_hash: Mapped[str] = mapped_column(ForeignKey("catalogs.hash"))
-    request: Mapped[dict[str, Any]]
-    result: Mapped[dict[str, Any]]
+    request: Mapped[dict[str, Any]] = mapped_column(JSON)
+    result: Mapped[dict[str, Any]] = mapped_column(JSON)
     package_version: Mapped[str] = mapped_column(String(40))
     created_at: Mapped[dt.datetime]
     created_by: Mapped[str] = mapped_column(String(ID_LENGTH))
@@ -114,7 +114,7 @@ class SavedJob(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     job_id: Mapped[str] = mapped_column(String(ID_LENGTH))
     title: Mapped[str] = mapped_column(Text)
-    data: Mapped[dict[str, Any]]
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
     learner_id: Mapped[str | None] = mapped_column(ForeignKey("learners.id"), default=None)
     created_at: Mapped[dt.datetime]
     created_by: Mapped[str] = mapped_column(String(ID_LENGTH))
