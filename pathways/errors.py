@@ -1,4 +1,17 @@
-"""One exception tree for the package, and the diagnostics validation reports."""
+"""One exception tree for the package, and the diagnostics validation reports.
+
+::
+
+    PathwaysError                      every error pathways raises on purpose
+    +-- CatalogError                   input that cannot be used (a Diagnostic per problem)
+    +-- InvalidParameterError          a bad argument (also a ValueError)
+    +-- WriteError                     an output that cannot be written
+    +-- InfeasiblePlanError            no plan satisfies the request
+    +-- PlanAuditError                 a plan failed the independent audit (a bug)
+
+The shells (the command line and the app) catch :class:`PathwaysError` and show its message;
+anything else is a bug.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +23,10 @@ __all__ = [
     "CatalogError",
     "Diagnostic",
     "InfeasiblePlanError",
+    "InvalidParameterError",
     "PathwaysError",
     "PlanAuditError",
+    "WriteError",
 ]
 
 
@@ -59,6 +74,21 @@ class CatalogError(PathwaysError):
         if len(self.diagnostics) > 20:
             lines.append(f"... and {len(self.diagnostics) - 20} more problems")
         super().__init__("\n".join(lines))
+
+
+class InvalidParameterError(PathwaysError, ValueError):
+    """An argument out of its range or not one of its choices (``max_chain=0``,
+    ``objective="fastest"``); the message names the parameter, the bad value and what is
+    allowed. It is a :class:`ValueError` too, so code that expects one keeps working.
+
+    >>> isinstance(InvalidParameterError("x must be >= 1, got 0"), ValueError)
+    True
+    """
+
+
+class WriteError(PathwaysError):
+    """An output file or folder that cannot be written (a directory where a file is expected,
+    no permission, a full disk); the message names the path and what to do."""
 
 
 class InfeasiblePlanError(PathwaysError):

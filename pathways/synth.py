@@ -33,6 +33,7 @@ import numpy as np
 
 from pathways._gc import gc_paused
 from pathways.domain import Catalog
+from pathways.errors import InvalidParameterError
 from pathways.io.catalog import catalog_from_data
 
 __all__ = ["synthetic_catalog", "synthetic_data", "university_catalog", "university_data",
@@ -609,7 +610,7 @@ def _count(name: str, value: int | None, default: int, *, minimum: int = 0) -> i
     if value is None:
         return default
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be a whole number >= {minimum}, got {value!r}")
+        raise InvalidParameterError(f"{name} must be a whole number >= {minimum}, got {value!r}")
     return int(value)
 
 
@@ -648,7 +649,7 @@ def synthetic_data(n_courses: int, n_credentials: int | None = None, *,
 
     Raises
     ------
-    ValueError
+    InvalidParameterError
         If a count is negative or ``n_courses`` is less than 1.
 
     Examples

@@ -84,7 +84,7 @@ def test_a_failed_write_leaves_the_old_file_whole(tmp_path: Path, monkeypatch) -
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "fsync", disk_full)
-    from pathways.io._yaml import WriteError
+    from pathways.errors import WriteError
 
     with pytest.raises(WriteError, match="No space left on device"):
         write_learner(learner_from_data({"learner": {"id": "new"}}), out)

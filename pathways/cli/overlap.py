@@ -123,11 +123,8 @@ def overlap(
     options: dict[str, Any] = {"top_k": top_k, "cluster_threshold": cluster_threshold}
     if threshold is not None:
         options["threshold"] = threshold
-    try:
-        result = engine.course_similarity(cat, **options)
-    except ValueError as err:
-        raise fail(str(err)) from None
     with user_errors():
+        result = engine.course_similarity(cat, **options)
         cred = engine.credential_overlap(cat) if credentials else None
 
     if format is Format.csv:
@@ -251,10 +248,8 @@ def health(
         if c not in HEALTH_CATEGORIES:
             raise fail(f"unknown category {c}; choose from {', '.join(HEALTH_CATEGORIES)}")
     report = load(catalog)
-    try:
+    with user_errors():
         df = engine.health_report(report, max_chain=max_chain)
-    except ValueError as err:
-        raise fail(str(err)) from None
     if category:
         df = df[df["category"].isin(category)].reset_index(drop=True)
     if format is Format.csv:
@@ -315,10 +310,8 @@ def demand(
     report = load(catalog)
     cat = report.catalog
     extra = _extra_jobs(jobs)
-    try:
+    with user_errors():
         df = engine.skill_demand(cat, extra, oversupply_min_courses=oversupply_min)
-    except ValueError as err:
-        raise fail(str(err)) from None
     n_jobs = len({j.id for j in list(cat.jobs.values()) + extra})
     if format is Format.csv:
         _emit_csv(df)

@@ -36,7 +36,7 @@ from pathways.cohort._learners import (
 )
 from pathways.cohort._run import RunStats, batch_size_for, run_batches
 from pathways.domain import Catalog, Job
-from pathways.errors import PathwaysError
+from pathways.errors import InvalidParameterError, PathwaysError
 
 __all__ = [
     "CohortResult",
@@ -103,7 +103,7 @@ def cohort_plan(catalog: Catalog, learners: Sequence[LearnerInput], *,
 
     _check(learners)
     if objective not in ("hours", "cost", "terms"):
-        raise PathwaysError(f"unknown objective {objective!r}: use hours, cost or terms")
+        raise InvalidParameterError(f"unknown objective {objective!r}: use hours, cost or terms")
     for t in targets or ():
         if t not in catalog.credentials:
             raise PathwaysError(f"unknown target {t}: not a credential of the catalog")
@@ -164,7 +164,7 @@ def cohort_recommend(catalog: Catalog, learners: Sequence[LearnerInput], *, top:
 
     _check(learners)
     if top < 1:
-        raise PathwaysError(f"--top must be at least 1, got {top}")
+        raise InvalidParameterError(f"--top must be at least 1, got {top}")
     results, stats = run_batches(recommend_batch, catalog, learners, _options(today, top=top),
                                  scheduler=scheduler, workers=workers, batch_size=batch_size,
                                  progress=progress)

@@ -29,7 +29,7 @@ from typing import Any
 
 from pathways.cohort._learners import LearnerInput
 from pathways.domain import Catalog
-from pathways.errors import PathwaysError
+from pathways.errors import InvalidParameterError, PathwaysError
 
 __all__ = ["MAX_BATCH", "MIN_BATCH", "RunStats", "batch_size_for", "run_batches"]
 
@@ -122,7 +122,7 @@ def _distributed(task: Callable[..., Any], catalog: Catalog, learners: Sequence[
             raise PathwaysError(f"cannot reach the Dask scheduler at {scheduler}: {err}; start "
                                 "one (dask scheduler) or use --scheduler local") from None
     else:
-        raise PathwaysError(f"unknown scheduler {scheduler!r}: use local, synchronous or "
+        raise InvalidParameterError(f"unknown scheduler {scheduler!r}: use local, synchronous or "
                             "tcp://HOST:PORT")
     futures: list[Any] = []
     try:

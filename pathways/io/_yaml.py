@@ -20,14 +20,13 @@ from typing import Any
 import yaml
 
 from pathways._gc import gc_paused
-from pathways.errors import CatalogError, Diagnostic, PathwaysError
+from pathways.errors import CatalogError, Diagnostic, WriteError
 
 __all__ = [
     "MAX_ALIAS_BYTES",
     "MAX_INPUT_BYTES",
     "Locator",
     "NestingTooDeep",
-    "WriteError",
     "atomic_folder",
     "atomic_write_text",
     "dump_yaml",
@@ -594,11 +593,6 @@ def dump_yaml(data: Any, *, header: str = "") -> str:
         comment = "".join(f"# {line}\n".replace("# \n", "#\n") for line in header.splitlines())
         return comment + body
     return body
-
-
-class WriteError(PathwaysError):
-    """An output file or folder that cannot be written (a directory where a file is expected,
-    no permission, a full disk); the message names the path and what to do."""
 
 
 #: Temporary files of :func:`atomic_write_text` and :func:`atomic_folder`:

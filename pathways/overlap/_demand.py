@@ -37,6 +37,7 @@ from typing import Any
 import pandas as pd
 
 from pathways.domain import Catalog, Job
+from pathways.errors import InvalidParameterError
 
 __all__ = ["SKILL_STATUSES", "skill_demand"]
 
@@ -80,7 +81,7 @@ def skill_demand(catalog: Catalog, jobs: Iterable[Job] | None = None, *,
     [{'skill': 'python', 'status': 'unmet', 'demand': 0.5, 'courses': 0}, {'skill': 'sql', 'status': 'undersupplied', 'demand': 1.0, 'courses': 1}, {'skill': 'knots', 'status': 'oversupply', 'demand': 0.0, 'courses': 2}]
     """
     if oversupply_min_courses < 1:
-        raise ValueError(f"oversupply_min_courses must be >= 1, got {oversupply_min_courses}")
+        raise InvalidParameterError(f"oversupply_min_courses must be >= 1, got {oversupply_min_courses}")
     all_jobs: dict[str, Job] = dict(catalog.jobs) if include_catalog_jobs else {}
     for job in jobs or ():
         all_jobs[job.id] = job

@@ -45,7 +45,7 @@ from typing import Any
 import pandas as pd
 
 from pathways.domain import AllOf, AnyOf, Catalog, Choose, MinHours, Node, Ref, leaf_ids
-from pathways.errors import Diagnostic
+from pathways.errors import Diagnostic, InvalidParameterError
 from pathways.graph import build_graph, course_order, unlocks
 from pathways.io import ValidationReport
 from pathways.io.checks import warn_catalog
@@ -422,7 +422,7 @@ def health_report(catalog: Catalog | ValidationReport, *, max_chain: int = 4) ->
     [{'category': 'missing-prerequisite', 'ids': ['B']}, {'category': 'no-credential', 'ids': ['A']}, {'category': 'single-path', 'ids': ['X', 'B']}, {'category': 'single-source-skill', 'ids': ['sql', 'B']}]
     """
     if max_chain < 1:
-        raise ValueError(f"max_chain must be >= 1, got {max_chain}")
+        raise InvalidParameterError(f"max_chain must be >= 1, got {max_chain}")
     if isinstance(catalog, ValidationReport):
         warnings: Iterable[Diagnostic] = catalog.warnings
         cat = catalog.catalog

@@ -51,6 +51,7 @@ from scipy.sparse.csgraph import connected_components
 from sklearn.feature_extraction.text import TfidfTransformer, TfidfVectorizer
 
 from pathways.domain import Catalog, Course
+from pathways.errors import InvalidParameterError
 
 __all__ = ["OverlapResult", "course_similarity"]
 
@@ -136,10 +137,10 @@ def _effective_max_df(max_df: float | int | None, n: int) -> int:
         return max(_AUTO_MAX_DF_COUNT, math.ceil(_AUTO_MAX_DF_SHARE * n))
     if isinstance(max_df, float):
         if not 0.0 < max_df <= 1.0:
-            raise ValueError(f"max_df as a share must be in (0, 1], got {max_df}")
+            raise InvalidParameterError(f"max_df as a share must be in (0, 1], got {max_df}")
         return max(1, math.floor(max_df * n))
     if max_df < 1:
-        raise ValueError(f"max_df as a count must be >= 1, got {max_df}")
+        raise InvalidParameterError(f"max_df as a count must be >= 1, got {max_df}")
     return int(max_df)
 
 
@@ -517,7 +518,7 @@ def course_similarity(catalog: Catalog, *, top_k: int = 10, threshold: float = 0
 
     Raises
     ------
-    ValueError
+    InvalidParameterError
         If a threshold or ``skill_weight`` is outside [0, 1], or ``max_df`` is out of range.
 
     Examples
@@ -541,7 +542,7 @@ def course_similarity(catalog: Catalog, *, top_k: int = 10, threshold: float = 0
     for name, value in (("threshold", threshold), ("cluster_threshold", cluster_threshold),
                         ("skill_weight", skill_weight)):
         if not 0.0 <= value <= 1.0:
-            raise ValueError(f"{name} must be in [0, 1], got {value}")
+            raise InvalidParameterError(f"{name} must be in [0, 1], got {value}")
     courses = list(catalog.courses.values())
     n = len(courses)
     eff_max_df = _effective_max_df(max_df, n)

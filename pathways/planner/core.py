@@ -74,7 +74,12 @@ from pathways.domain import (
     iter_nodes,
     leaf_ids,
 )
-from pathways.errors import InfeasiblePlanError, PathwaysError, PlanAuditError
+from pathways.errors import (
+    InfeasiblePlanError,
+    InvalidParameterError,
+    PathwaysError,
+    PlanAuditError,
+)
 from pathways.planner.audit import (
     AuditResult,
     MetCheck,
@@ -845,7 +850,7 @@ def plan(catalog: Catalog, learner: LearnerProfile, targets: Sequence[str] | str
     ([('A', '2027-winter'), ('C', '2027-summer')], 15.0, 2, True)
     """
     if objective not in _OBJECTIVES:
-        raise PathwaysError(f"unknown objective {objective!r}: use hours, cost or terms")
+        raise InvalidParameterError(f"unknown objective {objective!r}: use hours, cost or terms")
     chosen_targets = resolve_targets(catalog, learner, targets)
     req = _Request(catalog, learner, chosen_targets, objective, graph, time_limit, holdings, today)
     as_of = req.start.start

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from pathways.io._yaml import WriteError, atomic_write_text, locked
+from pathways.errors import WriteError
+from pathways.io._yaml import atomic_write_text, locked
 
 
 def test_a_directory_target_is_a_clear_error(tmp_path: Path) -> None:
