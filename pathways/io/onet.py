@@ -54,7 +54,7 @@ import pandas as pd
 
 from pathways.domain import Job, JobSkill, Skill
 from pathways.errors import CatalogError, Diagnostic
-from pathways.io.esco import cached_taxonomy
+from pathways.io._cache import cached_taxonomy
 from pathways.taxonomy import Taxonomy
 
 __all__ = [
@@ -146,7 +146,7 @@ def load_onet(
     cache : bool, default True
         Use and fill the taxonomy cache (see :mod:`pathways.io.esco`).
     cache_dir : path-like, optional
-        Cache directory; default :func:`pathways.io.esco.default_cache_dir`.
+        Cache directory; default :func:`pathways.io._cache.default_cache_dir`.
     technology : bool, default True
         Also read ``Technology Skills.txt`` (when present) as skills and requirements.
 
