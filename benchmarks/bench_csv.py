@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 
 from pathways.io import catalog_to_data, validate_catalog
-from pathways.io.csv import read_csv_file, write_csv_catalog
+from pathways.io.tables import read_csv_file, write_csv_catalog
 from pathways.synth import synthetic_catalog
 
 TARGET_SECONDS = 5.0

@@ -23,16 +23,14 @@ from pathways.domain import (
 )
 from pathways.errors import CatalogError
 from pathways.io import catalog_to_data, validate_catalog
-from pathways.io.catalog import EXTRA_READERS
-from pathways.io.csv import (
+from pathways.io.catalog import READERS
+from pathways.io.expressions import (
     RequirementSyntaxError,
-    courses_frame,
-    csv_line,
+    parse_requirement_data,
     parse_requirement_text,
-    read_csv_file,
     requirement_text,
-    write_csv_catalog,
 )
+from pathways.io.tables import courses_frame, csv_line, read_csv_file, write_csv_catalog
 from pathways.synth import synthetic_catalog
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "spec" / "examples"
@@ -126,11 +124,10 @@ def test_requirement_text_round_trips(tree) -> None:
 @settings(max_examples=200, deadline=None)
 @given(trees)
 def test_the_reader_gets_the_yaml_shape_of_the_tree_straight_from_the_text(tree) -> None:
-    from pathways.io.csv import _DATA, _Parser
     from pathways.io.dump import requirement_to_data
     from pathways.io.trees import parse_requirement
 
-    data = _Parser(requirement_text(tree), _DATA).parse()
+    data = parse_requirement_data(requirement_text(tree))
     assert data == requirement_to_data(tree)
     assert repr(data) == repr(requirement_to_data(tree))  # same key order and number types
     assert parse_requirement(data) == tree
@@ -138,7 +135,7 @@ def test_the_reader_gets_the_yaml_shape_of_the_tree_straight_from_the_text(tree)
 
 # --------------------------------------------------------------------------- directories
 def test_reader_is_registered() -> None:
-    assert EXTRA_READERS[".csv"] is read_csv_file
+    assert READERS[".csv"] is read_csv_file
 
 
 def test_courses_csv_beside_yaml(tmp_path: Path) -> None:

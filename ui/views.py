@@ -130,8 +130,8 @@ def plan_markdown(plan: Mapping[str, Any], currency: str) -> str:
 
 def plan_csv(plan: Mapping[str, Any]) -> str:
     """The plan's courses as CSV (one row per course, with the reason); cells a spreadsheet
-    would run as formulas are quoted (:func:`pathways.io.csv.safe_cell`)."""
-    from pathways.io.csv import frame_csv
+    would run as formulas are quoted (:func:`pathways.io.tables.safe_cell`)."""
+    from pathways.io.tables import frame_csv
 
     return frame_csv(plan_courses_frame(plan))  # formula cells neutralised (issue 16)
 

@@ -232,7 +232,7 @@ def csv_export(
     catalog: CatalogOpt = None,
 ) -> None:
     """Write the catalog as CSV tables (courses, credentials, jobs ...) in a directory."""
-    from pathways.io.csv import write_csv_catalog
+    from pathways.io.tables import write_csv_catalog
 
     report = load(catalog)
     with user_errors():

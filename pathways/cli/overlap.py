@@ -62,7 +62,7 @@ def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _emit_csv(df: pd.DataFrame) -> None:
-    from pathways.io.csv import frame_csv
+    from pathways.io.tables import frame_csv
 
     flat = df.copy()
     for col in flat.columns:

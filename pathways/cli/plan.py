@@ -68,7 +68,7 @@ def _money(value: float, currency: str) -> str:
 
 
 def _csv(rows: list[dict[str, Any]]) -> None:
-    from pathways.io.csv import rows_csv
+    from pathways.io.tables import rows_csv
 
     sys.stdout.write(rows_csv(rows))  # formula cells neutralised (safe_cell)
 

@@ -247,8 +247,8 @@ def write_table(frame: Any, path: str | os.PathLike[str]) -> Path:
 
 def table_csv(frame: Any) -> str:
     """CSV text of a result table for a spreadsheet: lists joined by ``; ``, and cells a
-    spreadsheet would run as a formula neutralised (:func:`pathways.io.csv.frame_csv`)."""
-    from pathways.io.csv import frame_csv
+    spreadsheet would run as a formula neutralised (:func:`pathways.io.tables.frame_csv`)."""
+    from pathways.io.tables import frame_csv
 
     flat = frame.copy()
     for column in flat.columns:

@@ -36,4 +36,3 @@ __all__ = [
     "write_catalog",
     "write_learner",
 ]
-from pathways.io import csv as _csv  # noqa: E402,F401  (registers the .csv catalog reader)

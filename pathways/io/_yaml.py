@@ -12,7 +12,7 @@ import re
 import stat
 import sys
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -419,10 +419,9 @@ def _event_line(text: str, keypath: KeyPath) -> int | None:
     return best
 
 
-#: Line finders for catalog files that are not YAML, by suffix (e.g. ``.csv``, registered by
-#: :mod:`pathways.io.csv`): ``LINE_FINDERS[suffix](file)`` gives ``find(keypath) -> line``,
-#: which may read the file once for all the questions a :class:`Locator` asks of it.
-LINE_FINDERS: dict[str, Callable[[str], Callable[[KeyPath], int | None]]] = {}
+#: Makes, for one file, ``find(keypath) -> line`` (it may read the file once for all the
+#: questions a :class:`Locator` asks of it).
+LineFinder = Callable[[str], Callable[[KeyPath], int | None]]
 
 
 class Locator:
@@ -432,7 +431,9 @@ class Locator:
     for the list's entries and composing only that entry, checked against the parsed ``data``
     (same number of entries, same ``id``); anything else, or an entry that does not check out,
     composes the whole file once. Composing a 100k-course file takes minutes; placing a few
-    dozen warnings in it this way takes well under a second.
+    dozen warnings in it this way takes well under a second. Files that are not YAML are
+    asked of ``finders[suffix]`` (the catalog loader passes its table,
+    :data:`pathways.io.catalog.LINE_FINDERS`).
 
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "c.yaml"
@@ -444,8 +445,10 @@ class Locator:
     """
 
     def __init__(self, texts: dict[str, str] | None = None, *,
-                 data: dict[str, Any] | None = None) -> None:
+                 data: dict[str, Any] | None = None,
+                 finders: Mapping[str, LineFinder] | None = None) -> None:
         self._texts = dict(texts or {})
+        self._by_suffix = dict(finders or {})  # files that are not YAML (e.g. .csv), by suffix
         self._data = data or {}
         self._roots: dict[str, yaml.Node | None] = {}
         self._finders: dict[str, Callable[[KeyPath], int | None]] = {}
@@ -456,8 +459,8 @@ class Locator:
         if file is None:
             return None
         finder = self._finders.get(file)
-        if finder is None and Path(file).suffix in LINE_FINDERS:
-            finder = self._finders[file] = LINE_FINDERS[Path(file).suffix](file)
+        if finder is None and Path(file).suffix in self._by_suffix:
+            finder = self._finders[file] = self._by_suffix[Path(file).suffix](file)
         if finder is not None:
             return finder(tuple(keypath))
         if file not in self._roots and len(keypath) >= 2 and isinstance(keypath[0], str) \

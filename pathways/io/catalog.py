@@ -38,7 +38,8 @@ from pathways.domain import (
 )
 from pathways.errors import CatalogError, Diagnostic
 from pathways.io import checks, schema
-from pathways.io._yaml import Locator, NestingTooDeep, format_keypath, read_yaml
+from pathways.io._yaml import LineFinder, Locator, NestingTooDeep, format_keypath, read_yaml
+from pathways.io.tables import csv_line_finder, read_csv_file
 from pathways.io.trees import TreeProblem, depth_problem, requirement_tree
 
 __all__ = [
@@ -51,9 +52,16 @@ __all__ = [
     "validate_catalog",
 ]
 
-#: Readers of extra catalog files in a directory, by file suffix (filled by other io modules,
-#: e.g. CSV). Each returns catalog data in the YAML shape for one file.
-EXTRA_READERS: dict[str, Callable[[Path], dict[str, Any]]] = {}
+#: The catalog file formats, by suffix: each reader returns one file's catalog data in the YAML
+#: shape. A directory's files with these suffixes are its catalog.
+READERS: dict[str, Callable[[Path], Any]] = {
+    ".yaml": read_yaml,
+    ".yml": read_yaml,
+    ".csv": read_csv_file,
+}
+#: Where a diagnostic's key path is in a file that is not YAML, by suffix (see
+#: :class:`pathways.io._yaml.Locator`).
+LINE_FINDERS: dict[str, LineFinder] = {".csv": csv_line_finder}
 
 KeyPath = tuple[str | int, ...]
 
@@ -147,7 +155,7 @@ def _catalog_files(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
         if path.is_dir():
             found = sorted(
                 p for p in path.iterdir()
-                if p.is_file() and (p.suffix in (".yaml", ".yml") or p.suffix in EXTRA_READERS)
+                if p.is_file() and p.suffix in READERS
             )
             if not found:
                 raise CatalogError(Diagnostic(
@@ -168,8 +176,7 @@ def _read_documents(paths: Sequence[str | os.PathLike[str]]) -> list[Document]:
     errors: list[Diagnostic] = []
     for path in _catalog_files(paths):
         try:
-            reader = EXTRA_READERS.get(path.suffix)
-            data = reader(path) if reader else read_yaml(path)
+            data = READERS.get(path.suffix, read_yaml)(path)
             docs.append(Document(str(path), data))
         except NestingTooDeep as err:
             errors.append(_nesting_diagnostic(err))
@@ -453,7 +460,7 @@ def _build(docs: list[Document]) -> ValidationReport:
 
 def _build_catalog(docs: list[Document]) -> ValidationReport:
     locator = Locator({d.file: d.text for d in docs if d.text is not None},
-                      data={d.file: d.data for d in docs})
+                      data={d.file: d.data for d in docs}, finders=LINE_FINDERS)
     errors: list[Diagnostic] = []
     parsed: list[tuple[Document, schema.CatalogFileIn]] = []
     invalid: set[str] = set()  # ids of items left out for their shape problems
@@ -704,7 +711,8 @@ def learner_from_data(data: Any, *, source: str = "<learner>", catalog: Catalog 
         completion in the future.
     """
     doc = Document(source, data, text)
-    locator = Locator({source: text} if text is not None else None, data={source: data})
+    locator = Locator({source: text} if text is not None else None, data={source: data},
+                      finders=LINE_FINDERS)
     result = _validate_shape(doc, schema.LearnerFileIn.model_validate, locator)
     errors: list[Diagnostic] = []
     if isinstance(result, list):

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from pathways.domain import Catalog, Course, Credential, Job, JobSkill, Ref, Skill
 from pathways.io import catalog_to_data, validate_catalog
-from pathways.io.csv import safe_cell, unquote_cell, write_csv_catalog
+from pathways.io.tables import safe_cell, unquote_cell, write_csv_catalog
 
 HOSTILE = ['=HYPERLINK("http://evil.example","Free certificate")', "+1+cmd|' /C calc'!A0",
            "-2+3", "@SUM(A1:A9)", "\t=1", "\r=1", "'=already quoted", "''=twice"]

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from pathways.errors import PathwaysError
 from pathways.io import catalog_from_data, learner_from_data, load_catalog, validate_catalog
 from pathways.io.badges import import_badge_files
-from pathways.io.csv import COURSE_COLUMNS, CREDENTIAL_COLUMNS, JOB_COLUMNS
+from pathways.io.tables import COURSE_COLUMNS, CREDENTIAL_COLUMNS, JOB_COLUMNS
 from pathways.io.ctdl import catalog_from_ctdl, catalog_to_ctdl
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "spec" / "examples"

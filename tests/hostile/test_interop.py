@@ -13,7 +13,7 @@ import pytest
 from pathways.domain import Catalog, Course
 from pathways.errors import CatalogError
 from pathways.io import catalog_to_data, validate_catalog
-from pathways.io.csv import write_csv_catalog
+from pathways.io.tables import write_csv_catalog
 from pathways.io.ctdl import catalog_from_ctdl, import_ctdl
 
 
@@ -50,9 +50,9 @@ def test_csv_export_replaces_the_folder_as_a_whole(tmp_path: Path, monkeypatch) 
             raise OSError(28, "No space left on device")
         Path(path).write_text(text)
 
-    import pathways.io.csv as io_csv
+    import pathways.io.tables as io_tables
 
-    monkeypatch.setattr(io_csv, "_write_file", dies_on_the_third)
+    monkeypatch.setattr(io_tables, "_write_file", dies_on_the_third)
     with pytest.raises(Exception, match="No space left"):
         write_csv_catalog(_catalog(5), out)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # not a mix
