@@ -14,7 +14,6 @@ import datetime as dt
 import difflib
 import os
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +37,7 @@ from pathways.domain import (
 )
 from pathways.errors import CatalogError, Diagnostic
 from pathways.io import checks, schema
+from pathways.io._report import Document, ValidationReport
 from pathways.io._yaml import LineFinder, Locator, NestingTooDeep, format_keypath, read_yaml
 from pathways.io.tables import csv_line_finder, read_csv_file
 from pathways.io.trees import TreeProblem, depth_problem, requirement_tree
@@ -64,24 +64,6 @@ READERS: dict[str, Callable[[Path], Any]] = {
 LINE_FINDERS: dict[str, LineFinder] = {".csv": csv_line_finder}
 
 KeyPath = tuple[str | int, ...]
-
-
-@dataclass(frozen=True)
-class Document:
-    """One input file's parsed data, with the name used in messages."""
-
-    file: str
-    data: Any
-    text: str | None = None  # the source text, when it did not come from ``file`` on disk
-
-
-@dataclass(frozen=True)
-class ValidationReport:
-    """A valid catalog, with the warnings found and the files read."""
-
-    catalog: Catalog
-    warnings: tuple[Diagnostic, ...] = ()
-    files: tuple[str, ...] = ()
 
 
 class _Origins:

@@ -365,7 +365,7 @@ def open_snapshot(path: Path, files: Sequence[str | os.PathLike[str]] | None = N
     """
     import pyarrow.feather as feather
 
-    from pathways.io.catalog import ValidationReport
+    from pathways.io._report import ValidationReport
 
     meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
     if meta.get("format") != FORMAT:
