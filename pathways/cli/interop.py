@@ -25,7 +25,6 @@ from pathways.cli._common import (
     load,
     user_errors,
 )
-from pathways.domain import Holding, LearnerProfile, SkillLevel
 
 __all__ = ["badges_app", "csv_app", "ctdl_app"]
 
@@ -60,36 +59,6 @@ def _header(path: Path) -> str:
 
 
 # --------------------------------------------------------------------------- badges
-def _merge(profile: LearnerProfile, holdings: list[Holding], skills: list[SkillLevel]) -> tuple[
-        LearnerProfile, list[Holding], int]:
-    """The profile with the badges' holdings and skills: ``(profile, holdings added, skills)``.
-
-    A holding already in the profile (same course or credential and date) gains the badge's
-    expiry when it had none; skills keep the higher level.
-    """
-    completed = list(profile.completed)
-    where = {(h.kind, h.id, h.date): i for i, h in enumerate(completed)}
-    added: list[Holding] = []
-    for h in holdings:
-        i = where.get((h.kind, h.id, h.date))
-        if i is None:
-            where[(h.kind, h.id, h.date)] = len(completed)
-            completed.append(h)
-            added.append(h)
-        elif completed[i].expires is None and h.expires is not None:
-            completed[i] = dataclasses.replace(completed[i], expires=h.expires)
-            added.append(h)
-    levels = {s.skill: s.level for s in profile.skills}
-    changed = 0
-    for s in skills:
-        if s.level > levels.get(s.skill, 0):
-            levels[s.skill] = s.level
-            changed += 1
-    merged = dataclasses.replace(profile, completed=tuple(completed),
-                                 skills=tuple(SkillLevel(k, v) for k, v in levels.items()))
-    return merged, added, changed
-
-
 @badges_app.command("import")
 def badges_import(
     files: Annotated[list[Path], typer.Argument(help="Badge files: OB 2.0 / 3.0 JSON, a JWS, or a "
@@ -127,7 +96,7 @@ def badges_import(
 def _badges_import_locked(files: list[Path], learner: Path, out: Path, cat: Any,
                           day: dt.date | None) -> None:
     from pathways.io import learner_from_data, load_learner, read_yaml, write_learner
-    from pathways.io.badges import import_badge_files
+    from pathways.io.badges import import_badge_files, merge_badges
 
     with user_errors():
         full = load_learner(learner, cat)  # validates the profile, its badges: list included
@@ -144,7 +113,7 @@ def _badges_import_locked(files: list[Path], learner: Path, out: Path, cat: Any,
         names = ", ".join(Path(b.source).name for b in result.problems)
         raise fail(f"{len(result.problems)} badge file(s) could not be read ({names}); "
                    f"{out} was not written")
-    merged, added, n_skills = _merge(base, result.holdings, result.skills)
+    merged, added, n_skills = merge_badges(base, result.holdings, result.skills)
     merged = dataclasses.replace(merged, badges=full.badges)
     with user_errors():
         write_learner(merged, out, header=_header(learner))
