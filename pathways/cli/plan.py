@@ -84,8 +84,7 @@ def audit_command(
     format: FormatOpt = Format.table,
 ) -> None:
     """Audit credentials for a learner: each requirement met (✓), partly met (~) or not (✗)."""
-    from pathways.planner import audit_many
-    from pathways.planner.core import resolve_targets
+    from pathways.planner import audit_many, resolve_targets
 
     cat, person = _load(catalog, learner_path)
     with user_errors():
@@ -249,8 +248,7 @@ def what_if_command(
     format: FormatOpt = Format.table,
 ) -> None:
     """Compare plans for alternative targets (and renewed badges) side by side."""
-    from pathways.planner import what_if
-    from pathways.planner.core import resolve_targets
+    from pathways.planner import resolve_targets, what_if
 
     cat, person = _load(catalog, learner_path)
     groups = [[t.strip() for t in s.split(",") if t.strip()] for s in scenario]

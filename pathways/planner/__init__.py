@@ -21,8 +21,9 @@ from pathways.planner.audit import (
     audit,
     audit_many,
 )
-from pathways.planner.core import Plan, PlannedCourse, plan
+from pathways.planner.core import plan, resolve_targets
 from pathways.planner.distance import Distance, distances
+from pathways.planner.result import Plan, PlannedCourse
 from pathways.planner.whatif import WhatIf, what_if
 
 __all__ = [
@@ -37,5 +38,6 @@ __all__ = [
     "audit_many",
     "distances",
     "plan",
+    "resolve_targets",
     "what_if",
 ]

@@ -55,7 +55,6 @@ import datetime as dt
 import math
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
@@ -80,196 +79,27 @@ from pathways.errors import (
     PathwaysError,
     PlanAuditError,
 )
-from pathways.planner.audit import (
-    AuditResult,
-    MetCheck,
-    audit_many,
-    prerequisites_met,
-)
+from pathways.planner._request import Infeasible, Request, Solution
+from pathways.planner.audit import MetCheck, audit_many, prerequisites_met
+from pathways.planner.explain import explain_courses
 from pathways.planner.model import FAMILIES, LP, PlanModel, SolveResult, solve
+from pathways.planner.result import TIME_LIMIT, Plan, PlannedCourse
 from pathways.planner.schedule import list_schedule, span
-from pathways.planner.validity import StartInfo, Validity, credential_scope, with_start
+from pathways.planner.validity import Validity, credential_scope
 
-__all__ = ["Objective", "Plan", "PlannedCourse", "plan", "resolve_targets"]
+__all__ = [
+    "TIME_LIMIT",
+    "Objective",
+    "Plan",
+    "PlannedCourse",
+    "plan",
+    "resolve_targets",
+]
 
 Objective = Literal["hours", "cost", "terms"]
 _OBJECTIVES = ("hours", "cost", "terms")
 _MAX_TIES = 8
 _MAX_REPLANS = 10
-#: ``Plan.status`` when the time limit stopped the search (the plan is the best found).
-TIME_LIMIT = "time_limit"
-#: Seconds past the time limit that the work after the last solve (scheduling, the audit, the
-#: greedy fallback, the infeasibility diagnosis) may take; half the time limit when that is
-#: shorter (at least 20 ms).
-_GRACE = 0.25
-
-
-# --------------------------------------------------------------------------- results
-@dataclass(frozen=True)
-class PlannedCourse:
-    """One course of a plan: when, what it costs, what it counts toward and why it is there."""
-
-    id: str
-    title: str
-    term: Term
-    hours: float
-    cost: float
-    provider: str | None = None
-    counts_toward: tuple[str, ...] = ()
-    reason: str = ""
-    renewal: bool = False
-    alternative: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "title": self.title, "term": str(self.term), "hours": self.hours,
-                "cost": self.cost, "provider": self.provider,
-                "counts_toward": list(self.counts_toward), "reason": self.reason,
-                "renewal": self.renewal, "alternative": self.alternative}
-
-
-@dataclass(frozen=True)
-class Plan:
-    """A plan toward one or more target credentials (see :func:`plan`).
-
-    ``terms`` is the number of terms from the start term to the last planned term, inclusive
-    (idle terms waiting for an offering count); 0 when nothing needs to be taken. ``status`` is
-    ``"optimal"`` (proved), ``"time_limit"`` (the time limit stopped the search: the best plan
-    found, or a greedy one, with a note saying which) or ``"infeasible"``. ``earned``
-    lists, by term, the credentials of the plan (the targets and those stacked below them)
-    that the holdings alone do not earn, each with the term after which it is earned.
-    """
-
-    learner: str
-    targets: tuple[str, ...]
-    objective: str
-    feasible: bool
-    optimal: bool
-    courses: tuple[PlannedCourse, ...] = ()
-    renewals: tuple[str, ...] = ()
-    total_hours: float = 0.0
-    total_cost: float = 0.0
-    terms: int = 0
-    start: Term | None = None
-    completion: dt.date | None = None
-    reason: str | None = None
-    currency: str = "CAD"
-    already_met: tuple[str, ...] = ()
-    status: str = ""
-    notes: tuple[str, ...] = ()
-    start_note: str = ""  # "starting 2027-winter, the next term" (see StartInfo)
-    start_in_past: bool = False  # an explicit start that has already begun: a what-if plan
-    audits: tuple[AuditResult, ...] = field(default=(), repr=False)
-    earned: tuple[tuple[str, Term], ...] = ()  # (credential, the term after which it is earned)
-
-    def schedule(self) -> list[tuple[Term, list[PlannedCourse]]]:
-        """The plan term by term, from the start term to the last one (empty terms included)."""
-        if not self.courses or self.start is None:
-            return []
-        last = max(c.term for c in self.courses)
-        out = []
-        term = self.start
-        while term <= last:
-            out.append((term, [c for c in self.courses if c.term == term]))
-            term = term.next()
-        return out
-
-    def earned_text(self) -> list[str]:
-        """``"UT-MC-DA earned after 2027-summer"`` for each credential of :attr:`earned`."""
-        return [f"{k} earned after {t}" for k, t in self.earned]
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict (terms as ``"2027-winter"``, dates as ISO strings)."""
-        out: dict[str, Any] = {
-            "learner": self.learner, "targets": list(self.targets), "objective": self.objective,
-            "feasible": self.feasible, "optimal": self.optimal, "status": self.status,
-            "courses": [c.to_dict() for c in self.courses],
-            "renewals": list(self.renewals), "total_hours": self.total_hours,
-            "total_cost": self.total_cost, "currency": self.currency, "terms": self.terms,
-            "start": str(self.start) if self.start else None,
-            "start_note": self.start_note, "start_in_past": self.start_in_past,
-            "completion": self.completion.isoformat() if self.completion else None,
-            "already_met": list(self.already_met),
-            "schedule": [{"term": str(t), "courses": [c.id for c in cs]}
-                         for t, cs in self.schedule()],
-            "earned": [{"credential": k, "term": str(t)} for k, t in self.earned],
-            "notes": list(self.notes),
-        }
-        if not self.feasible:
-            out["reason"] = self.reason
-        out["audit"] = [a.to_dict() for a in self.audits]
-        return out
-
-
-# --------------------------------------------------------------------------- the request
-@dataclass
-class _Solution:
-    courses: list[str]
-    schedule: dict[str, Term]
-    optimal: bool
-    status: str
-    notes: list[str] = field(default_factory=list)
-    model: PlanModel | None = None
-
-
-class _Infeasible(Exception):
-    pass
-
-
-class _Request:
-    """Everything one planning request needs, computed once."""
-
-    def __init__(self, catalog: Catalog, learner: LearnerProfile, targets: Sequence[str],
-                 objective: str, graph: Any, time_limit: float,
-                 holdings: Sequence[Holding] | None, today: dt.date | None = None) -> None:
-        from pathways.graph import build_graph, relevant_subgraph
-
-        self.deadline = time.perf_counter() + max(0.0, time_limit)
-        self.grace = min(_GRACE, max(0.02, 0.5 * time_limit))
-        self.start_info = StartInfo.of(learner, today)
-        learner = with_start(learner, self.start_info.today)
-        self.catalog = catalog
-        self.learner = learner
-        self.targets = tuple(targets)
-        self.objective = objective
-        self.graph = graph if graph is not None else build_graph(catalog)
-        sub = relevant_subgraph(self.graph, self.targets)
-        self.courses = sorted(n for n in sub.nodes if n in catalog.courses)
-        self.scope = credential_scope(catalog, self.targets)
-        self.start = self.start_info.term
-        self.constraints = learner.constraints
-        self.holdings = holdings
-        self.mentions: dict[str | None, list[str]] = {
-            cid: list(leaf_ids(catalog.credentials[cid].requires)) for cid in self.scope}
-        self.mentions[None] = list(self.targets)
-
-    def validity(self, as_of: dt.date) -> Validity:
-        return Validity(self.catalog, self.learner, self.scope, as_of, holdings=self.holdings)
-
-    def counting(self, validity: Validity) -> frozenset[tuple[str, str, str | None]]:
-        out = set()
-        for cred, items in self.mentions.items():
-            for item in items:
-                kind = "credential" if item in self.catalog.credentials else "course"
-                if kind == "course" and not validity.is_held("course", item):
-                    continue
-                ok = (validity.credential_counts(item, cred) if kind == "credential"
-                      else validity.course_counts(item, cred))  # type: ignore[arg-type]
-                if ok:
-                    out.add((kind, item, cred))
-        return frozenset(out)
-
-    def model(self, validity: Validity, relax: Iterable[str] = (),
-              forbid: Iterable[str] = ()) -> PlanModel:
-        return PlanModel(self.catalog, validity, self.targets, self.courses, self.constraints,
-                         frozenset(relax), frozenset(forbid))
-
-    def schedule(self, courses: Iterable[str], validity: Validity,
-                 prefer: dict[str, int] | None = None) -> dict[str, Term]:
-        cons = self.constraints
-        return list_schedule(self.catalog, courses, self.start,
-                             completed=validity.completed_courses,
-                             max_courses=cons.max_courses_per_term,
-                             max_hours=cons.max_hours_per_term, prefer=prefer)
 
 
 # --------------------------------------------------------------------------- optimisation
@@ -282,7 +112,7 @@ def _total(catalog: Catalog, courses: Iterable[str], name: str) -> float:
     return float(sum(getattr(catalog.courses[c], attr) for c in courses))
 
 
-def _stages(req: _Request, model: PlanModel, names: Sequence[str], lp: LP) -> list[np.ndarray]:
+def _stages(req: Request, model: PlanModel, names: Sequence[str], lp: LP) -> list[np.ndarray]:
     out = []
     for name in names:
         if name == "earliness":
@@ -292,7 +122,7 @@ def _stages(req: _Request, model: PlanModel, names: Sequence[str], lp: LP) -> li
     return out
 
 
-def _earliness(req: _Request, model: PlanModel) -> dict[str, float]:
+def _earliness(req: Request, model: PlanModel) -> dict[str, float]:
     """Each course's earliest term index (prerequisite chains and offering seasons): the
     tie-break stage that prefers, among equally good sets, courses that can run early."""
     horizon = 3 * (len(model.x) + 2)
@@ -300,7 +130,7 @@ def _earliness(req: _Request, model: PlanModel) -> dict[str, float]:
     return {c: float(min(t, horizon)) for c, t in est.items()}
 
 
-def _lex_solve(req: _Request, model: PlanModel, lp: LP, names: Sequence[str],
+def _lex_solve(req: Request, model: PlanModel, lp: LP, names: Sequence[str],
                deadline: float) -> SolveResult:
     """Minimise ``names`` lexicographically over ``lp``: the first two always (folded into one
     objective when exact, else in two solves with a cap added to ``lp``), the later ones as
@@ -321,11 +151,11 @@ def _lex_solve(req: _Request, model: PlanModel, lp: LP, names: Sequence[str],
                                                                 second.message)
 
 
-def _select(req: _Request, model: PlanModel, validity: Validity, objective: str) -> _Solution:
+def _select(req: Request, model: PlanModel, validity: Validity, objective: str) -> Solution:
     """The hours- or cost-optimal course set (then the other of the two, then terms, then ids),
     with its list schedule (see the module docstring)."""
     if model.infeasible:
-        raise _Infeasible(model.infeasible)
+        raise Infeasible(model.infeasible)
     primary, secondary = ("hours", "cost") if objective == "hours" else ("cost", "hours")
     cat = req.catalog
     lp = model.lp.copy()  # the caps and cuts below stay out of the model
@@ -333,7 +163,7 @@ def _select(req: _Request, model: PlanModel, validity: Validity, objective: str)
     first = _lex_solve(req, model, lp, [primary, secondary, "earliness", "ranks"],
                        req.deadline)
     if first.status == "infeasible":
-        raise _Infeasible("no plan")
+        raise Infeasible("no plan")
     if first.status == "timeout":
         return _greedy(req, model, validity, primary)
     notes: list[str] = []
@@ -377,14 +207,14 @@ def _select(req: _Request, model: PlanModel, validity: Validity, objective: str)
         if best is None or key < best:
             best, result = key, (courses, sched)
     assert result is not None
-    return _Solution(result[0], result[1], optimal, _status(optimal), notes, model)
+    return Solution(result[0], result[1], optimal, _status(optimal), notes, model)
 
 
 def _status(optimal: bool) -> str:
     return "optimal" if optimal else TIME_LIMIT
 
 
-def _terms_bound(req: _Request, model: PlanModel, validity: Validity,
+def _terms_bound(req: Request, model: PlanModel, validity: Validity,
                  chosen: Sequence[str]) -> int:
     """A lower bound on the terms of any plan with the hours of ``chosen``: the earliest term
     the requirement trees can be met in (prerequisite chains and offering seasons, ignoring
@@ -442,7 +272,7 @@ def _terms_bound(req: _Request, model: PlanModel, validity: Validity,
     return bound
 
 
-def _greedy(req: _Request, model: PlanModel, validity: Validity, primary: str) -> _Solution:
+def _greedy(req: Request, model: PlanModel, validity: Validity, primary: str) -> Solution:
     """Fallback when HiGHS found nothing in time: a constructed plan (for each requirement the
     cheapest options with their missing prerequisites), or all eligible courses when that does
     not earn the targets; then the costliest courses are dropped while the targets stay earned
@@ -465,7 +295,7 @@ def _greedy(req: _Request, model: PlanModel, validity: Validity, primary: str) -
     if current is None or not earns(current, stop):
         current = _closed(cat, validity, set(model.x))
         if not earns(current, stop + req.grace):
-            raise _Infeasible("no plan")
+            raise Infeasible("no plan")
     for c in sorted(current, key=lambda c: (-weight.get(c, 0.0), c)):
         if time.perf_counter() > stop:
             notes.append("the greedy plan was cut short by the time limit: it keeps courses "
@@ -478,9 +308,9 @@ def _greedy(req: _Request, model: PlanModel, validity: Validity, primary: str) -
             current = trial
     budget = req.constraints.budget
     if budget is not None and _total(cat, current, "cost") > budget + 1e-6:
-        raise _Infeasible("time limit reached before any plan within the budget was found")
+        raise Infeasible("time limit reached before any plan within the budget was found")
     sched = req.schedule(current, validity)
-    return _Solution(sorted(current), sched, False, TIME_LIMIT, notes, model)
+    return Solution(sorted(current), sched, False, TIME_LIMIT, notes, model)
 
 
 def _closed(cat: Catalog, validity: Validity, courses: set[str]) -> set[str]:
@@ -497,7 +327,7 @@ def _closed(cat: Catalog, validity: Validity, courses: set[str]) -> set[str]:
     return courses
 
 
-def _construct(req: _Request, model: PlanModel, validity: Validity,
+def _construct(req: Request, model: PlanModel, validity: Validity,
                weight: dict[str, float]) -> set[str] | None:
     """A quick plan: for each requirement node the cheapest options (each course priced with
     its cheapest missing prerequisites), courses already chosen first; None when some
@@ -599,7 +429,7 @@ def _construct(req: _Request, model: PlanModel, validity: Validity,
     return chosen
 
 
-def _terms(req: _Request, model: PlanModel, validity: Validity) -> _Solution:
+def _terms(req: Request, model: PlanModel, validity: Validity) -> Solution:
     """Fewest terms, then hours, then cost, then ids (time-indexed MILP)."""
     seed = _select(req, model, validity, "hours")
     horizon = span(seed.schedule, req.start)
@@ -639,10 +469,10 @@ def _terms(req: _Request, model: PlanModel, validity: Validity) -> _Solution:
     status = _status(optimal)
     notes = [] if optimal else ["the time limit stopped the time-indexed model: the best plan "
                                 "found is not proved optimal"]
-    return _Solution(chosen, sched, optimal, status, notes, model)
+    return Solution(chosen, sched, optimal, status, notes, model)
 
 
-def _fewest_courses_bound(req: _Request, model: PlanModel) -> int:
+def _fewest_courses_bound(req: Request, model: PlanModel) -> int:
     """Terms needed by the fewest courses any plan takes, at the per-term course limit (one
     solve; 1 without a limit)."""
     limit = req.constraints.max_courses_per_term
@@ -654,7 +484,7 @@ def _fewest_courses_bound(req: _Request, model: PlanModel) -> int:
     return math.ceil(len(model.chosen(r.x)) / limit)  # type: ignore[arg-type]
 
 
-def _optimise(req: _Request, validity: Validity) -> _Solution:
+def _optimise(req: Request, validity: Validity) -> Solution:
     model = req.model(validity)
     if req.objective == "terms":
         return _terms(req, model, validity)
@@ -672,7 +502,7 @@ def _checked(r: SolveResult) -> SolveResult:
     return r
 
 
-def _feasible(req: _Request, validity: Validity, relax: Iterable[str],
+def _feasible(req: Request, validity: Validity, relax: Iterable[str],
               weights: dict[str, float] | None = None) -> tuple[PlanModel, SolveResult]:
     model = req.model(validity, relax)
     if model.infeasible:
@@ -686,7 +516,7 @@ def _money(value: float, currency: str) -> str:
         f"{value:,.2f} {currency}"
 
 
-def _detail(req: _Request, validity: Validity, family: str, relax: frozenset[str],
+def _detail(req: Request, validity: Validity, family: str, relax: frozenset[str],
             strict: PlanModel) -> str:
     cat, cons = req.catalog, req.constraints
     if family == "budget":
@@ -718,7 +548,7 @@ def _detail(req: _Request, validity: Validity, family: str, relax: frozenset[str
     return "; ".join(parts) or f"the {names[family]} constraint blocks every plan"
 
 
-def _diagnose(req: _Request, validity: Validity) -> str:
+def _diagnose(req: Request, validity: Validity) -> str:
     """Name the constraint that blocks every plan (see the module docstring)."""
     try:
         return _diagnosis(req, validity)
@@ -727,7 +557,7 @@ def _diagnose(req: _Request, validity: Validity) -> str:
                 "constraint that blocks it (allow more time to find out)")
 
 
-def _diagnosis(req: _Request, validity: Validity) -> str:
+def _diagnosis(req: Request, validity: Validity) -> str:
     cons = req.constraints
     strict = req.model(validity)
     families = [f for f in FAMILIES if f != "exclusive" and (
@@ -759,7 +589,7 @@ def _diagnosis(req: _Request, validity: Validity) -> str:
         _detail(req, validity, f, relax, strict) for f in families if f in minimal)
 
 
-def _feasible_one(req: _Request, validity: Validity, target: str, relax: frozenset[str]) -> bool:
+def _feasible_one(req: Request, validity: Validity, target: str, relax: frozenset[str]) -> bool:
     model = PlanModel(req.catalog, validity, [target], req.courses, req.constraints, relax)
     if model.infeasible:
         return False
@@ -811,7 +641,10 @@ def plan(catalog: Catalog, learner: LearnerProfile, targets: Sequence[str] | str
     objective : {"hours", "cost", "terms"}
         What to minimise first.
     graph : networkx.DiGraph, optional
-        A prebuilt :func:`pathways.graph.build_graph` of the catalog (built when None).
+        Not needed: the courses that could count are read from the catalog
+        (:func:`pathways.planner._request.relevant_courses`, the courses of
+        :func:`pathways.graph.relevant_subgraph`); accepted so that callers holding a prebuilt
+        graph keep working.
     time_limit : float
         Seconds for all HiGHS solves of the request together.
     explain : bool
@@ -852,15 +685,15 @@ def plan(catalog: Catalog, learner: LearnerProfile, targets: Sequence[str] | str
     if objective not in _OBJECTIVES:
         raise InvalidParameterError(f"unknown objective {objective!r}: use hours, cost or terms")
     chosen_targets = resolve_targets(catalog, learner, targets)
-    req = _Request(catalog, learner, chosen_targets, objective, graph, time_limit, holdings, today)
+    req = Request(catalog, learner, chosen_targets, objective, time_limit, holdings, today)
     as_of = req.start.start
     validity = req.validity(as_of)
-    solution: _Solution | None = None
+    solution: Solution | None = None
     notes: list[str] = []
     for _ in range(_MAX_REPLANS):
         try:
             solution = _optimise(req, validity)
-        except _Infeasible:
+        except Infeasible:
             return _infeasible_plan(req, validity)
         completion = (max(solution.schedule.values()).end if solution.schedule
                       else req.start.start)
@@ -877,7 +710,7 @@ def plan(catalog: Catalog, learner: LearnerProfile, targets: Sequence[str] | str
     return _finish(req, validity, solution, notes, explain)
 
 
-def _infeasible_plan(req: _Request, validity: Validity) -> Plan:
+def _infeasible_plan(req: Request, validity: Validity) -> Plan:
     reason = _diagnose(req, validity)
     return Plan(learner=req.learner.id, targets=req.targets, objective=req.objective,
                 feasible=False, optimal=False, start=req.start, reason=reason,
@@ -885,10 +718,8 @@ def _infeasible_plan(req: _Request, validity: Validity) -> Plan:
                 start_note=str(req.start_info), start_in_past=req.start_info.in_past)
 
 
-def _finish(req: _Request, validity: Validity, solution: _Solution, notes: list[str],
+def _finish(req: Request, validity: Validity, solution: Solution, notes: list[str],
             explain: bool) -> Plan:
-    from pathways.planner.explain import explain_courses
-
     cat = req.catalog
     stop = max(req.deadline, time.perf_counter()) + req.grace
     milestones = _Milestones(req, validity, solution.courses, stop)
@@ -911,7 +742,7 @@ def _finish(req: _Request, validity: Validity, solution: _Solution, notes: list[
     if unconfirmed:  # the time limit stopped the audit's search before it found the assignment
         notes.append("the time limit stopped the independent audit before it confirmed the plan")
     renewals = tuple(c for c, _ in planned if validity.is_held("course", c))
-    solution = _Solution(solution.courses, schedule, solution.optimal, solution.status,
+    solution = Solution(solution.courses, schedule, solution.optimal, solution.status,
                          solution.notes, solution.model)
     courses = explain_courses(req, validity, solution, planned, audits, explain=explain)
     earned = milestones.earned(schedule)
@@ -942,7 +773,7 @@ class _Milestones:
     checked by the audit's assignment search.
     """
 
-    def __init__(self, req: _Request, validity: Validity, courses: Sequence[str],
+    def __init__(self, req: Request, validity: Validity, courses: Sequence[str],
                  stop: float) -> None:
         self.req = req
         self.validity = validity

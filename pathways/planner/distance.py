@@ -20,7 +20,8 @@ from typing import Any
 
 from pathways.domain import Catalog, LearnerProfile
 from pathways.planner.audit import audit_many
-from pathways.planner.core import Plan, plan
+from pathways.planner.core import plan
+from pathways.planner.result import Plan
 from pathways.planner.validity import credential_scope, start_term
 
 __all__ = ["Distance", "distances"]

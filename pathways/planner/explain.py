@@ -22,17 +22,17 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from pathways.domain import AllOf, AnyOf, Choose, MinHours, Node, Ref, Term
+from pathways.planner._request import Request, Solution
 from pathways.planner.audit import AuditResult, Use, prerequisites_met
 from pathways.planner.model import solve
+from pathways.planner.result import PlannedCourse
+from pathways.planner.schedule import span
 from pathways.planner.validity import Validity, credential_scope
-
-if TYPE_CHECKING:  # pragma: no cover
-    from pathways.planner.core import PlannedCourse, _Request, _Solution
 
 __all__ = ["describe_use", "explain_courses", "forced_courses"]
 
@@ -124,7 +124,7 @@ def _fmt(value: float, objective: str, currency: str) -> str:
     return f"{value:g} h"
 
 
-def _alternative(req: _Request, validity: Validity, solution: _Solution, course: str) -> str:
+def _alternative(req: Request, validity: Validity, solution: Solution, course: str) -> str:
     """What the best plan without ``course`` would take instead (one extra solve)."""
 
     cat = req.catalog
@@ -182,7 +182,7 @@ def _value(cat: Any, ids: Sequence[str], objective: str) -> float:
     return float(sum(getattr(cat.courses[c], attr) for c in ids))
 
 
-def _twin(req: _Request, validity: Validity, solution: _Solution, course: str) -> str | None:
+def _twin(req: Request, validity: Validity, solution: Solution, course: str) -> str | None:
     """A course not in the plan that can take ``course``'s place at the same hours and cost:
     listed wherever ``course`` is (every leaf and ``min_hours`` list), no exclusive conflict,
     its prerequisites met without ``course``, and ``course`` no prerequisite of the rest. The
@@ -212,11 +212,9 @@ def _twin(req: _Request, validity: Validity, solution: _Solution, course: str) -
     return None
 
 
-def _alternative_terms(req: _Request, validity: Validity, solution: _Solution, course: str,
+def _alternative_terms(req: Request, validity: Validity, solution: Solution, course: str,
                        model: Any) -> str:
     """The fewest-terms (then fewest-hours) plan without ``course``."""
-    from pathways.planner.schedule import span
-
     cat = req.catalog
     deadline = req.deadline
     hours = model.hours()
@@ -254,12 +252,10 @@ def _alternative_terms(req: _Request, validity: Validity, solution: _Solution, c
 _NOT_PRICED = "alternative not priced: the time limit was reached"
 
 
-def explain_courses(req: _Request, validity: Validity, solution: _Solution,
+def explain_courses(req: Request, validity: Validity, solution: Solution,
                     planned: Sequence[tuple[str, Term]], audits: Sequence[AuditResult], *,
                     explain: bool = True) -> list[PlannedCourse]:
-    """The :class:`~pathways.planner.core.PlannedCourse` records of a plan, with reasons."""
-    from pathways.planner.core import PlannedCourse
-
+    """The :class:`~pathways.planner.result.PlannedCourse` records of a plan, with reasons."""
     cat = req.catalog
     chosen = [c for c, _ in planned]
     toward: dict[str, str] = {}

@@ -15,7 +15,8 @@ from typing import Any
 
 from pathways.domain import Catalog, Holding, LearnerProfile
 from pathways.errors import PathwaysError
-from pathways.planner.core import Objective, Plan, plan
+from pathways.planner.core import Objective, plan
+from pathways.planner.result import Plan
 from pathways.planner.validity import start_term
 
 __all__ = ["WhatIf", "what_if"]
