@@ -348,10 +348,11 @@ def test_bundle_equals_brute_force(seed: int, optional: bool) -> None:
 
 def _closed_share(cat: Catalog, me: LearnerProfile, ids: tuple[str, ...], total: float) -> float:
     """Readiness points of the closable essential gaps (closed by every valid bundle)."""
-    from pathways.skills.recommend import _Context, recommender_for
+    from pathways.skills._context import Context
+    from pathways.skills.recommend import recommender_for
 
     rec = recommender_for(cat)
-    ctx = _Context(rec, me, "J", as_of=DAY, extractor=None)
+    ctx = Context(rec, me, "J", as_of=DAY, extractor=None)
     closable, _ = rec._closability(ctx)
     return sum(100 * g.importance * (1 - g.coverage) / total for g in closable)
 
@@ -413,11 +414,11 @@ def _random_credentials(seed: int) -> tuple[Catalog, LearnerProfile, list[str]]:
 def test_credential_progress_agrees_with_the_planner_audit(seed: int) -> None:
     planner = pytest.importorskip("pathways.planner")
     from pathways.domain import Term
-    from pathways.skills.recommend import _Context
+    from pathways.skills._context import Context
 
     cat, me, bundle = _random_credentials(seed)
     rec = CourseRecommender().fit(cat)
-    ctx = _Context(rec, me, Job("J", "j"), as_of=dt.date(2025, 1, 1), extractor=None)
+    ctx = Context(rec, me, Job("J", "j"), as_of=dt.date(2025, 1, 1), extractor=None)
     planned = [(c, Term(2025, 0)) for c in bundle]
     for cred in ("K1", "K2"):
         mine = rec._remaining(ctx, cred, bundle)
@@ -525,12 +526,12 @@ def test_remaining_hours_agree_with_the_audit(seed: int, data: st.DataObject) ->
     exactly when the audit meets the credential, and the missing courses complete it."""
     from pathways.domain import Term
     from pathways.planner import audit
-    from pathways.skills.recommend import _Context
+    from pathways.skills._context import Context
 
     cat, me = _stacked_case(seed)
     bundle = sorted(data.draw(st.sets(st.sampled_from(sorted(cat.courses)))))
     rec = CourseRecommender().fit(cat)
-    ctx = _Context(rec, me, "J", as_of=AUDIT_DAY, extractor=None)
+    ctx = Context(rec, me, "J", as_of=AUDIT_DAY, extractor=None)
     planned = [(c, Term(2025, 0)) for c in bundle]
     for cred in cat.credentials:
         mine = rec._remaining(ctx, cred, bundle)

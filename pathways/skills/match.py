@@ -19,7 +19,8 @@ from typing import Any, Literal
 
 from pathways.domain import Catalog, Job, LearnerProfile
 from pathways.skills.learner import LearnerSkills, learner_skills
-from pathways.skills.recommend import CourseRecommender, _Context, recommender_for
+from pathways.skills._context import Context
+from pathways.skills.recommend import CourseRecommender, recommender_for
 
 __all__ = ["JobMatch", "match_jobs"]
 
@@ -44,7 +45,7 @@ class JobMatch:
                 "courses": list(self.courses)}
 
 
-def _greedy(ctx: _Context, rec: CourseRecommender) -> tuple[float, tuple[str, ...], int, int]:
+def _greedy(ctx: Context, rec: CourseRecommender) -> tuple[float, tuple[str, ...], int, int]:
     """(hours, courses, essential gaps, unclosable essential gaps) by greedy set cover."""
     gaps = ctx.gap.essential_gaps
     options: dict[str, frozenset[str]] = {}
@@ -118,9 +119,9 @@ def match_jobs(catalog: Catalog, learner: LearnerProfile | LearnerSkills,
             if isinstance(learner, LearnerProfile) else learner)
     packages: dict[str, Any] = {}
     matches: list[JobMatch] = []
-    contexts: dict[str, _Context] = {}
+    contexts: dict[str, Context] = {}
     for job in (catalog.jobs.values() if jobs is None else jobs):
-        ctx = _Context(rec, learner, job, as_of=as_of, extractor=None, held=held, packages=packages)
+        ctx = Context(rec, learner, job, as_of=as_of, extractor=None, held=held, packages=packages)
         hours, courses, n_gaps, n_unclosable = _greedy(ctx, rec)
         contexts[job.id] = ctx
         matches.append(JobMatch(job.id, job.title, ctx.gap.readiness, hours, n_gaps == 0,

@@ -39,6 +39,10 @@ whichever is larger); the highest-level such credential wins, then the fewest ex
 Gaps that no course closes are listed as such (:attr:`Recommendation.unclosable`), with the
 reason: no course teaches the skill at that level, the courses that do are excluded by the
 learner's constraints, or their prerequisites cannot be met.
+
+The result classes are in :mod:`pathways.skills.results`, the bundle model on the shared MILP
+layer in :mod:`pathways.skills._bundle`, and one learner's view of the catalog (held, allowed,
+prerequisite packages) in :mod:`pathways.skills._context`.
 """
 
 from __future__ import annotations
@@ -46,21 +50,18 @@ from __future__ import annotations
 import datetime as dt
 import weakref
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
+from pathways._milp import ZERO, Expr, Requirements
 from pathways.domain import (
     CREDENTIAL_LEVELS,
     AllOf,
-    AnyOf,
     Catalog,
-    Choose,
-    Course,
-    Holding,
     Job,
     LearnerProfile,
     MinHours,
@@ -68,10 +69,26 @@ from pathways.domain import (
     Ref,
     leaf_ids,
 )
-from pathways._milp import ONE, ZERO, Deadline, Expr, Model, Requirements, SolveResult, lexmin, solve
-from pathways.errors import PathwaysError
-from pathways.skills.gap import GapReport, SkillGap, gap_analysis, readiness, resolve_job
-from pathways.skills.learner import LearnerSkills, learner_skills
+from pathways.skills._bundle import (
+    TOL,
+    BundleModel,
+    combine,
+    cover_rows,
+    optional_gain_vars,
+    part,
+    prereq_order,
+)
+from pathways.skills._context import Context
+from pathways.skills.gap import GapReport, SkillGap, readiness
+from pathways.skills.learner import LearnerSkills
+from pathways.skills.results import (
+    Bundle,
+    BundleItem,
+    CredentialProgress,
+    RankedCourse,
+    Recommendation,
+    UnclosableGap,
+)
 
 __all__ = [
     "Bundle",
@@ -85,325 +102,7 @@ __all__ = [
     "recommender_for",
 ]
 
-_TOL = 1e-6
 _LEVEL_RANK = {lv: i for i, lv in enumerate(CREDENTIAL_LEVELS[:-1])}  # "other" lowest
-
-
-# --------------------------------------------------------------------------- results
-@dataclass(frozen=True, slots=True)
-class RankedCourse:
-    """One course (with its missing prerequisites) scored by readiness gain per hour."""
-
-    id: str
-    title: str
-    hours: float
-    cost: float
-    total_hours: float
-    total_cost: float
-    prerequisites: tuple[str, ...]
-    raises: tuple[tuple[str, int, int], ...]
-    gain: float
-    reason: str
-
-    @property
-    def per_hour(self) -> float:
-        """Readiness points per hour of the package."""
-        return self.gain / self.total_hours if self.total_hours > 0 else float("inf")
-
-    @property
-    def per_dollar(self) -> float | None:
-        """Readiness points per currency unit of the package; None when it is free."""
-        return self.gain / self.total_cost if self.total_cost > 0 else None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "title": self.title, "hours": self.hours, "cost": self.cost,
-                "total_hours": self.total_hours, "total_cost": self.total_cost,
-                "prerequisites": list(self.prerequisites),
-                "raises": [{"skill": s, "from": a, "to": b} for s, a, b in self.raises],
-                "gain": round(self.gain, 3), "score": round(self.per_hour, 4),
-                "per_hour": round(self.per_hour, 4),
-                "per_dollar": None if self.per_dollar is None else round(self.per_dollar, 6),
-                "reason": self.reason}
-
-
-@dataclass(frozen=True, slots=True)
-class BundleItem:
-    """A course of a bundle: what it closes, what it raises, what it is a prerequisite of."""
-
-    id: str
-    title: str
-    hours: float
-    cost: float
-    closes: tuple[str, ...]
-    raises: tuple[tuple[str, int, int], ...]
-    prerequisite_for: tuple[str, ...]
-    reason: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "title": self.title, "hours": self.hours, "cost": self.cost,
-                "closes": list(self.closes),
-                "raises": [{"skill": s, "from": a, "to": b} for s, a, b in self.raises],
-                "prerequisite_for": list(self.prerequisite_for), "reason": self.reason}
-
-
-@dataclass(frozen=True, slots=True)
-class CredentialProgress:
-    """A credential a bundle earns (``remaining_hours == 0``) or nearly earns."""
-
-    id: str
-    title: str
-    level: str
-    earned: bool
-    remaining_hours: float
-    missing: tuple[str, ...]
-    text: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "title": self.title, "level": self.level,
-                "status": "earned" if self.earned else "nearly",
-                "remaining_hours": self.remaining_hours, "missing": list(self.missing),
-                "text": self.text}
-
-
-@dataclass(frozen=True, slots=True)
-class UnclosableGap:
-    """A gap the recommendation cannot close, and why."""
-
-    skill: str
-    label: str
-    essential: bool
-    required_level: int
-    held_level: int
-    reason: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"skill": self.skill, "label": self.label, "essential": self.essential,
-                "required_level": self.required_level, "held_level": self.held_level,
-                "reason": self.reason}
-
-
-@dataclass(frozen=True)
-class Bundle:
-    """A set of courses to take, in prerequisite order, with totals and explanations."""
-
-    items: tuple[BundleItem, ...]
-    total_hours: float
-    total_cost: float
-    readiness_after: float
-    closes: tuple[str, ...]
-    credentials: tuple[CredentialProgress, ...] = ()
-    objective: str = "hours"
-    credential: str | None = None
-    extra_hours: float = 0.0
-    notes: tuple[str, ...] = ()
-
-    @property
-    def ids(self) -> tuple[str, ...]:
-        return tuple(i.id for i in self.items)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"bundle": [i.to_dict() for i in self.items], "total_hours": self.total_hours,
-                "total_cost": self.total_cost, "readiness_after": round(self.readiness_after, 2),
-                "closes": list(self.closes), "objective": self.objective,
-                "credential": self.credential, "extra_hours": self.extra_hours,
-                "credentials": [c.to_dict() for c in self.credentials], "notes": list(self.notes)}
-
-
-@dataclass(frozen=True)
-class Recommendation:
-    """The full answer for one learner and job: gap, ranked courses, bundle, unclosable gaps.
-
-    ``plain`` is the default (fewest-hours) bundle when ``bundle`` was chosen differently
-    (``prefer_credentials``), so the extra hours can be shown; otherwise it is ``bundle``.
-    """
-
-    gap: GapReport
-    ranked: tuple[RankedCourse, ...]
-    bundle: Bundle
-    unclosable: tuple[UnclosableGap, ...]
-    currency: str = "CAD"
-    plain: Bundle | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        out = {"job": self.gap.job, "title": self.gap.title, "learner": self.gap.held.learner,
-               "readiness": round(self.gap.readiness, 2), "currency": self.currency}
-        out.update(self.bundle.to_dict())
-        out["unclosable"] = [u.skill for u in self.unclosable]
-        out["unclosable_detail"] = [u.to_dict() for u in self.unclosable]
-        out["ranked"] = [r.to_dict() for r in self.ranked]
-        if self.plain is not None and self.plain is not self.bundle:
-            out["plain_bundle"] = self.plain.to_dict()
-        return out
-
-
-# --------------------------------------------------------------------------- the MILP model
-class _Model(Model):
-    """A model of the shared MILP layer (:mod:`pathways._milp`) with the recommender's
-    spelling: ``var(lb, ub, integer)``, ``row(coefficients, lb, ub)``, solves with a time
-    limit in seconds."""
-
-    def var(self, lb: float = 0.0, ub: float = 1.0, integer: bool = True) -> int:  # type: ignore[override]
-        return super().var(ub, lb=lb, integer=integer)
-
-    def row(self, coeffs: Iterable[tuple[int, float]], lb: float = -np.inf, ub: float = np.inf) -> None:
-        self.add(coeffs, lo=lb, hi=ub)
-
-    def solve(self, objective: Mapping[int, float], *, time_limit: float) -> np.ndarray | None:
-        """Minimize ``objective``; the solution vector, or None if infeasible."""
-        return _solution(solve(self, objective, deadline=Deadline(time_limit)))
-
-    def lexmin(self, stages: Sequence[Mapping[int, float]], *, time_limit: float) -> np.ndarray | None:
-        """Minimize each objective in turn, keeping the earlier ones at their optimum (folded
-        into one solve where that is exact; :func:`pathways._milp.lexmin`)."""
-        result, _ = lexmin(self, [self.vector(stage) for stage in stages],
-                           deadline=Deadline(time_limit), tolerance=_TOL)
-        return _solution(result)
-
-
-def _solution(result: SolveResult) -> np.ndarray | None:
-    if result.status == "infeasible":
-        return None
-    if result.x is None:
-        raise PathwaysError(f"the bundle optimization did not finish: {result.message}")
-    return result.x
-
-
-class _Context:
-    """One learner (and job) against the fitted catalog: what is held, allowed and missing."""
-
-    def __init__(self, rec: CourseRecommender, learner: LearnerProfile | LearnerSkills,
-                 job: Job | str | None, *, as_of: dt.date | None, extractor: Any,
-                 held: LearnerSkills | None = None,
-                 packages: dict[str, tuple[float, frozenset[str]] | None] | None = None) -> None:
-        cat = rec.catalog_
-        self.rec = rec
-        self.cat = cat
-        self.profile = learner if isinstance(learner, LearnerProfile) else None
-        if held is None:
-            held = (learner_skills(cat, learner, as_of=as_of, extractor=extractor)
-                    if isinstance(learner, LearnerProfile) else learner)
-        self.held = held
-        self.job = resolve_job(cat, job, self.profile)
-        self.gap = gap_analysis(cat, self.held, self.job)
-        cons = self.profile.constraints if self.profile is not None else None
-        self.exclude = cons.exclude_providers if cons is not None else frozenset()
-        self.delivery = cons.delivery if cons is not None else None
-        self.budget = cons.budget if cons is not None else None
-        self.valid = self.held.valid_courses
-        self.completed = self.held.completed_courses
-        # packages depend on the learner only: callers may share them across jobs
-        self._packages = {} if packages is None else packages
-        self._counting: dict[str, Any] = {}
-
-    def counting(self, cred_id: str) -> Any:
-        """Which holdings count toward ``cred_id`` and the credentials nested in it, at the
-        learner's date: the planner's :class:`pathways.planner.validity.Validity` (expiry, the
-        strictest recency window of the enclosing credentials). A learner given as skills only
-        has no dates: its valid courses and earned credentials count."""
-        hit = self._counting.get(cred_id)
-        if hit is None:
-            from pathways.planner.validity import Validity, credential_scope
-
-            profile = self.profile
-            if profile is None:
-                when = self.held.as_of
-                profile = LearnerProfile(self.held.learner or "learner", completed=tuple(
-                    [Holding("course", c, when) for c in sorted(self.held.valid_courses)]
-                    + [Holding("credential", k, when)
-                       for k in sorted(self.held.earned_credentials)]))
-            hit = Validity(self.cat, profile, credential_scope(self.cat, [cred_id]),
-                           self.held.as_of)
-            self._counting[cred_id] = hit
-        return hit
-
-    # -- what may be taken
-    def allowed(self, course: Course) -> bool:
-        return (course.provider not in self.exclude
-                and (self.delivery is None or course.delivery is None or course.delivery in self.delivery))
-
-    def why_not(self, course: Course) -> str:
-        """Why ``course`` is not allowed, in words."""
-        if course.provider in self.exclude:
-            name = self.cat.providers[course.provider].name if course.provider in self.cat.providers else course.provider
-            return f"is from {name}, a provider you exclude"
-        modes = " or ".join(sorted(self.delivery or ()))
-        return f"is {course.delivery} only, you accept {modes}"
-
-    def takeable(self, course_id: str) -> bool:
-        course = self.cat.courses.get(course_id)
-        return course is not None and course_id not in self.valid and self.allowed(course)
-
-    # -- cheapest prerequisite packages (or-aware, hours first)
-    def package(self, course_id: str) -> tuple[float, frozenset[str]] | None:
-        """``course_id`` plus the cheapest missing prerequisites: (hours, course ids) or None."""
-        if course_id in self._packages:
-            return self._packages[course_id]
-        self._packages[course_id] = None  # cycle guard
-        course = self.cat.courses[course_id]
-        result: tuple[float, frozenset[str]] | None = None
-        if self.takeable(course_id):
-            pre = self._expr(course.prerequisites) if course.prerequisites is not None else frozenset()
-            if pre is not None:
-                ids = pre | {course_id}
-                result = (self._hours(ids), ids)
-        self._packages[course_id] = result
-        return result
-
-    def _expr(self, node: Node) -> frozenset[str] | None:
-        if isinstance(node, Ref):
-            if node.id in self.completed:
-                return frozenset()
-            if node.id not in self.cat.courses:
-                return None
-            pkg = self.package(node.id)
-            return pkg[1] if pkg is not None else None
-        if isinstance(node, MinHours):
-            options = sorted(((p[0], c, p[1]) for c in node.courses
-                              if c not in self.completed and (p := self.package(c)) is not None))
-            got = sum(self.cat.courses[c].hours for c in node.courses if c in self.completed)
-            chosen: set[str] = set()
-            for _, c, ids in options:
-                if got >= node.hours:
-                    break
-                chosen |= ids
-                got += self.cat.courses[c].hours
-            return frozenset(chosen) if got >= node.hours else None
-        parts = [self._expr(ch) for ch in node.children]
-        if isinstance(node, AllOf):
-            if any(p is None for p in parts):
-                return None
-            return frozenset().union(*parts)  # type: ignore[arg-type]
-        k = node.k
-        ok = sorted((p for p in parts if p is not None), key=self._hours)
-        if len(ok) < k:
-            return None
-        return frozenset().union(*ok[:k])
-
-    def _hours(self, ids: Iterable[str]) -> float:
-        hours = self.rec.hours_by_id_
-        return sum(hours[c] for c in ids)
-
-    def _cost(self, ids: Iterable[str]) -> float:
-        return sum(self.cat.courses[c].cost for c in ids)
-
-    # -- gains
-    def levels_after(self, ids: Iterable[str]) -> dict[str, int]:
-        levels = dict(self.held.levels)
-        for c in ids:
-            for s in self.cat.courses[c].skills:
-                if s.level > levels.get(s.skill, 0):
-                    levels[s.skill] = s.level
-        return levels
-
-    def raises(self, course_id: str, before: Mapping[str, int]) -> list[tuple[str, int, int]]:
-        """(job skill, from, to) that ``course_id`` raises from the levels ``before``."""
-        req = {g.skill: g for g in self.gap.skills}
-        out = []
-        for s in self.cat.courses[course_id].skills:
-            g = req.get(s.skill)
-            if g is not None and s.level > before.get(s.skill, 0) and before.get(s.skill, 0) < g.required_level:
-                out.append((s.skill, before.get(s.skill, 0), s.level))
-        return out
 
 
 # --------------------------------------------------------------------------- explanations
@@ -415,7 +114,7 @@ def _h(value: float) -> str:
     return f"{value:g} h"
 
 
-def _raise_text(ctx: _Context, skill: str, a: int, b: int) -> str:
+def _raise_text(ctx: Context, skill: str, a: int, b: int) -> str:
     g = ctx.gap.skill(skill)
     why = "essential" if g.essential else ("optional" if g.importance == 0.5 else f"importance {g.importance:g}")
     label = ctx.cat.skill_label(skill)
@@ -517,9 +216,9 @@ class CourseRecommender(BaseEstimator):
         return {k: tuple(v) for k, v in out.items()}
 
     def _context(self, learner: LearnerProfile | LearnerSkills, job: Job | str | None,
-                 as_of: dt.date | None, extractor: Any) -> _Context:
+                 as_of: dt.date | None, extractor: Any) -> Context:
         self._check()
-        return _Context(self, learner, job, as_of=as_of, extractor=extractor)
+        return Context(self, learner, job, as_of=as_of, extractor=extractor)
 
     def gap(self, learner: LearnerProfile | LearnerSkills, job: Job | str | None = None, *,
             as_of: dt.date | None = None, extractor: Any = None) -> GapReport:
@@ -536,7 +235,7 @@ class CourseRecommender(BaseEstimator):
         """
         return self._rank(self._context(learner, job, as_of, extractor), top_k)
 
-    def _candidates(self, ctx: _Context, gaps: Iterable[SkillGap]) -> dict[str, None]:
+    def _candidates(self, ctx: Context, gaps: Iterable[SkillGap]) -> dict[str, None]:
         """Takeable courses that raise one of ``gaps`` above the held level, in a stable order."""
         found: dict[str, None] = {}
         for g in gaps:
@@ -547,7 +246,7 @@ class CourseRecommender(BaseEstimator):
                     found[cid] = None
         return found
 
-    def _rank(self, ctx: _Context, top_k: int | None) -> list[RankedCourse]:
+    def _rank(self, ctx: Context, top_k: int | None) -> list[RankedCourse]:
         gaps = ctx.gap.gaps
         if not gaps or top_k == 0:
             return []
@@ -582,7 +281,7 @@ class CourseRecommender(BaseEstimator):
                                                     r.total_hours, r.total_cost, r.gain))
                 for r in (items[:k] if k is not None else items)]
 
-    def _rank_reason(self, ctx: _Context, cid: str, pre: tuple[str, ...],
+    def _rank_reason(self, ctx: Context, cid: str, pre: tuple[str, ...],
                      raises: tuple[tuple[str, int, int], ...], hours: float, cost: float,
                      gain: float) -> str:
         cat = ctx.cat
@@ -656,7 +355,7 @@ class CourseRecommender(BaseEstimator):
                               plain_out if chosen.credential is not None else chosen)
 
     # -- closability
-    def _closability(self, ctx: _Context) -> tuple[list[SkillGap], list[UnclosableGap]]:
+    def _closability(self, ctx: Context) -> tuple[list[SkillGap], list[UnclosableGap]]:
         """Essential gaps some takeable course closes, and every gap that cannot be closed."""
         closable: list[SkillGap] = []
         unclosable: list[UnclosableGap] = []
@@ -685,10 +384,10 @@ class CourseRecommender(BaseEstimator):
         return closable, unclosable
 
     # -- model building
-    def _build(self, ctx: _Context, courses: Iterable[str]) -> tuple[_Model, dict[str, int]]:
+    def _build(self, ctx: Context, courses: Iterable[str]) -> tuple[BundleModel, dict[str, int]]:
         """Binary variables for ``courses`` and their takeable prerequisite closure, with the
         prerequisite rows (``or``-aware)."""
-        m = _Model()
+        m = BundleModel()
         xs: dict[str, int] = {}
         queue = [c for c in courses if ctx.takeable(c)]
         for c in queue:
@@ -716,7 +415,7 @@ class CourseRecommender(BaseEstimator):
                 m.row([(xs[cid], 1.0), (r, -1.0)], ub=0.0)
         return m, xs
 
-    def _encode_pre(self, m: _Model, ctx: _Context, xs: Mapping[str, int], node: Node) -> int | bool:
+    def _encode_pre(self, m: BundleModel, ctx: Context, xs: Mapping[str, int], node: Node) -> int | bool:
         if isinstance(node, Ref):
             if node.id in ctx.completed:
                 return True
@@ -732,9 +431,9 @@ class CourseRecommender(BaseEstimator):
             m.row([(s, need)] + [(v, -h) for v, h in terms], ub=0.0)
             return s
         parts = [self._encode_pre(m, ctx, xs, ch) for ch in node.children]
-        return _combine(m, parts, node.k if not isinstance(node, AllOf) else len(parts))
+        return combine(m, parts, node.k if not isinstance(node, AllOf) else len(parts))
 
-    def _solve_bundle(self, ctx: _Context, closable: Sequence[SkillGap], *, optional: bool,
+    def _solve_bundle(self, ctx: Context, closable: Sequence[SkillGap], *, optional: bool,
                       max_hours: float | None, require: Node | None = None) -> Bundle:
         """Fewest hours closing ``closable`` (and earning ``require``, a credential ref); in
         ``optional`` mode then the most remaining gap within the caps."""
@@ -748,7 +447,7 @@ class CourseRecommender(BaseEstimator):
                 return base
             if ctx.budget is not None:
                 cap = ctx.budget
-                if base.total_cost > cap + _TOL:
+                if base.total_cost > cap + TOL:
                     notes.append(f"the essential courses alone cost {_money(base.total_cost, ctx.cat.currency)}, "
                                  f"over your budget of {_money(cap, ctx.cat.currency)}; "
                                  "no optional courses were added")
@@ -756,7 +455,7 @@ class CourseRecommender(BaseEstimator):
                 caps.append(("cost", cap))
             if max_hours is not None:
                 cap = max_hours
-                if base.total_hours > cap + _TOL:
+                if base.total_hours > cap + TOL:
                     notes.append(f"the essential courses alone take {_h(base.total_hours)}, over the "
                                  f"{_h(max_hours)} cap; no optional courses were added")
                     cap = base.total_hours
@@ -767,7 +466,7 @@ class CourseRecommender(BaseEstimator):
         if require is not None:
             courses.update(dict.fromkeys(self._credential_courses(ctx, require)))
         m, xs = self._build(ctx, courses)
-        _cover_rows(m, ctx, xs, essentials, self.teaches_)
+        cover_rows(m, ctx, xs, essentials, self.teaches_)
         if require is not None:
             r = self._encode_credential(m, ctx, xs, require.id)  # type: ignore[attr-defined]
             if r is False:
@@ -781,18 +480,18 @@ class CourseRecommender(BaseEstimator):
         stages: list[Mapping[int, float]] = [hours, cost, ranks]
         if optional:
             for kind, cap in caps:
-                m.row((hours if kind == "hours" else cost).items(), ub=cap + _TOL)
-            stages.insert(0, _optional_gain_vars(m, ctx, real, others, self.teaches_))
+                m.row((hours if kind == "hours" else cost).items(), ub=cap + TOL)
+            stages.insert(0, optional_gain_vars(m, ctx, real, others, self.teaches_))
         x = m.lexmin(stages, time_limit=self.time_limit) if m.lb else np.zeros(0)
         if x is None:
             return _empty_bundle(ctx, "infeasible")
         chosen = [c for c, i in real.items() if x[i] > 0.5]
         return self._make_bundle(ctx, chosen, "optional" if optional else "hours", notes)
 
-    def _make_bundle(self, ctx: _Context, chosen: Sequence[str], objective: str,
+    def _make_bundle(self, ctx: Context, chosen: Sequence[str], objective: str,
                      notes: list[str]) -> Bundle:
         cat = ctx.cat
-        order = _prereq_order(cat, chosen, self.rank_)
+        order = prereq_order(cat, chosen, self.rank_)
         levels = dict(ctx.held.levels)
         need = {g.skill: g for g in ctx.gap.gaps}
         closed: list[str] = []
@@ -817,14 +516,14 @@ class CourseRecommender(BaseEstimator):
                                     tuple(raises), pre_for, reason))
         total_h = ctx._hours(chosen)
         total_c = ctx._cost(chosen)
-        if objective != "optional" and ctx.budget is not None and total_c > ctx.budget + _TOL:
+        if objective != "optional" and ctx.budget is not None and total_c > ctx.budget + TOL:
             notes = notes + [f"costs {_money(total_c, cat.currency)}, over your budget of "
                              f"{_money(ctx.budget, cat.currency)}"]
         return Bundle(tuple(items), total_h, total_c, readiness(ctx.levels_after(chosen), ctx.job),
                       tuple(closed), objective=objective, notes=tuple(notes))
 
     # -- credentials
-    def _encode_credential(self, m: _Model, ctx: _Context, xs: dict[str, int],
+    def _encode_credential(self, m: BundleModel, ctx: Context, xs: dict[str, int],
                            cred_id: str) -> int | bool:
         """Whether ``cred_id`` is earned, encoded by the planner's rules
         (:class:`pathways._milp.Requirements`) with the planner's counting
@@ -841,9 +540,9 @@ class CourseRecommender(BaseEstimator):
             j = self._take_var(m, ctx, xs, course_id)
             return (0.0, {j: 1.0}) if j is not None else ZERO
 
-        return _part(m, requirements.encode(take)[cred_id])
+        return part(m, requirements.encode(take)[cred_id])
 
-    def _take_var(self, m: _Model, ctx: _Context, xs: dict[str, int], course_id: str) -> int | None:
+    def _take_var(self, m: BundleModel, ctx: Context, xs: dict[str, int], course_id: str) -> int | None:
         """The variable of taking ``course_id`` for a credential (None when the learner may not):
         a new course with its prerequisites, or a retake of a holding that does not count."""
         if course_id in xs:
@@ -856,7 +555,7 @@ class CourseRecommender(BaseEstimator):
             return xs[course_id]
         return self._course_var(m, ctx, xs, course_id)
 
-    def _course_var(self, m: _Model, ctx: _Context, xs: dict[str, int], course_id: str) -> int:
+    def _course_var(self, m: BundleModel, ctx: Context, xs: dict[str, int], course_id: str) -> int:
         """The variable of a course, creating it (fixed at 1 when held validly; with its
         prerequisites encoded when new and takeable)."""
         if course_id in xs:
@@ -879,7 +578,7 @@ class CourseRecommender(BaseEstimator):
                 m.row([(xs[course_id], 1.0), (r, -1.0)], ub=0.0)
         return xs[course_id]
 
-    def _credential_courses(self, ctx: _Context, node: Node) -> list[str]:
+    def _credential_courses(self, ctx: Context, node: Node) -> list[str]:
         out: list[str] = []
         stack = list(leaf_ids(node))
         seen: set[str] = set()
@@ -895,9 +594,9 @@ class CourseRecommender(BaseEstimator):
                 out.append(ref)
         return out
 
-    def _remaining(self, ctx: _Context, cred_id: str, fixed: Sequence[str]) -> tuple[float, list[str]] | None:
+    def _remaining(self, ctx: Context, cred_id: str, fixed: Sequence[str]) -> tuple[float, list[str]] | None:
         """Fewest extra hours to earn ``cred_id`` on top of ``fixed`` courses, and the courses."""
-        m = _Model()
+        m = BundleModel()
         xs: dict[str, int] = {}
         for c in fixed:
             xs[c] = m.var(1.0, 1.0)
@@ -915,9 +614,9 @@ class CourseRecommender(BaseEstimator):
         if x is None:
             return None
         missing = [c for c, i in free.items() if x[i] > 0.5]
-        return ctx._hours(missing), _prereq_order(ctx.cat, missing, self.rank_)
+        return ctx._hours(missing), prereq_order(ctx.cat, missing, self.rank_)
 
-    def _related_credentials(self, ctx: _Context, courses: Iterable[str]) -> list[str]:
+    def _related_credentials(self, ctx: Context, courses: Iterable[str]) -> list[str]:
         """Credentials not yet earned that count one of ``courses`` (directly or by stacking)."""
         found: dict[str, None] = {}
         stack = [c for c in courses]
@@ -932,12 +631,12 @@ class CourseRecommender(BaseEstimator):
                         found[cred] = None
         return sorted(found)
 
-    def _credential_progress(self, ctx: _Context, bundle: Sequence[str],
+    def _credential_progress(self, ctx: Context, bundle: Sequence[str],
                              tolerance: float) -> tuple[CredentialProgress, ...]:
         out = []
         for cred_id in self._related_credentials(ctx, bundle):
             got = self._remaining(ctx, cred_id, bundle)
-            if got is None or got[0] > tolerance + _TOL:
+            if got is None or got[0] > tolerance + TOL:
                 continue
             hours, missing = got
             cred = ctx.cat.credentials[cred_id]
@@ -951,7 +650,7 @@ class CourseRecommender(BaseEstimator):
         out.sort(key=lambda p: (not p.earned, p.remaining_hours, -_LEVEL_RANK.get(p.level, -1), p.id))
         return tuple(out)
 
-    def _prefer_credential(self, ctx: _Context, closable: Sequence[SkillGap], plain: Bundle,
+    def _prefer_credential(self, ctx: Context, closable: Sequence[SkillGap], plain: Bundle,
                            tolerance: float, *, optional: bool, max_hours: float | None) -> Bundle:
         related = set(self._candidates(ctx, ctx.gap.gaps)) | set(plain.ids)
         options = []
@@ -961,7 +660,7 @@ class CourseRecommender(BaseEstimator):
             if b.objective == "infeasible":
                 continue
             extra = b.total_hours - plain.total_hours
-            if extra <= tolerance + _TOL:
+            if extra <= tolerance + TOL:
                 level = ctx.cat.credentials[cred_id].level
                 options.append((-_LEVEL_RANK.get(level, -1), extra, b.total_cost, cred_id, b))
         if not options:
@@ -992,71 +691,7 @@ class CourseRecommender(BaseEstimator):
                            k=self.top_k if k is None else k)
 
 
-# --------------------------------------------------------------------------- model helpers
-def _combine(m: _Model, parts: Sequence[int | bool], k: int) -> int | bool:
-    """A variable (or constant) that can be 1 only if at least ``k`` of ``parts`` are
-    (:meth:`pathways._milp.Model.at_least`)."""
-    exprs = [ONE if p is True else ZERO if p is False else (0.0, {p: 1.0}) for p in parts]
-    return _part(m, m.at_least(exprs, k))
-
-
-def _part(m: _Model, e: Expr) -> int | bool:
-    """An expression of the shared layer as the recommender's ``int | bool``."""
-    const, lin = e
-    if not lin:
-        return const >= 1
-    if const == 0 and len(lin) == 1:
-        (j, v), = lin.items()
-        if v == 1.0:
-            return j
-    s = m.var()
-    m.le((0.0, {s: 1.0}), e)
-    return s
-
-
-def _cover_rows(m: _Model, ctx: _Context, xs: Mapping[str, int], gaps: Iterable[SkillGap],
-               teaches: Mapping[str, Sequence[tuple[str, int]]]) -> None:
-    """Each gap closed: some chosen course teaches the skill at >= the required level."""
-    for g in gaps:
-        row = [(xs[c], 1.0) for c, lv in teaches.get(g.skill, ()) if lv >= g.required_level and c in xs]
-        m.row(row, lb=1.0)
-
-
-def _optional_gain_vars(m: _Model, ctx: _Context, xs: Mapping[str, int], gaps: Iterable[SkillGap],
-                       teaches: Mapping[str, Sequence[tuple[str, int]]]) -> dict[int, float]:
-    """Continuous z[g, l] <= sum of chosen courses teaching g at >= l; the objective to minimize
-    (negative importance-weighted coverage gained)."""
-    obj: dict[int, float] = {}
-    for g in gaps:
-        for level in range(g.held_level + 1, g.required_level + 1):
-            row = [(xs[c], -1.0) for c, lv in teaches.get(g.skill, ()) if lv >= level and c in xs]
-            if not row:
-                continue
-            z = m.var(integer=False)
-            m.row([(z, 1.0)] + row, ub=0.0)
-            obj[z] = -g.importance / g.required_level
-    return obj
-
-
-def _prereq_order(cat: Catalog, chosen: Iterable[str], ranks: Mapping[str, int]) -> list[str]:
-    """``chosen`` with prerequisites first (ties by id)."""
-    chosen = set(chosen)
-    deps: dict[str, set[str]] = {}
-    for c in chosen:
-        pre = cat.courses[c].prerequisites
-        deps[c] = {r for r in leaf_ids(pre) if r in chosen} if pre is not None else set()
-    order: list[str] = []
-    done: set[str] = set()
-    while len(order) < len(chosen):
-        ready = sorted((c for c in chosen if c not in done and deps[c] <= done), key=lambda c: ranks.get(c, 0))
-        if not ready:  # a cycle cannot happen in a validated catalog; keep going anyway
-            ready = sorted((c for c in chosen if c not in done), key=lambda c: ranks.get(c, 0))
-        order.append(ready[0])
-        done.add(ready[0])
-    return order
-
-
-def _empty_bundle(ctx: _Context, objective: str) -> Bundle:
+def _empty_bundle(ctx: Context, objective: str) -> Bundle:
     return Bundle((), 0.0, 0.0, ctx.gap.readiness, (), objective=objective)
 
 
