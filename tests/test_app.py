@@ -146,11 +146,11 @@ def test_plan_downloads_hold_the_plan(sample):
     from pathways.planner import plan
 
     _, catalog, G, maria = sample
-    data = plan(catalog, maria, graph=G).to_dict()
-    csv = pd.read_csv(io.StringIO(plan_csv(data)))
-    assert csv["id"].tolist() == [c["id"] for c in data["courses"]]
-    assert csv["hours"].sum() == data["total_hours"]
-    assert json.loads(plan_json(data))["total_cost"] == data["total_cost"]
+    result = plan(catalog, maria, graph=G)
+    csv = pd.read_csv(io.StringIO(plan_csv(result)))
+    assert csv["id"].tolist() == [c.id for c in result.courses]
+    assert csv["hours"].sum() == result.total_hours
+    assert json.loads(plan_json(result))["total_cost"] == result.total_cost
 
 
 # --------------------------------------------------------------------------- stacking map
@@ -257,9 +257,7 @@ def test_skills_gap_page_shows_readiness_bundle_and_closest_jobs(sample):
 
 
 def test_skills_gap_hides_esco_features_without_the_taxonomy(monkeypatch, tmp_path):
-    import ui.state
-
-    monkeypatch.setattr(ui.state, "ESCO_DIR", tmp_path / "missing")
+    monkeypatch.setenv("PATHWAYS_ESCO", str(tmp_path / "missing"))
     at = open_app()
     goto(at, "ui/skills_gap.py")
     assert at.segmented_control(key="gap_source").options == ["Catalog job"]
@@ -447,9 +445,9 @@ def test_plan_timeline_marks_the_credentials_earned_along_the_way(sample):
     captions = "\n".join(c.value for c in at.caption)
     assert "Credentials earned along the way:" in captions
     assert "**UT-MC-DA** after 2027-summer" in captions
-    result = plan(catalog, maria, ["UT-DIP-DATA"], graph=G).to_dict()
-    marks = earned_frame(result["earned"])
+    result = plan(catalog, maria, ["UT-DIP-DATA"], graph=G)
+    marks = earned_frame(result.earned)
     row = marks[marks["term"] == "2027-summer"].iloc[0]
     assert "UT-MC-DA" in row["credentials"] and str(row["at"].date()) == "2027-09-01"
-    spec = timeline_chart(plan_courses_frame(result), result["earned"]).to_dict()
+    spec = timeline_chart(plan_courses_frame(result), result.earned).to_dict()
     assert len(spec["layer"]) == 4  # bars, term labels, the earned rules and their names

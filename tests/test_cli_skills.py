@@ -185,3 +185,36 @@ def test_jobs_over_all_esco_and_import(tmp_path: Path) -> None:
     assert "wrote 1 jobs" in run("import", "esco", str(ESCO), "--occupation", "data analyst",
                                  "--out", str(out))
     assert "data analyst" in out.read_text()
+
+
+def test_gap_reads_a_job_ad_with_job_ad(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``gap --job-ad FILE``: the job is every skill the extractor reads in the ad, essential
+    at level 1; skills the catalog does not list are shown with the extractor's labels."""
+    text = pytest.importorskip("pathways.skills.text")
+    esco = pytest.importorskip("pathways.io.esco")
+    other = "esco:00000000-0000-0000-0000-000000000001"
+
+    class AdReader(_Fitted):
+        def predict(self, texts: list[str]) -> list[list[tuple[str, str, float]]]:
+            return [[(SQL, "SQL", 0.9), (other, "a skill no course teaches", 0.4)]
+                    for _ in texts]
+
+    monkeypatch.setattr(text, "SkillExtractor", AdReader)
+    monkeypatch.setattr(esco, "load_esco", lambda path: object())
+    monkeypatch.setenv("PATHWAYS_CACHE_DIR", str(tmp_path / "cache"))
+    (tmp_path / "esco").mkdir()
+    ad = tmp_path / "ad.txt"
+    ad.write_text("Analyst wanted: SQL every day.")
+    args = ("gap", *PRIYA, *CAT, "--job-ad", str(ad), "--esco", str(tmp_path / "esco"))
+    data = json.loads(run(*args, "--format", "json"))
+    assert data["title"] == "the job ad ad.txt"
+    skills = {s["skill"]: s for s in data["skills"]}
+    assert set(skills) == {SQL, other}
+    assert all(s["essential"] and s["required_level"] == 1 for s in skills.values())
+    assert skills[SQL]["label"] == "SQL" and skills[SQL]["deficit"] == 0  # Priya holds SQL at 1
+    assert skills[other]["label"] == "a skill no course teaches" and skills[other]["deficit"] == 1
+    assert data["readiness"] == pytest.approx(50.0)
+    assert "a skill no course teaches" in run(*args)
+    assert "not both" in run(*args, "--job", "x", code=1)
+    assert "cannot read" in run("gap", *PRIYA, *CAT, "--job-ad", str(tmp_path / "none.txt"),
+                                "--esco", str(tmp_path / "esco"), code=1)

@@ -134,11 +134,11 @@ def legend_html(keys: Iterable[str]) -> str:
 
 # --------------------------------------------------------------------------- plan timeline
 def timeline_chart(courses: pd.DataFrame,
-                   earned: Sequence[Mapping[str, str]] = ()) -> alt.Chart | alt.LayerChart:
+                   earned: Sequence[tuple[str, Term]] = ()) -> alt.Chart | alt.LayerChart:
     """Gantt-like bars: one row per course, spanning its term (columns ``id``, ``title``,
     ``term``, ``hours``, ``cost``, ``counts_toward``, ``reason``); ``earned`` (the plan's
-    ``earned``: ``{"credential", "term"}``) marks the end of each term that earns a credential
-    with a dashed rule and the credentials' names."""
+    :attr:`~pathways.planner.Plan.earned`: ``(credential, term)``) marks the end of each term
+    that earns a credential with a dashed rule and the credentials' names."""
     df = courses.copy()
     terms = [Term.parse(t) for t in df["term"]]
     df["start"] = [pd.Timestamp(t.start) for t in terms]
@@ -175,13 +175,14 @@ def timeline_chart(courses: pd.DataFrame,
     return chart.properties(height=height)
 
 
-def earned_frame(earned: Sequence[Mapping[str, str]]) -> pd.DataFrame:
-    """One row per term that earns credentials: the day after the term (``at``), the term,
-    the credentials and the text drawn on the timeline (``✓ UT-MC-DA``)."""
-    by_term: dict[str, list[str]] = {}
-    for item in earned:
-        by_term.setdefault(item["term"], []).append(item["credential"])
-    rows = [{"at": pd.Timestamp(Term.parse(term).end + dt.timedelta(days=1)), "term": term,
+def earned_frame(earned: Sequence[tuple[str, Term]]) -> pd.DataFrame:
+    """One row per term that earns credentials (the plan's
+    :attr:`~pathways.planner.Plan.earned`): the day after the term (``at``), the term, the
+    credentials and the text drawn on the timeline (``✓ UT-MC-DA``)."""
+    by_term: dict[Term, list[str]] = {}
+    for credential, term in earned:
+        by_term.setdefault(term, []).append(credential)
+    rows = [{"at": pd.Timestamp(term.end + dt.timedelta(days=1)), "term": str(term),
              "credentials": ", ".join(creds), "text": "✓ " + ", ".join(creds)}
             for term, creds in by_term.items()]
     return pd.DataFrame(rows, columns=["at", "term", "credentials", "text"])

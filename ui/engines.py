@@ -2,15 +2,18 @@
 
 Catalog, learner and graph are passed with a leading underscore (not hashed) next to the
 string keys that identify them (``catalog_key``, ``learner_key``), so every result is cached
-per catalog, learner and widget values. Results are plain data (dicts, DataFrames) so they
-can go through ``st.cache_data``.
+per catalog, learner and widget values. Results are the library's own objects (a
+:class:`~pathways.planner.Plan`, a :class:`~pathways.skills.recommend.Recommendation`,
+DataFrames): frozen and picklable, so they can go through ``st.cache_data``; pages read their
+attributes. A library error is returned as a :class:`Failed` (its message), cached like a
+result.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import streamlit as st
@@ -19,9 +22,14 @@ from pathways.domain import Catalog, LearnerProfile
 from pathways.errors import PathwaysError
 from pathways.io import ValidationReport
 
+if TYPE_CHECKING:  # the engines load on first use
+    from pathways.planner import AuditResult, Distance, Plan, WhatIf
+    from pathways.skills import JobMatch
+    from pathways.skills.recommend import Recommendation
+
 __all__ = [
+    "Failed",
     "audit",
-    "available",
     "course_similarity",
     "credential_overlap",
     "default_similarity_threshold",
@@ -31,7 +39,6 @@ __all__ = [
     "extract_skills",
     "health_report",
     "match_jobs",
-    "not_available",
     "plan",
     "recommend",
     "skill_demand",
@@ -41,19 +48,20 @@ __all__ = [
 ]
 
 
-def available(module: str, name: str | None = None) -> bool:
-    """Whether an engine module (and its function ``name``) can be imported."""
+@dataclass(frozen=True)
+class Failed:
+    """What an engine said instead of a result: its :class:`~pathways.errors.PathwaysError`
+    message, shown on the page."""
+
+    message: str
+
+
+def _guard(func: Any, *args: Any, **kwargs: Any) -> Any:
+    """``func(...)``, or :class:`Failed` with the message of a library error."""
     try:
-        found = importlib.import_module(module)
-    except ImportError:
-        return False
-    return name is None or hasattr(found, name)
-
-
-def not_available(what: str) -> None:
-    """Say that an engine is missing, and stop the page there."""
-    st.info(f"{what} is not available yet in this version of pathways.", icon=":material/construction:")
-    st.stop()
+        return func(*args, **kwargs)
+    except PathwaysError as err:
+        return Failed(str(err))
 
 
 # --------------------------------------------------------------------------- overlap
@@ -104,20 +112,12 @@ def skill_demand(catalog_key: str, _catalog: Catalog) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- planner
-def _guard(func: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
-    """``func(...).to_dict()``, or ``{"error": message}`` for a library error."""
-    try:
-        return func(*args, **kwargs).to_dict()
-    except PathwaysError as err:
-        return {"error": str(err)}
-
-
 # The planner's results depend on the day (a profile without a start plans from the first term
 # not yet begun), so the day is part of every cache key: a server running past midnight on the
 # last day of a term plans from the next one.
 def plan(catalog_key: str, learner_key: str, targets: tuple[str, ...], objective: str,
-         _catalog: Catalog, _learner: LearnerProfile, _graph: Any) -> dict[str, Any]:
-    """The plan as :meth:`pathways.planner.Plan.to_dict`, or ``{"error": ...}``."""
+         _catalog: Catalog, _learner: LearnerProfile, _graph: Any) -> Plan | Failed:
+    """The plan (:func:`pathways.planner.plan`), or :class:`Failed`."""
     return _plan(catalog_key, learner_key, targets, objective, dt.date.today(), _catalog,
                  _learner, _graph)
 
@@ -125,7 +125,7 @@ def plan(catalog_key: str, learner_key: str, targets: tuple[str, ...], objective
 @st.cache_data(show_spinner="Planning…", max_entries=256)
 def _plan(catalog_key: str, learner_key: str, targets: tuple[str, ...], objective: str,
           today: dt.date, _catalog: Catalog, _learner: LearnerProfile, _graph: Any
-          ) -> dict[str, Any]:
+          ) -> Plan | Failed:
     from pathways.planner import plan as run
 
     return _guard(run, _catalog, _learner, list(targets), objective=objective, graph=_graph,
@@ -133,7 +133,7 @@ def _plan(catalog_key: str, learner_key: str, targets: tuple[str, ...], objectiv
 
 
 def audit(catalog_key: str, learner_key: str, credential: str,
-          _catalog: Catalog, _learner: LearnerProfile, _graph: Any) -> dict[str, Any]:
+          _catalog: Catalog, _learner: LearnerProfile, _graph: Any) -> AuditResult | Failed:
     """The audit of ``credential`` for the learner at the plan's first term, without a plan."""
     return _audit(catalog_key, learner_key, credential, dt.date.today(), _catalog, _learner,
                   _graph)
@@ -141,32 +141,29 @@ def audit(catalog_key: str, learner_key: str, credential: str,
 
 @st.cache_data(max_entries=256)
 def _audit(catalog_key: str, learner_key: str, credential: str, today: dt.date,
-           _catalog: Catalog, _learner: LearnerProfile, _graph: Any) -> dict[str, Any]:
+           _catalog: Catalog, _learner: LearnerProfile, _graph: Any) -> AuditResult | Failed:
     from pathways.planner import audit as run
 
     return _guard(run, _catalog, _learner, credential, graph=_graph, today=today)
 
 
 def distances(catalog_key: str, learner_key: str, _catalog: Catalog, _learner: LearnerProfile,
-              _graph: Any) -> list[dict[str, Any]] | dict[str, Any]:
-    """Every credential, nearest first (:meth:`Distance.to_dict` rows), or ``{"error": ...}``."""
+              _graph: Any) -> list[Distance] | Failed:
+    """Every credential, nearest first (:func:`pathways.planner.distances`), or :class:`Failed`."""
     return _distances(catalog_key, learner_key, dt.date.today(), _catalog, _learner, _graph)
 
 
 @st.cache_data(show_spinner="Measuring the distance to every credential…", max_entries=64)
 def _distances(catalog_key: str, learner_key: str, today: dt.date, _catalog: Catalog,
-               _learner: LearnerProfile, _graph: Any) -> list[dict[str, Any]] | dict[str, Any]:
+               _learner: LearnerProfile, _graph: Any) -> list[Distance] | Failed:
     from pathways.planner import distances as run
 
-    try:
-        return [d.to_dict() for d in run(_catalog, _learner, graph=_graph, today=today)]
-    except PathwaysError as err:
-        return {"error": str(err)}
+    return _guard(run, _catalog, _learner, graph=_graph, today=today)
 
 
 def what_if(catalog_key: str, learner_key: str, first: str, second: str, objective: str,
-            _catalog: Catalog, _learner: LearnerProfile, _graph: Any) -> dict[str, Any]:
-    """Plans for two alternative targets side by side (:meth:`WhatIf.to_dict`)."""
+            _catalog: Catalog, _learner: LearnerProfile, _graph: Any) -> WhatIf | Failed:
+    """Plans for two alternative targets side by side (:func:`pathways.planner.what_if`)."""
     return _what_if(catalog_key, learner_key, first, second, objective, dt.date.today(),
                     _catalog, _learner, _graph)
 
@@ -174,7 +171,7 @@ def what_if(catalog_key: str, learner_key: str, first: str, second: str, objecti
 @st.cache_data(show_spinner="Comparing the two targets…", max_entries=128)
 def _what_if(catalog_key: str, learner_key: str, first: str, second: str, objective: str,
              today: dt.date, _catalog: Catalog, _learner: LearnerProfile, _graph: Any
-             ) -> dict[str, Any]:
+             ) -> WhatIf | Failed:
     from pathways.planner import what_if as run
 
     return _guard(run, _catalog, _learner, {first: [first], second: [second]},
@@ -184,53 +181,47 @@ def _what_if(catalog_key: str, learner_key: str, first: str, second: str, object
 # --------------------------------------------------------------------------- skills
 @st.cache_data(show_spinner="Finding the courses that close the gap…", max_entries=128)
 def recommend(catalog_key: str, learner_key: str, job_key: str, prefer_credentials: bool,
-              _catalog: Catalog, _learner: LearnerProfile, _job: Any) -> dict[str, Any]:
-    """The gap (``gap``: :meth:`GapReport.to_dict`) and the recommendation
-    (:meth:`Recommendation.to_dict`) for one job, or ``{"error": ...}``."""
-    from pathways.skills.recommend import recommend as run
+              _catalog: Catalog, _learner: LearnerProfile, _job: Any) -> Recommendation | Failed:
+    """The gap and the courses that close it for one job
+    (:func:`pathways.skills.recommend.recommend`), or :class:`Failed`."""
+    from pathways.skills import recommend as run
 
-    try:
-        rec = run(_catalog, _learner, _job, prefer_credentials=prefer_credentials)
-    except PathwaysError as err:
-        return {"error": str(err)}
-    return {**rec.to_dict(), "gap": rec.gap.to_dict()}
+    return _guard(run, _catalog, _learner, _job, prefer_credentials=prefer_credentials)
 
 
 @st.cache_data(show_spinner="Ranking the jobs…", max_entries=64)
 def match_jobs(catalog_key: str, learner_key: str, top: int, _catalog: Catalog,
-               _learner: LearnerProfile) -> list[dict[str, Any]] | dict[str, Any]:
-    """The catalog's jobs nearest first (:meth:`JobMatch.to_dict` rows)."""
-    from pathways.skills.match import match_jobs as run
+               _learner: LearnerProfile) -> list[JobMatch] | Failed:
+    """The catalog's jobs nearest first (:func:`pathways.skills.match_jobs`)."""
+    from pathways.skills import match_jobs as run
 
-    try:
-        return [m.to_dict() for m in run(_catalog, _learner, top=top)]
-    except PathwaysError as err:
-        return {"error": str(err)}
+    return _guard(run, _catalog, _learner, top=top)
 
 
 def esco_available() -> bool:
-    """Whether the ESCO v1.1.1 download is on this machine (see ``ui.state.ESCO_DIR``)."""
-    from ui.state import ESCO_DIR
+    """Whether the ESCO v1.1.1 download is on this machine (:func:`pathways.io.esco.has_esco`
+    in :func:`pathways.io.esco.default_esco_dir`: ``$PATHWAYS_ESCO``)."""
+    from pathways.io.esco import has_esco
 
-    return (ESCO_DIR / "ESCO_dataset_v1.1.1_classification_en_csv.zip").is_file()
+    return has_esco()
 
 
 @st.cache_resource(show_spinner="Reading the ESCO taxonomy (about 15 s the first time)…")
 def esco_taxonomy() -> Any:
     """The ESCO taxonomy, read once per process (and cached on disk by the loader)."""
-    from pathways.io.esco import load_esco
-    from ui.state import ESCO_DIR
+    from pathways.io.esco import default_esco_dir, load_esco
 
-    return load_esco(ESCO_DIR)
+    return load_esco(default_esco_dir())
 
 
 @st.cache_resource(show_spinner="Learning ESCO's 13,896 skills to read job ads "
                                 "(once per server start; up to a minute)…")
 def skill_extractor() -> Any:
-    """A :class:`~pathways.skills.text.SkillExtractor` fitted on ESCO, shared by all sessions."""
-    from pathways.skills.text import SkillExtractor
+    """The text-to-skills extractor fitted on ESCO, shared by all sessions (and with the
+    command line, through the disk cache of :func:`pathways.skills.extractor.load_extractor`)."""
+    from pathways.skills.extractor import load_extractor
 
-    return SkillExtractor().fit(esco_taxonomy())
+    return load_extractor()
 
 
 @st.cache_data(max_entries=64)

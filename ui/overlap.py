@@ -17,9 +17,6 @@ st.title("Catalog overlap")
 st.caption("For program designers: duplicated courses, what credentials share, what to fix in "
            "the catalog, and the skills jobs ask for that no course teaches.")
 
-if not engines.available("pathways.overlap", "course_similarity"):
-    engines.not_available("Overlap analysis")
-
 catalog = ctx.catalog
 DEFAULT = engines.default_similarity_threshold()
 HEATMAP_FLOOR = 0.3  # the heatmap shows the courses with a neighbour at least this similar

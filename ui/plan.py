@@ -3,8 +3,6 @@ it, the audit of each target, the distance to every credential and a what-if com
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pandas as pd
 import streamlit as st
 
@@ -34,8 +32,6 @@ if learner is None:
 who = md_escape(learner.name or learner.id)  # shown as text, never Markdown (issue 16)
 st.caption(f"The shortest, cheapest or quickest way from what **{who}** has completed to the "
            "credentials they want, term by term, within their budget and limits.")
-if not engines.available("pathways.planner", "plan"):
-    engines.not_available("The planner")
 if not catalog.credentials:
     st.info("This catalog has no credentials to plan toward.")
     st.stop()
@@ -60,37 +56,38 @@ if not targets:
     st.stop()
 
 result = engines.plan(ctx.catalog_key, ctx.learner_key, tuple(targets), objective, catalog, learner, G)
-if "error" in result:
-    st.error(result["error"], icon=":material/error:")
+if isinstance(result, engines.Failed):
+    st.error(result.message, icon=":material/error:")
     st.stop()
-currency = result.get("currency", catalog.currency)
+currency = result.currency
 
-if not result["feasible"]:
-    st.warning(f"**No plan fits {who}'s limits.** {md_escape(result.get('reason', ''))}",
+if not result.feasible:
+    st.warning(f"**No plan fits {who}'s limits.** {md_escape(result.reason or '')}",
                icon=":material/block:")
 else:
     m1, m2, m3, m4, m5 = st.columns(5)
-    m1.metric("Courses", len(result["courses"]))
-    m2.metric("Total hours", f"{result['total_hours']:g}")
-    m3.metric(f"Total cost ({currency})", f"{result['total_cost']:,.0f}")
-    m4.metric("Terms", result["terms"])
-    done = dt.date.fromisoformat(result["completion"]).strftime("%b %Y") if result["completion"] else "—"
-    m5.metric("Done by", done, help=result["completion"])
-    if not result["courses"]:
+    m1.metric("Courses", len(result.courses))
+    m2.metric("Total hours", f"{result.total_hours:g}")
+    m3.metric(f"Total cost ({currency})", f"{result.total_cost:,.0f}")
+    m4.metric("Terms", result.terms)
+    completion = result.completion.isoformat() if result.completion else None
+    done = result.completion.strftime("%b %Y") if result.completion else "—"
+    m5.metric("Done by", done, help=completion)
+    if not result.courses:
         st.success(f"{who} already meets every target: nothing to take, only to claim "
-                   f"{', '.join(result['already_met'] or targets)}.", icon=":material/verified:")
-    status = ("Proven optimal." if result["optimal"] else
+                   f"{', '.join(result.already_met or targets)}.", icon=":material/verified:")
+    status = ("Proven optimal." if result.optimal else
               "The best plan found in the time limit (not proven optimal).")
-    start_note = result.get("start_note", "")
-    if result.get("start_in_past"):
+    start_note = result.start_note
+    if result.start_in_past:
         st.info(f"{md_escape(start_note[:1].upper() + start_note[1:])}. Change the first term on the "
                 "profile page to plan from the next term.", icon=":material/history:")
     elif start_note:
         status += f" {start_note[:1].upper()}{start_note[1:]}."
-    st.caption(md_escape(status + " " + " ".join(result.get("notes", []))))
-    if result["renewals"]:
+    st.caption(md_escape(status + " " + " ".join(result.notes)))
+    if result.renewals:
         st.warning("**Expired badges to renew:** " + ", ".join(
-            f"{md_escape(r)} ({md_escape(catalog.title(r))})" for r in result["renewals"]) +
+            f"{md_escape(r)} ({md_escape(catalog.title(r))})" for r in result.renewals) +
             ". Their validity ran out, so the plan retakes them.", icon=":material/autorenew:")
 
 d1, d2, _ = st.columns([1, 1, 3])
@@ -111,11 +108,11 @@ with tab_terms:
     if courses.empty:
         st.info("No courses to take.")
     else:
-        earned = result.get("earned", [])
+        earned = result.earned
         st.altair_chart(timeline_chart(courses, earned), width="stretch")
         if earned:
             st.caption("Credentials earned along the way: " + "; ".join(
-                f"**{e['credential']}** after {e['term']}" for e in earned))
+                f"**{credential}** after {term}" for credential, term in earned))
         st.markdown(plan_markdown(result, currency))
 
 with tab_audit:
@@ -124,56 +121,50 @@ with tab_audit:
     sticky("plan_audit_today", False)
     today = st.toggle("Without the plan (what is met today)", key="plan_audit_today")
     keep("plan_audit_today")
-    audits = {a["credential"]: a for a in result.get("audit", [])}
+    audits = {a.credential: a for a in result.audits}
     for target in targets:
         a = (engines.audit(ctx.catalog_key, ctx.learner_key, target, catalog, learner, G)
              if today or target not in audits else audits[target])
-        if "error" in a:
-            st.error(md_escape(a["error"]))
+        if isinstance(a, engines.Failed):
+            st.error(md_escape(a.message))
             continue
-        state = "held" if a["held"] else a["status"]
+        state = "held" if a.held else a.status
         with st.container(border=True):
-            st.markdown(f"**{md_escape(a['credential'])} · {md_escape(a['title'])}** — {state} "
-                        f"(as of {a['as_of']})")
-            st.markdown("\n".join(audit_markdown(a["tree"])))
-            if a["missing"] and not a["met"]:
-                st.markdown("**Missing:**\n" + "\n".join(f"- {md_escape(m)}" for m in a["missing"]))
-            for n in a.get("not_counting", []):
-                st.caption(md_escape(f"{n['id']} does not count toward {n['credential']}: "
-                                     f"{n['reason']}"))
-            for p in a.get("problems", []):
+            st.markdown(f"**{md_escape(a.credential)} · {md_escape(a.title)}** — {state} "
+                        f"(as of {a.as_of.isoformat()})")
+            st.markdown("\n".join(audit_markdown(a.root)))
+            if a.missing and not a.met:
+                st.markdown("**Missing:**\n" + "\n".join(f"- {md_escape(m)}" for m in a.missing))
+            for n in a.not_counting:
+                st.caption(md_escape(f"{n.id} does not count toward {n.credential}: {n.reason}"))
+            for p in a.problems:
                 st.warning(md_escape(p))
 
 with tab_dist:
     st.caption(f"Every credential, nearest first: what {who} still needs for each on their own, "
                "and where the stack lets them stop with a credential in hand.")
-    if not engines.available("pathways.planner", "distances"):
-        st.info("Distances are not available yet in this version of pathways.")
+    dist = engines.distances(ctx.catalog_key, ctx.learner_key, catalog, learner, G)
+    if isinstance(dist, engines.Failed):
+        st.error(dist.message)
     else:
-        dist = engines.distances(ctx.catalog_key, ctx.learner_key, catalog, learner, G)
-        if isinstance(dist, dict):
-            st.error(dist["error"])
-        else:
-            table = pd.DataFrame(dist)
-            reachable = table[table["feasible"]]
-            if not reachable.empty:
-                st.altair_chart(distance_chart(reachable), width="stretch")
-            st.dataframe(
-                table[["credential", "summary", "cost", "terms", "exits"]],
-                hide_index=True, width="stretch", height=min(420, 38 + 35 * len(table)),
-                column_config={
-                    "credential": st.column_config.TextColumn("Credential", width="small"),
-                    "summary": st.column_config.TextColumn("Distance", width="medium"),
-                    "cost": st.column_config.NumberColumn(f"Cost ({currency})", format="%,.0f", width="small"),
-                    "terms": st.column_config.NumberColumn("Terms", width="small"),
-                    "exits": st.column_config.TextColumn("Exits on the way", width="large"),
-                })
+        table = pd.DataFrame([d.to_dict() for d in dist])
+        reachable = table[table["feasible"]]
+        if not reachable.empty:
+            st.altair_chart(distance_chart(reachable), width="stretch")
+        st.dataframe(
+            table[["credential", "summary", "cost", "terms", "exits"]],
+            hide_index=True, width="stretch", height=min(420, 38 + 35 * len(table)),
+            column_config={
+                "credential": st.column_config.TextColumn("Credential", width="small"),
+                "summary": st.column_config.TextColumn("Distance", width="medium"),
+                "cost": st.column_config.NumberColumn(f"Cost ({currency})", format="%,.0f", width="small"),
+                "terms": st.column_config.NumberColumn("Terms", width="small"),
+                "exits": st.column_config.TextColumn("Exits on the way", width="large"),
+            })
 
 with tab_whatif:
     st.caption("Compare two targets: what the second costs in hours, money and terms over the first.")
-    if not engines.available("pathways.planner", "what_if"):
-        st.info("What-if comparisons are not available yet in this version of pathways.")
-    elif len(credentials) < 2:
+    if len(credentials) < 2:
         st.info("This catalog has a single credential: nothing to compare it with.")
     else:
         first_default = targets[0]
@@ -193,17 +184,17 @@ with tab_whatif:
         else:
             comparison = engines.what_if(ctx.catalog_key, ctx.learner_key, first, second,
                                          objective, catalog, learner, G)
-            if "error" in comparison:
-                st.error(comparison["error"])
+            if isinstance(comparison, engines.Failed):
+                st.error(comparison.message)
             else:
-                for column, row in zip((w1, w2), comparison["rows"]):
+                for column, row in zip((w1, w2), comparison.rows):
                     with column.container(border=True):
                         st.markdown(f"**{md_escape(row['targets'])}** · "
                                     f"{md_escape(catalog.title(row['targets']))}")
                         if not row["feasible"]:
                             st.warning(f"Not reachable: {md_escape(row['reason'])}")
                             continue
-                        base = row is comparison["rows"][0]
+                        base = row is comparison.rows[0]
                         c1, c2, c3 = st.columns(3)
                         c1.metric("Hours", f"{row['hours']:g}",
                                   None if base else f"{row['extra_hours']:+g} h", delta_color="inverse")
@@ -211,6 +202,6 @@ with tab_whatif:
                                   None if base else f"{row['extra_cost']:+,.0f}", delta_color="inverse")
                         c3.metric("Terms", row["terms"],
                                   None if base else f"{row['extra_terms']:+d}", delta_color="inverse")
-                        plan_b = comparison["plans"].get(row["scenario"], {})
-                        ids = [c["id"] for c in plan_b.get("courses", [])]
+                        plan_b = comparison.plans.get(row["scenario"])
+                        ids = [c.id for c in plan_b.courses] if plan_b is not None else []
                         st.caption(f"{row['courses']} courses: {md_escape(', '.join(ids)) or 'none'}")

@@ -8,7 +8,8 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from pathways.domain import Job, JobSkill
+from pathways.domain import Job
+from pathways.skills.extractor import job_from_skills
 from ui import engines
 from ui.charts import gap_chart
 from ui.state import context, keep, reset_on_change, sticky
@@ -26,9 +27,6 @@ who = md_escape(learner.name or learner.id)
 st.caption(f"How ready **{who}** is for a job: the skills it requires against the ones they hold "
            "(from completed courses, credentials and their profile), and the courses that close "
            "the gap.")
-if not engines.available("pathways.skills.recommend", "recommend"):
-    engines.not_available("Skills gap analysis")
-
 SOURCES = {"catalog": "Catalog job", "esco": "Any ESCO occupation", "ad": "Paste a job ad"}
 esco = engines.esco_available()
 options = list(SOURCES) if esco else ["catalog"]
@@ -86,8 +84,7 @@ else:
         st.stop()
     st.caption("Skills read from the ad (each counts as essential, level 1): " +
                ", ".join(md_escape(label) for _, label, _ in found_skills))
-    job = Job("job-ad", "the pasted job ad",
-              tuple(JobSkill(skill, 1.0, True, 1) for skill, _, _ in found_skills))
+    job = job_from_skills(found_skills, title="the pasted job ad")
     job_key = "ad:" + hashlib.sha256(text.encode()).hexdigest()[:16]
     labels = {skill: label for skill, label, _ in found_skills}
 
@@ -96,24 +93,25 @@ prefer = st.toggle("Prefer a bundle that also earns a credential", key="gap_pref
                    help="When earning a related credential costs only a little more, recommend that bundle.")
 keep("gap_prefer_credentials")
 rec = engines.recommend(ctx.catalog_key, ctx.learner_key, job_key, prefer, catalog, learner, job)
-if "error" in rec:
-    st.error(md_escape(rec["error"]), icon=":material/error:")
+if isinstance(rec, engines.Failed):
+    st.error(md_escape(rec.message), icon=":material/error:")
     st.stop()
-currency = rec.get("currency", catalog.currency)
-skills = pd.DataFrame(rec["gap"]["skills"])
+currency = rec.currency
+bundle = rec.bundle
+skills = pd.DataFrame([s.to_dict() for s in rec.gap.skills])
 if labels and not skills.empty:
     skills["label"] = [labels.get(s, label) for s, label in zip(skills["skill"], skills["label"])]
 label_of = dict(zip(skills["skill"], skills["label"])) if not skills.empty else {}
 
 m1, m2, m3, m4 = st.columns(4)
-m1.metric("Readiness", f"{rec['readiness']:.0f}%",
+m1.metric("Readiness", f"{rec.gap.readiness:.0f}%",
           help="Importance-weighted share of the job's skills held at the required level.")
-m2.metric("After the courses", f"{rec['readiness_after']:.0f}%",
-          f"{rec['readiness_after'] - rec['readiness']:+.0f} points")
+m2.metric("After the courses", f"{bundle.readiness_after:.0f}%",
+          f"{bundle.readiness_after - rec.gap.readiness:+.0f} points")
 essential_gaps = int(((skills["deficit"] > 0) & skills["essential"]).sum()) if not skills.empty else 0
 m3.metric("Essential gaps", essential_gaps)
-m4.metric("Courses to take", f"{len(rec['bundle'])} · {rec['total_hours']:g} h",
-          help=f"Total cost {money(rec['total_cost'], currency)}")
+m4.metric("Courses to take", f"{len(bundle.items)} · {bundle.total_hours:g} h",
+          help=f"Total cost {money(bundle.total_cost, currency)}")
 
 left, right = st.columns([1.15, 1], gap="large")
 with left:
@@ -121,37 +119,37 @@ with left:
     if skills.empty:
         st.info("This job lists no skills.")
     else:
-        st.caption(f"Grey: the level {md_escape(rec['title'])} requires; blue: the level {who} holds. "
+        st.caption(f"Grey: the level {md_escape(rec.gap.title)} requires; blue: the level {who} holds. "
                    "Essential skills first; optional ones paler.")
         st.altair_chart(gap_chart(skills, max_rows=20), width="stretch")
         if len(skills) > 20:
             st.caption(f"The first 20 of {len(skills)} skills.")
 with right:
     st.subheader("Recommended courses")
-    if not rec["bundle"]:
+    if not bundle.items:
         st.success("No course needed: every gap the catalog can close is closed.")
-    st.caption(f"{len(rec['bundle'])} courses, {rec['total_hours']:g} h, "
-               f"{money(rec['total_cost'], currency)}, in the order to take them.")
+    st.caption(f"{len(bundle.items)} courses, {bundle.total_hours:g} h, "
+               f"{money(bundle.total_cost, currency)}, in the order to take them.")
     st.markdown("\n".join(
-        f"{i}. **{md_escape(item['id'])}** {md_escape(item['title'])} · {item['hours']:g} h · "
-        f"{money(item['cost'], currency)}  \n   :small[:gray[{md_escape(item['reason'])}]]"
-        for i, item in enumerate(rec["bundle"], 1)))
-    for note in rec.get("notes", []):
+        f"{i}. **{md_escape(item.id)}** {md_escape(item.title)} · {item.hours:g} h · "
+        f"{money(item.cost, currency)}  \n   :small[:gray[{md_escape(item.reason)}]]"
+        for i, item in enumerate(bundle.items, 1)))
+    for note in bundle.notes:
         st.warning(md_escape(note[:1].upper() + note[1:]), icon=":material/info:")
-    earned = [c for c in rec.get("credentials", []) if c.get("status") == "earned"]
-    nearly = [c for c in rec.get("credentials", []) if c.get("status") != "earned"]
+    earned = [c for c in bundle.credentials if c.earned]
+    nearly = [c for c in bundle.credentials if not c.earned]
     if earned:
         st.markdown("**Credentials these courses earn:** " +
-                    ", ".join(f"{md_escape(c['id'])} ({md_escape(c['title'])})" for c in earned))
+                    ", ".join(f"{md_escape(c.id)} ({md_escape(c.title)})" for c in earned))
     for c in nearly:
-        st.caption(f"Nearly {md_escape(c['id'])} ({md_escape(c['title'])}): {md_escape(c['text'])}")
+        st.caption(f"Nearly {md_escape(c.id)} ({md_escape(c.title)}): {md_escape(c.text)}")
 
 tab_alt, tab_unclosable, tab_jobs = st.tabs(
     ["Ranked alternatives", "Gaps no course closes", "Closest jobs"])
 with tab_alt:
     st.caption("Single courses (with any missing prerequisites) ranked by readiness points "
                "gained per hour.")
-    ranked = pd.DataFrame(rec.get("ranked", []))
+    ranked = pd.DataFrame([r.to_dict() for r in rec.ranked])
     if ranked.empty:
         st.info("No single course raises a missing skill.")
     else:
@@ -168,7 +166,7 @@ with tab_alt:
                 "reason": st.column_config.TextColumn("Why", width="large"),
             })
 with tab_unclosable:
-    gaps = pd.DataFrame(rec.get("unclosable_detail", []))
+    gaps = pd.DataFrame([u.to_dict() for u in rec.unclosable])
     if gaps.empty:
         st.success("Every gap can be closed by the catalog's courses.")
     else:
@@ -189,12 +187,12 @@ with tab_jobs:
     st.caption(f"The catalog's jobs {who} is closest to: readiness now, and the hours of courses "
                "that would close their essential gaps.")
     matches = engines.match_jobs(ctx.catalog_key, ctx.learner_key, 10, catalog, learner)
-    if isinstance(matches, dict):
-        st.error(md_escape(matches["error"]))
+    if isinstance(matches, engines.Failed):
+        st.error(md_escape(matches.message))
     elif not matches:
         st.info("This catalog has no jobs.")
     else:
-        table = pd.DataFrame(matches)
+        table = pd.DataFrame([m.to_dict() for m in matches])
         st.dataframe(
             table[["title", "readiness", "hours_to_ready", "essential_gaps", "unclosable", "courses"]],
             hide_index=True, width="stretch",

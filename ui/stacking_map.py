@@ -37,21 +37,19 @@ show_ladder = right.toggle("Show what it stacks into", key="map_ladder")
 keep("map_credential")
 keep("map_ladder")
 
-# What the learner holds and plans (the plan comes from the planner when it is available).
+# What the learner holds and plans (the hours-optimal plan toward the credential).
 status: dict[str, str] = {}
 plan = None
 if learner is not None:
     for h in learner.completed:
         status[h.id] = "held" if h.kind == "course" else "earned"
-    if engines.available("pathways.planner", "plan"):
-        plan = engines.plan(ctx.catalog_key, ctx.learner_key, (target,), "hours",
-                            catalog, learner, G)
-        if plan is not None and plan.get("feasible"):
-            for course in plan["courses"]:
-                status[course["id"]] = "planned"
-            for renewal in plan.get("renewals", []):
-                course_id = renewal["course"] if isinstance(renewal, dict) else str(renewal)
-                status[course_id] = "renew"
+    found = engines.plan(ctx.catalog_key, ctx.learner_key, (target,), "hours", catalog, learner, G)
+    if not isinstance(found, engines.Failed) and found.feasible:
+        plan = found
+        for course in plan.courses:
+            status[course.id] = "planned"
+        for renewal in plan.renewals:
+            status[renewal] = "renew"
 
 nodes = relevant_subgraph(G, target).nodes
 above = ladder(G, target) if show_ladder else []
@@ -67,8 +65,8 @@ with st.expander(f"What {md_escape(target)} requires", expanded=False):
     if cred.description:
         st.caption(md_escape(cred.description))
     st.code("\n".join(requirement_lines(cred.requires, catalog)), language=None)
-if plan is not None and plan.get("feasible") and learner is not None:
-    n = len(plan["courses"])
+if plan is not None and learner is not None:
+    n = len(plan.courses)
     st.caption(f"Blue courses: the plan with the fewest hours for {md_escape(learner.name or learner.id)} "
-               f"({n} course{'s' if n != 1 else ''}, {plan['total_hours']:g} h). "
+               f"({n} course{'s' if n != 1 else ''}, {plan.total_hours:g} h). "
                "Change targets and objective on the Plan page.")

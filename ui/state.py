@@ -1,7 +1,8 @@
 """The app's shared state: which catalog and learner are active, read from the sidebar.
 
 Uploads go through plain functions (:func:`parse_catalog_upload`, :func:`parse_learner_upload`)
-that take the file's name and bytes and return library objects or raise the loader's
+that take the file's name and bytes and call the library (:func:`pathways.io.catalog_from_archive`,
+:func:`pathways.io.parse_yaml_bytes`), returning library objects or raising the loader's
 :class:`~pathways.errors.CatalogError`; they know nothing about Streamlit, so tests call them
 directly. The sidebar keeps the last good catalog in ``st.session_state`` and shows a bad
 upload's diagnostics instead of replacing it.
@@ -10,13 +11,8 @@ upload's diagnostics instead of replacing it.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
-import struct
-import tempfile
-import zipfile
-import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -26,20 +22,19 @@ import networkx as nx
 import streamlit as st
 
 from pathways.domain import Catalog, LearnerProfile
-from pathways.errors import CatalogError, Diagnostic
+from pathways.errors import CatalogError
 from pathways.graph import build_graph
 from pathways.io import (
-    Document,
     ValidationReport,
-    catalog_from_data,
+    catalog_from_archive,
     learner_from_data,
+    parse_yaml_bytes,
     read_yaml,
     validate_catalog,
 )
 from ui.views import md_escape
 
 __all__ = [
-    "ESCO_DIR",
     "SAMPLE_DIR",
     "ActiveCatalog",
     "Context",
@@ -60,12 +55,7 @@ __all__ = [
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_DIR = Path(os.environ.get("PATHWAYS_CATALOG", REPO / "data"))
-ESCO_DIR = Path(os.environ.get("PATHWAYS_ESCO_DIR", REPO.parent / "shared" / "data" / "esco-1.1.1"))
 DEFAULT_LEARNER = "career-changer-maria"
-
-MAX_ZIP_MEMBERS = 500
-MAX_ZIP_BYTES = 50 * 1024 * 1024
-YAML_SUFFIXES = (".yaml", ".yml")
 
 # session-state keys (widget keys are the ones the tests set)
 CATALOG_CHOICE = "catalog_choice"
@@ -120,175 +110,19 @@ def error_lines(err: CatalogError) -> list[str]:
     return str(err).splitlines() or ["the file could not be read"]
 
 
-def _yaml_from_bytes(name: str, data: bytes) -> tuple[Any, str]:
-    """Parse uploaded YAML with the loader's safe reader; errors name ``name`` and the line."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        raise CatalogError(Diagnostic(f"not UTF-8 text ({err.reason} at byte {err.start})",
-                                      file=name, hint="save the file as UTF-8")) from err
-    with tempfile.TemporaryDirectory(prefix="pathways-upload-") as tmp:
-        path = Path(tmp) / "upload.yaml"
-        path.write_text(text, encoding="utf-8")
-        return read_yaml(path, display=name), text
-
-
-def _zip_problem(name: str, message: str, hint: str = "zip the catalog directory again") -> CatalogError:
-    return CatalogError(Diagnostic(message, file=name, hint=hint))
-
-
-def _member_bytes(name: str, data: bytes, info: zipfile.ZipInfo, budget: int) -> bytes:
-    """One member's bytes, decompressed here (stored or deflate), streaming: never more than
-    the size the archive declares for it, nor more than ``budget`` (what is left of
-    :data:`MAX_ZIP_BYTES`); the CRC is checked."""
-    shown = info.filename
-    if info.flag_bits & 0x1:
-        raise _zip_problem(name, f"{shown} is encrypted", "zip the catalog without a password")
-    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-        raise _zip_problem(name, f"{shown} uses a compression method pathways does not unpack "
-                           f"({info.compress_type})", "zip it with the usual (deflate) compression")
-    start, stop = _member_span(name, data, info)
-    raw = memoryview(data)[start:stop]
-    limit = min(info.file_size, budget)
-    if info.compress_type == zipfile.ZIP_STORED:
-        out, complete = bytes(raw[:limit + 1]), True
-    else:
-        inflater = zlib.decompressobj(-15)
-        pieces, size, pos = [], 0, 0
-        while size <= limit:
-            if inflater.unconsumed_tail:
-                chunk = inflater.unconsumed_tail
-            elif pos < len(raw):
-                chunk, pos = raw[pos:pos + 65536], pos + 65536
-            else:
-                break
-            piece = inflater.decompress(chunk, limit + 1 - size)
-            pieces.append(piece)
-            size += len(piece)
-            if inflater.eof:
-                break
-        out, complete = b"".join(pieces), inflater.eof
-    if len(out) > info.file_size:
-        raise _zip_problem(name, f"{shown} unpacks to more than it declares "
-                           f"({info.file_size:,} bytes): a damaged archive or a zip bomb")
-    if len(out) > budget:
-        raise _zip_problem(name, f"the archive unpacks to more than {MAX_ZIP_BYTES // 2**20} MB",
-                           "zip only the catalog's YAML files")
-    if not complete or len(out) != info.file_size or zlib.crc32(out) != info.CRC:
-        raise _zip_problem(name, f"cannot unpack {shown}: its data does not match its size or "
-                           "checksum")
-    return out
-
-
-def _member_span(name: str, data: bytes, info: zipfile.ZipInfo) -> tuple[int, int]:
-    """Where a member's compressed bytes are: after its local header."""
-    at = info.header_offset
-    header = data[at:at + 30]
-    if len(header) < 30 or header[:4] != b"PK\x03\x04":
-        raise _zip_problem(name, f"cannot unpack {info.filename}: no local header where the "
-                           "archive's directory says")
-    name_len, extra_len = struct.unpack("<HH", header[26:30])
-    start = at + 30 + name_len + extra_len
-    stop = start + info.compress_size
-    if stop > len(data):
-        raise _zip_problem(name, f"cannot unpack {info.filename}: it runs past the end of the "
-                           "archive")
-    return start, stop
-
-
-def _zip_members(name: str, data: bytes) -> dict[str, bytes]:
-    """The YAML members of a zip archive (path -> bytes), with size and path checks.
-
-    The sizes the archive declares are not trusted: each member is decompressed here,
-    streaming, and the archive is refused as soon as the bytes actually produced pass the size
-    its member declares or :data:`MAX_ZIP_BYTES` in all; members whose compressed data overlap
-    (one stream listed many times) and names used twice are refused.
-    """
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as err:
-        raise CatalogError(Diagnostic("not a zip archive", file=name,
-                                      hint="upload a .zip of a catalog directory, or one YAML file")) from err
-    with archive:
-        infos = [i for i in archive.infolist() if not i.is_dir()]
-    if len(infos) > MAX_ZIP_MEMBERS:
-        raise CatalogError(Diagnostic(f"the archive holds {len(infos)} files (at most {MAX_ZIP_MEMBERS})",
-                                      file=name, hint="zip only the catalog directory"))
-    if sum(i.file_size for i in infos) > MAX_ZIP_BYTES:
-        raise CatalogError(Diagnostic(f"the archive unpacks to more than {MAX_ZIP_BYTES // 2**20} MB",
-                                      file=name, hint="zip only the catalog's YAML files"))
-    spans = sorted((_member_span(name, data, i), i.filename) for i in infos)
-    for (first, a), (second, b) in zip(spans, spans[1:]):
-        if second[0] < first[1]:
-            raise _zip_problem(name, f"members {a} and {b} overlap (one compressed stream "
-                               "listed twice: a zip bomb)", "zip the catalog directory again")
-    members: dict[str, bytes] = {}
-    where: dict[str, int] = {}
-    left = MAX_ZIP_BYTES
-    for number, info in enumerate(infos, 1):
-        path = PurePosixPath(info.filename.replace("\\", "/"))
-        if path.is_absolute() or ".." in path.parts or not path.parts or path.parts[0] == "__MACOSX":
-            continue
-        if path.suffix.lower() not in YAML_SUFFIXES or path.name.startswith("."):
-            continue
-        key = str(path)
-        if key in where:
-            raise _zip_problem(name, f"{key} is in the archive twice (members {where[key]} and "
-                               f"{number}); only one could be read",
-                               "remove one of the two copies and zip again")
-        where[key] = number
-        members[key] = _member_bytes(name, data, info, left)
-        left -= len(members[key])
-    return members
-
-
 def parse_catalog_upload(name: str, data: bytes) -> tuple[ValidationReport, tuple[LearnerSource, ...]]:
-    """Validate an uploaded catalog: one YAML file, or a zip of a catalog directory.
-
-    In a zip, the catalog is the YAML files of the shallowest folder that holds any; its
-    ``learners/`` subfolder, if present, supplies sample learner profiles.
-
-    Returns
-    -------
-    (ValidationReport, sample learners)
+    """Validate an uploaded catalog (:func:`pathways.io.catalog_from_archive`: one YAML file, or
+    a zip of a catalog directory, whose ``learners/`` folder supplies sample learners).
 
     Raises
     ------
     CatalogError
         With the loader's diagnostics (file names as uploaded, with lines).
     """
-    suffix = PurePosixPath(name).suffix.lower()
-    if suffix in YAML_SUFFIXES:
-        parsed, text = _yaml_from_bytes(name, data)
-        return catalog_from_data([Document(name, parsed, text)]), ()
-    if suffix != ".zip":
-        raise CatalogError(Diagnostic("not a catalog file", file=name,
-                                      hint="upload a .yaml catalog file or a .zip of a catalog directory"))
-    members = _zip_members(name, data)
-    folders = sorted({str(PurePosixPath(p).parent) for p in members},
-                     key=lambda f: (0 if f == "." else len(PurePosixPath(f).parts), f))
-    if not folders:
-        raise CatalogError(Diagnostic("the archive holds no catalog files (*.yaml)", file=name,
-                                      hint="zip a directory that contains the catalog's YAML files"))
-    root = folders[0]
-    docs, learners, errors = [], [], []
-    for path in sorted(members):
-        parent = str(PurePosixPath(path).parent)
-        if parent not in (root, str(PurePosixPath(root) / "learners")):
-            continue
-        shown = f"{name}:{path}"
-        try:
-            parsed, text = _yaml_from_bytes(shown, members[path])
-        except CatalogError as err:
-            errors.extend(err.diagnostics)
-            continue
-        if parent == root:
-            docs.append(Document(shown, parsed, text))
-        else:
-            learners.append(LearnerSource(PurePosixPath(path).stem, shown, parsed, text))
-    if errors:
-        raise CatalogError(errors)
-    return catalog_from_data(docs), tuple(learners)
+    report, learners = catalog_from_archive(name, data)
+    # a learner's document is named "<upload>:<path in the zip>"; its label is the file's stem
+    return report, tuple(LearnerSource(PurePosixPath(d.file[len(name) + 1:]).stem, d.file,
+                                       d.data, d.text) for d in learners)
 
 
 def parse_learner_upload(name: str, data: bytes, catalog: Catalog) -> LearnerProfile:
@@ -302,7 +136,7 @@ def parse_learner_upload(name: str, data: bytes, catalog: Catalog) -> LearnerPro
     CatalogError
         With the loader's diagnostics.
     """
-    parsed, text = _yaml_from_bytes(name, data)
+    parsed, text = parse_yaml_bytes(data, name)
     return learner_from_data(parsed, source=name, catalog=catalog, text=text, read_badges=False)
 
 
@@ -492,7 +326,7 @@ def _learner_section(active: ActiveCatalog) -> tuple[LearnerProfile | None, str]
             st.caption("Upload a profile, or pick a sample.")
             return None, ""
         try:
-            parsed, text = _yaml_from_bytes(upload.name, upload.getvalue())
+            parsed, text = parse_yaml_bytes(upload.getvalue(), upload.name)
         except CatalogError as err:
             _show_errors(f"{upload.name} is not a valid profile", error_lines(err))
             return None, ""

@@ -1,13 +1,19 @@
-"""Text renderings of engine results for the pages (Markdown), and download payloads."""
+"""Text renderings of engine results for the pages (Markdown), and download payloads.
+
+They read the library's objects (a :class:`~pathways.planner.Plan`, an audited tree of
+:class:`~pathways.planner.AuditNode`), never their JSON form, which only the JSON download uses.
+"""
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    from pathways.planner import AuditNode, Plan
 
 __all__ = ["audit_markdown", "md_escape", "money", "plan_courses_frame", "plan_csv", "plan_json", "plan_markdown"]
 
@@ -60,35 +66,33 @@ def _line_start(m: re.Match[str]) -> str:
 _escape = md_escape
 
 
-def _node_text(node: Mapping[str, Any]) -> str:
-    text = str(node.get("text", ""))
-    node_id = node.get("id")
-    if node_id and text.startswith(str(node_id)):
-        rest = text[len(str(node_id)):].strip()
-        text = f"**{_escape(str(node_id))}** {_escape(rest)}"
+def _node_text(node: AuditNode) -> str:
+    text = node.text
+    if node.id and text.startswith(node.id):
+        rest = text[len(node.id):].strip()
+        text = f"**{_escape(node.id)}** {_escape(rest)}"
     else:
         text = _escape(text)
-    detail = node.get("detail")
-    return f"{text} — _{_escape(str(detail))}_" if detail else text
+    return f"{text} — _{_escape(node.detail)}_" if node.detail else text
 
 
-def audit_markdown(tree: Mapping[str, Any], *, depth: int = 0, needed: bool = True) -> list[str]:
-    """An audited requirement tree (``AuditNode.to_dict()``) as nested Markdown list lines.
+def audit_markdown(tree: AuditNode, *, depth: int = 0, needed: bool = True) -> list[str]:
+    """An audited requirement tree (an :class:`~pathways.planner.AuditNode`) as nested
+    Markdown list lines.
 
     Options of a met choice that are not needed are drawn as ``○`` and not expanded.
     """
-    status = tree.get("status", "not met")
+    status = tree.status
     if not needed and status != "met":
         return [f"{'  ' * depth}- :gray[○ {_node_text(tree)}]"]
-    source = tree.get("source") if status == "met" else None
+    source = tree.source if status == "met" else None
     mark = _MARKS.get((status, source), _MARKS.get((status, None), ""))
     lines = [f"{'  ' * depth}- {mark} {_node_text(tree)}"]
-    children = tree.get("children", [])
-    if tree.get("kind") == "credential" and status == "met" and tree.get("source") == "held":
+    if tree.kind == "credential" and status == "met" and tree.source == "held":
         return lines  # a held credential: its own requirements are not the point
-    child_needed = status != "met" or tree.get("kind") in ("all", "credential", "min_hours")
-    for child in children:
-        lines.extend(audit_markdown(child, depth=depth + 1, needed=child_needed or child.get("status") == "met"))
+    child_needed = status != "met" or tree.kind in ("all", "credential", "min_hours")
+    for child in tree.children:
+        lines.extend(audit_markdown(child, depth=depth + 1, needed=child_needed or child.status == "met"))
     return lines
 
 
@@ -96,39 +100,37 @@ def money(value: float, currency: str) -> str:
     return f"{value:,.0f} {currency}" if float(value).is_integer() else f"{value:,.2f} {currency}"
 
 
-def plan_courses_frame(plan: Mapping[str, Any]) -> pd.DataFrame:
+def plan_courses_frame(plan: Plan) -> pd.DataFrame:
     """One row per planned course, in term order (the plan's own order)."""
     rows = [{
-        "term": c["term"], "id": c["id"], "title": c["title"], "provider": c.get("provider") or "",
-        "hours": c["hours"], "cost": c["cost"],
-        "counts_toward": ", ".join(c.get("counts_toward", [])) or "—",
-        "renewal": bool(c.get("renewal")), "reason": c.get("reason", ""),
-    } for c in plan.get("courses", [])]
+        "term": str(c.term), "id": c.id, "title": c.title, "provider": c.provider or "",
+        "hours": c.hours, "cost": c.cost, "counts_toward": ", ".join(c.counts_toward) or "—",
+        "renewal": c.renewal, "reason": c.reason,
+    } for c in plan.courses]
     return pd.DataFrame(rows, columns=["term", "id", "title", "provider", "hours", "cost",
                                        "counts_toward", "renewal", "reason"])
 
 
-def plan_markdown(plan: Mapping[str, Any], currency: str) -> str:
+def plan_markdown(plan: Plan, currency: str) -> str:
     """The plan term by term: each course with its hours, cost and the reason it is there."""
     lines: list[str] = []
-    for term in plan.get("schedule", []):
-        courses = [c for c in plan.get("courses", []) if c["id"] in term["courses"]]
+    for term, courses in plan.schedule():
         if not courses:
-            lines.append(f"**{term['term']}** · :gray[no course this term]\n")
+            lines.append(f"**{term}** · :gray[no course this term]\n")
             continue
-        hours = sum(c["hours"] for c in courses)
-        lines.append(f"**{term['term']}** · :gray[{len(courses)} course{'s' if len(courses) != 1 else ''}, "
+        hours = sum(c.hours for c in courses)
+        lines.append(f"**{term}** · :gray[{len(courses)} course{'s' if len(courses) != 1 else ''}, "
                      f"{hours:g} h]\n")
         for c in courses:
-            renew = " · :orange[renewal]" if c.get("renewal") else ""
-            lines.append(f"- **{_escape(c['id'])}** {_escape(c['title'])} · {c['hours']:g} h · "
-                         f"{money(c['cost'], currency)}{renew}  \n"
-                         f"  :small[:gray[{_escape(c.get('reason', ''))}]]")
+            renew = " · :orange[renewal]" if c.renewal else ""
+            lines.append(f"- **{_escape(c.id)}** {_escape(c.title)} · {c.hours:g} h · "
+                         f"{money(c.cost, currency)}{renew}  \n"
+                         f"  :small[:gray[{_escape(c.reason)}]]")
         lines.append("")
     return "\n".join(lines)
 
 
-def plan_csv(plan: Mapping[str, Any]) -> str:
+def plan_csv(plan: Plan) -> str:
     """The plan's courses as CSV (one row per course, with the reason); cells a spreadsheet
     would run as formulas are quoted (:func:`pathways.io.tables.safe_cell`)."""
     from pathways.io.tables import frame_csv
@@ -136,6 +138,6 @@ def plan_csv(plan: Mapping[str, Any]) -> str:
     return frame_csv(plan_courses_frame(plan))  # formula cells neutralised (issue 16)
 
 
-def plan_json(plan: Mapping[str, Any]) -> str:
-    """The whole plan (``Plan.to_dict()``) as indented JSON."""
-    return json.dumps(dict(plan), indent=2, ensure_ascii=False, default=str)
+def plan_json(plan: Plan) -> str:
+    """The whole plan (its JSON form, :meth:`Plan.to_dict`) as indented JSON."""
+    return json.dumps(plan.to_dict(), indent=2, ensure_ascii=False, default=str)

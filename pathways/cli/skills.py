@@ -1,16 +1,18 @@
 """Commands of the skills engine (registered on import): ``gap``, ``recommend``, ``jobs``,
-``skills-from-text`` and ``import``."""
+``skills-from-text`` and ``import``.
+
+The ESCO folder is ``--esco``, else :func:`pathways.io.esco.default_esco_dir`; the fitted
+text-to-skills extractor comes from :func:`pathways.skills.extractor.load_extractor` (cached on
+disk, shared with the app)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-import pathways
 from pathways.cli._common import (
     CatalogOpt,
     Format,
@@ -39,12 +41,15 @@ UseCvOpt = Annotated[bool, typer.Option(
     "text-to-skills extractor (see --esco).")]
 
 
-def default_esco() -> Path:
-    """``$PATHWAYS_ESCO``, else ``shared/data/esco-1.1.1`` beside the repository."""
-    env = os.environ.get("PATHWAYS_ESCO")
-    if env:
-        return Path(env)
-    return Path(pathways.__file__).resolve().parents[2] / "shared" / "data" / "esco-1.1.1"
+def _esco_dir(esco: Path | None) -> Path:
+    """``--esco``, else :func:`pathways.io.esco.default_esco_dir`; a usage error when missing."""
+    from pathways.io.esco import default_esco_dir
+
+    path = esco or default_esco_dir()
+    if not path.is_dir():
+        raise fail(f"ESCO data not found at {path}; pass --esco DIR or set PATHWAYS_ESCO "
+                   "to the directory of the ESCO v1.1.1 zips")
+    return path
 
 
 def _no_csv(format: Format, command: str) -> None:
@@ -70,6 +75,13 @@ def _learner(path: Path, cat: Catalog) -> LearnerProfile:
     return found
 
 
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise fail(f"cannot read {path}: {err}") from None
+
+
 def _pct(value: float) -> str:
     return f"{value:.1f} %"
 
@@ -82,62 +94,14 @@ def _hours(value: float) -> str:
     return f"{value:g} h"
 
 
-def _extractor_cache_key(path: Path, extractor: Any) -> str:
-    """Changes with the ESCO files, the extractor's parameters and code, and scikit-learn."""
-    import hashlib
-
-    import sklearn
-
-    import pathways.skills.text as text
-
-    h = hashlib.sha256()
-    for f in sorted(path.glob("*.zip")):
-        st = f.stat()
-        h.update(f"{f.name}:{st.st_size}:{st.st_mtime_ns}".encode())
-    h.update(repr(sorted(extractor.get_params().items())).encode())
-    h.update(Path(text.__file__).read_bytes())
-    h.update(sklearn.__version__.encode())
-    return h.hexdigest()[:20]
-
-
 def _load_extractor(esco: Path | None, *, cache: bool = True) -> Any:
-    """A SkillExtractor fitted on the ESCO taxonomy, or a clear error.
+    """The text-to-skills extractor fitted on ESCO (:func:`pathways.skills.extractor.load_extractor`:
+    cached on disk), or a clear error."""
+    from pathways.skills.extractor import load_extractor
 
-    Fitting on all of ESCO takes tens of seconds, so the fitted extractor is pickled in the
-    pathways cache directory (``$PATHWAYS_CACHE_DIR``, else ``~/.cache/pathways``) and reused
-    while the ESCO files, the extractor and scikit-learn stay the same.
-    """
-    import pickle
-
-    path = esco or default_esco()
-    if not path.is_dir():
-        raise fail(f"ESCO data not found at {path}; pass --esco DIR or set PATHWAYS_ESCO "
-                   "to the directory of the ESCO v1.1.1 zips")
-    try:
-        from pathways.io.esco import default_cache_dir, load_esco
-        from pathways.skills.text import SkillExtractor
-    except ImportError as err:  # the text engine is not installed in this build
-        raise fail(f"text-to-skills is not available: {err}") from None
-    extractor = SkillExtractor()
-    target = default_cache_dir() / f"extractor-{_extractor_cache_key(path, extractor)}.pkl"
-    if cache and target.is_file():
-        try:
-            with target.open("rb") as fh:
-                return pickle.load(fh)  # noqa: S301 - our own cache file
-        except Exception:  # noqa: BLE001 - a stale or broken cache is rebuilt
-            pass
+    path = _esco_dir(esco)
     with user_errors():
-        extractor.fit(load_esco(path))
-    if cache:
-        tmp = target.with_suffix(f".{os.getpid()}.tmp")
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with tmp.open("wb") as fh:
-                pickle.dump(extractor, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, target)
-        except Exception:  # noqa: BLE001 - a cache that cannot be written only costs time
-            tmp.unlink(missing_ok=True)
-    return extractor
+        return load_extractor(path, cache=cache)
 
 
 def _cv_extractor(use_cv: bool, esco: Path | None, me: LearnerProfile) -> Any:
@@ -158,20 +122,39 @@ def gap(
     as_of: AsOfOpt = None,
     use_cv: UseCvOpt = False,
     esco: EscoOpt = None,
+    job_ad: Annotated[Path | None, typer.Option(
+        "--job-ad", help="A job ad (a text file): the job is every ESCO skill read in it, each "
+        "essential at level 1 (with the text-to-skills extractor, see --esco); instead of --job.",
+        )] = None,
 ) -> None:
     """What a job requires against what the learner holds, and the readiness (0-100 %).
 
     Readiness is the importance-weighted coverage of the job's skills: a skill held at level 1
     of a required 2 counts half. Essential gaps come first.
     """
-    from pathways.skills.gap import gap_analysis
+    from pathways.skills import gap_analysis
+    from pathways.skills.extractor import job_from_skills
 
     _no_csv(format, "gap")
+    if job_ad is not None and job is not None:
+        raise fail("give --job or --job-ad, not both")
     cat = load(catalog).catalog
     me = _learner(learner_path, cat)
+    ad_text = _read_text(job_ad) if job_ad is not None else None
     extractor = _cv_extractor(use_cv, esco, me)
+    target: Any = job
+    labels: dict[str, str] = {}
+    if ad_text is not None:
+        reader = extractor or _load_extractor(esco)
+        with user_errors():
+            found = reader.predict([ad_text])[0]
+        if not found:
+            raise fail(f"no ESCO skill was recognised in {job_ad}")
+        target = job_from_skills(found, title=f"the job ad {job_ad.name}")  # type: ignore[union-attr]
+        labels = {skill: label for skill, label, _ in found}
     with user_errors():
-        report = gap_analysis(cat, me, job, as_of=_as_of(as_of), extractor=extractor)
+        report = gap_analysis(cat, me, target, as_of=_as_of(as_of), extractor=extractor,
+                              labels=labels)
     if format is Format.json:
         emit_json(report.to_dict())
         return
@@ -297,11 +280,9 @@ def jobs(
     me = _learner(learner_path, cat)
     pool = None
     if esco:
-        path = esco_dir or default_esco()
-        if not path.is_dir():
-            raise fail(f"ESCO data not found at {path}; pass --esco DIR or set PATHWAYS_ESCO")
         from pathways.io.esco import load_esco
 
+        path = _esco_dir(esco_dir)
         with user_errors():
             pool = list(load_esco(path).jobs.values())
     with user_errors():
@@ -343,12 +324,7 @@ def skills_from_text(
     _no_csv(format, "skills-from-text")
     if top < 1:
         raise fail(f"--top must be at least 1, got {top}")
-    texts = []
-    for f in files:
-        try:
-            texts.append(f.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError) as err:
-            raise fail(f"cannot read {f}: {err}") from None
+    texts = [_read_text(f) for f in files]
     extractor = _load_extractor(esco, cache=cache)
     extractor.set_params(top_k=top)
     with user_errors():
@@ -382,10 +358,8 @@ def import_(
         raise fail(f"unknown source {source!r}; use esco or onet")
     if not path.is_dir():
         raise fail(f"{path} is not a directory of {source} files")
-    try:
-        from pathways.io.esco import import_jobs
-    except ImportError as err:
-        raise fail(f"taxonomy import is not available: {err}") from None
+    from pathways.io.esco import import_jobs
+
     with user_errors():
         n = import_jobs(source, path, occupation or None, out)  # type: ignore[arg-type]
     if format is Format.json:

@@ -1,6 +1,6 @@
 """Reading and writing user files: catalogs, learner profiles and the formats around them."""
 
-from pathways.io._yaml import atomic_write_text, dump_yaml, parse_yaml, read_yaml
+from pathways.io._yaml import atomic_write_text, dump_yaml, parse_yaml, parse_yaml_bytes, read_yaml
 from pathways.io.dump import (
     catalog_to_data,
     learner_to_data,
@@ -8,6 +8,7 @@ from pathways.io.dump import (
     write_catalog,
     write_learner,
 )
+from pathways.io.archive import catalog_from_archive
 from pathways.io.catalog import (
     Document,
     ValidationReport,
@@ -22,6 +23,7 @@ __all__ = [
     "Document",
     "ValidationReport",
     "atomic_write_text",
+    "catalog_from_archive",
     "catalog_from_data",
     "catalog_to_data",
     "dump_yaml",
@@ -30,6 +32,7 @@ __all__ = [
     "load_catalog",
     "load_learner",
     "parse_yaml",
+    "parse_yaml_bytes",
     "read_yaml",
     "requirement_to_data",
     "validate_catalog",

@@ -33,6 +33,7 @@ __all__ = [
     "format_keypath",
     "locked",
     "output_path",
+    "parse_yaml_bytes",
     "read_regular_file",
     "read_yaml",
 ]
@@ -230,6 +231,30 @@ def read_yaml(path: str | os.PathLike[str], *, display: str | None = None) -> An
         ) from err
     del raw
     return parse_yaml(text, shown)
+
+
+def parse_yaml_bytes(data: bytes, file: str) -> tuple[Any, str]:
+    """Parse YAML sent as bytes (an upload): ``(data, text)``, as :func:`read_yaml` reads a
+    file of those bytes (a UTF-8 byte order mark is dropped; at most :data:`MAX_INPUT_BYTES`).
+
+    >>> parse_yaml_bytes(b"\\xef\\xbb\\xbfcourses: []\\n", "c.yaml")
+    ({'courses': []}, 'courses: []\\n')
+
+    Raises
+    ------
+    CatalogError
+        As :func:`read_yaml`; ``file`` names the upload.
+    """
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise CatalogError(Diagnostic(f"not UTF-8 text ({err.reason} at byte {err.start})",
+                                      file=file, hint="save the file as UTF-8")) from err
+    size = len(text.encode("utf-8"))
+    if size > MAX_INPUT_BYTES:
+        raise CatalogError(Diagnostic(f"too large ({size:,} bytes; at most {MAX_INPUT_BYTES:,})",
+                                      file=file, hint="a file is much smaller than that: check the path"))
+    return parse_yaml(text, file), text
 
 
 def _duplicate(key: Any, first: yaml.Node, again: yaml.Node, file: str) -> Diagnostic:

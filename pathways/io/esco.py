@@ -66,6 +66,8 @@ __all__ = [
     "RELATIONS_ZIP",
     "cached_taxonomy",
     "default_cache_dir",
+    "default_esco_dir",
+    "has_esco",
     "import_jobs",
     "jobs_to_catalog_dict",
     "load_esco",
@@ -77,6 +79,27 @@ CLASSIFICATION_ZIP = "ESCO_dataset_v1.1.1_classification_en_csv.zip"
 RELATIONS_ZIP = "ESCO_dataset_v1.1.1_relations_csv.zip"
 ESCO_ATTRIBUTION = "This service uses the ESCO classification of the European Commission."
 ESCO_DOWNLOAD = "https://esco.ec.europa.eu/en/use-esco/download"
+
+
+# =========================================================================== where it is
+def default_esco_dir() -> Path:
+    """The folder of the ESCO v1.1.1 zips, for the command line and the app alike:
+    ``$PATHWAYS_ESCO``, else ``shared/data/esco-1.1.1`` beside the repository.
+
+    ``$PATHWAYS_ESCO_DIR`` (what the app read before this function existed) is still read
+    when ``$PATHWAYS_ESCO`` is not set; set ``PATHWAYS_ESCO`` instead, the old name will go.
+    """
+    env = os.environ.get("PATHWAYS_ESCO") or os.environ.get("PATHWAYS_ESCO_DIR")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[3] / "shared" / "data" / "esco-1.1.1"
+
+
+def has_esco(path: str | os.PathLike[str] | None = None) -> bool:
+    """Whether the ESCO download is in ``path`` (default :func:`default_esco_dir`): its
+    classification zip, which every use of ESCO needs, is there."""
+    folder = Path(path) if path is not None else default_esco_dir()
+    return (folder / CLASSIFICATION_ZIP).is_file()
 
 # =========================================================================== reading
 def _missing(path: Path, what: str, hint: str) -> CatalogError:

@@ -13,7 +13,7 @@ For every ordered pair of credentials (A, B):
   A plan is only computed for pairs where holding A can matter: A's plan has a course of
   B's relevant subgraph (a course that counts toward B or a prerequisite of one) or B nests A.
   Every other pair needs B's hours from scratch, exactly. Plans are cached per credential.
-- Without the planner (not installed yet, or ``use_planner=False``) the hours are left empty
+- With ``use_planner=False`` (no plans: quick) the hours are left empty
   and the pairs are ranked by the shared courses and their hours; the ``method`` column says
   which way each row was computed.
 """
@@ -21,7 +21,6 @@ For every ordered pair of credentials (A, B):
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from collections.abc import Callable
 from typing import Any
 
@@ -82,14 +81,6 @@ def _nested(catalog: Catalog) -> dict[str, frozenset[str]]:
                 inner |= {ref} | out[ref]
         out[cred_id] = frozenset(inner)
     return {c: out[c] for c in catalog.credentials}
-
-
-def _planner() -> Callable[..., Any] | None:
-    try:
-        module = importlib.import_module("pathways.planner")
-    except ImportError:
-        return None
-    return getattr(module, "plan", None)
 
 
 class _Plans:
@@ -172,8 +163,11 @@ def credential_overlap(catalog: Catalog, *, use_planner: bool = True,
     order = {c: i for i, c in enumerate(catalog.courses)}
     skills = {cred: {s.skill for c in courses for s in catalog.courses[c].skills}
               for cred, courses in closure.items()}
-    plan = _planner() if use_planner else None
-    plans = _Plans(plan, catalog, G, as_of or dt.date.today()) if plan is not None else None
+    plans = None
+    if use_planner:
+        from pathways.planner import plan  # the engine that prices the pairs (loaded on use)
+
+        plans = _Plans(plan, catalog, G, as_of or dt.date.today())
     relevant: dict[str, set[str]] = {}
 
     rows = []

@@ -152,7 +152,8 @@ def resolve_job(catalog: Catalog, job: Job | str | None, learner: LearnerProfile
 
 
 def gap_analysis(catalog: Catalog, learner: LearnerProfile | LearnerSkills, job: Job | str | None = None,
-                 *, as_of: dt.date | None = None, extractor: Any = None) -> GapReport:
+                 *, as_of: dt.date | None = None, extractor: Any = None,
+                 labels: Mapping[str, str] | None = None) -> GapReport:
     """Every skill ``job`` requires against what ``learner`` holds.
 
     Parameters
@@ -165,6 +166,10 @@ def gap_analysis(catalog: Catalog, learner: LearnerProfile | LearnerSkills, job:
         A job or a job id of the catalog; default the learner's goal job.
     as_of, extractor
         Passed to :func:`~pathways.skills.learner.learner_skills`.
+    labels : mapping, optional
+        Skill id -> label for skills the catalog does not list (e.g. the ESCO skills read from
+        a job ad, :func:`pathways.skills.extractor.job_from_text`); the catalog's own labels
+        come first.
 
     Returns
     -------
@@ -184,7 +189,10 @@ def gap_analysis(catalog: Catalog, learner: LearnerProfile | LearnerSkills, job:
     rows = []
     for s in _requirements(target):
         level = held.level(s.skill)
-        rows.append(SkillGap(s.skill, catalog.skill_label(s.skill), s.importance, s.essential,
+        label = catalog.skill_label(s.skill)
+        if labels and s.skill not in catalog.skills:
+            label = labels.get(s.skill, label)
+        rows.append(SkillGap(s.skill, label, s.importance, s.essential,
                              s.level, level, held.explain(s.skill, catalog)))
     rows.sort(key=lambda g: (g.met, not g.essential, -g.importance, -g.deficit, g.label.lower(), g.skill))
     return GapReport(target.id, target.title, readiness(held.levels, target), tuple(rows), held)

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from types import MappingProxyType
 from typing import Any, Literal
 
@@ -118,6 +118,13 @@ class LearnerSkills:
             value = getattr(self, name)
             if not isinstance(value, MappingProxyType):
                 object.__setattr__(self, name, MappingProxyType(dict(value)))
+
+    def __reduce__(self) -> tuple[type[LearnerSkills], tuple[object, ...]]:
+        """Pickle (and deep-copy) the read-only mappings as plain dicts: the app caches gap
+        reports and recommendations, which hold these."""
+        values = (getattr(self, f.name) for f in fields(self))
+        return (LearnerSkills, tuple(dict(v) if isinstance(v, MappingProxyType) else v
+                                     for v in values))
 
     def level(self, skill: str) -> int:
         """The held level of ``skill`` (0 when not held)."""

@@ -1,5 +1,6 @@
-"""Points 2 and 7 of issue 16 for the app's zip upload: what is actually decompressed is
-capped (streaming), overlapping members are refused, a member name used twice is an error."""
+"""Points 2 and 7 of issue 16 for the app's zip upload (read by
+:func:`pathways.io.catalog_from_archive`): what is actually decompressed is capped (streaming),
+overlapping members are refused, a member name used twice is an error."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ import zlib
 
 import pytest
 
+import pathways.io.archive as archive
 from pathways.errors import CatalogError
+from pathways.io import catalog_from_archive
 
 from ._bounds import MB, measured
 
@@ -46,17 +49,17 @@ def test_sizes_the_archive_declares_are_not_trusted() -> None:
     assert len(bomb) < 2 * MB
     with measured() as used:
         with pytest.raises(CatalogError) as info:
-            ui_state.parse_catalog_upload("bomb.zip", bomb)
+            catalog_from_archive("bomb.zip", bomb)
     assert "bomb.zip" in str(info.value) and "more than it declares" in str(info.value)
     assert used.peak_bytes < 64 * MB, used
     assert used.seconds < 30, used
 
 
 def test_the_total_actually_decompressed_is_capped(monkeypatch) -> None:
-    monkeypatch.setattr(ui_state, "MAX_ZIP_BYTES", 1 * MB)
+    monkeypatch.setattr(archive, "MAX_ZIP_BYTES", 1 * MB)
     members = [(f"c{i}.yaml", COURSES + b"#" + b" " * (300 * 1024) + b"\n") for i in range(5)]
     with pytest.raises(CatalogError) as info:
-        ui_state.parse_catalog_upload("big.zip", _zip(members))
+        catalog_from_archive("big.zip", _zip(members))
     assert "unpacks to more than" in str(info.value), str(info.value)
 
 
@@ -84,7 +87,7 @@ def test_members_sharing_one_compressed_stream_are_refused() -> None:
     data = _overlapping(10)
     assert len(zipfile.ZipFile(io.BytesIO(data)).infolist()) == 10  # a valid-looking archive
     with pytest.raises(CatalogError) as info:
-        ui_state.parse_catalog_upload("shared.zip", data)
+        catalog_from_archive("shared.zip", data)
     assert "overlap" in str(info.value), str(info.value)
 
 
@@ -93,7 +96,7 @@ def test_a_member_name_used_twice_is_an_error_naming_both() -> None:
         data = _zip([("cat/a.yaml", COURSES), ("cat/b.yaml", COURSES.replace(b"A", b"B")),
                      ("cat/a.yaml", COURSES.replace(b"A", b"C"))])
     with pytest.raises(CatalogError) as info:
-        ui_state.parse_catalog_upload("dup.zip", data)
+        catalog_from_archive("dup.zip", data)
     message = str(info.value)
     assert "cat/a.yaml" in message and "twice" in message and "1" in message and "3" in message, message
 
