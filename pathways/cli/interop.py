@@ -7,10 +7,8 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
-from contextlib import ExitStack
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -44,20 +42,6 @@ def _say(line: str) -> None:
     console.print(line, highlight=False, markup=False)
 
 
-def _header(path: Path) -> str:
-    """The comment block that opens a YAML file, kept when the file is rewritten."""
-    lines = []
-    try:
-        with path.open(encoding="utf-8") as fh:
-            for line in fh:
-                if not line.startswith("#"):
-                    break
-                lines.append(line[1:].removeprefix(" ").rstrip("\n"))
-    except (OSError, UnicodeDecodeError):
-        return ""
-    return "\n".join(lines)
-
-
 # --------------------------------------------------------------------------- badges
 @badges_app.command("import")
 def badges_import(
@@ -76,7 +60,7 @@ def badges_import(
     it was verified (pathways reads badges; it does not check signatures). Exits 1, writing
     nothing, when a badge file cannot be read.
     """
-    from pathways.io._yaml import locked, output_path
+    from pathways.io.badges import add_badges_to_profile
 
     cat = load(catalog).catalog
     day = None
@@ -85,43 +69,19 @@ def badges_import(
             day = dt.date.fromisoformat(today)
         except ValueError:
             raise fail(f"--today {today!r} is not a date; write YYYY-MM-DD") from None
-    # read, merge and write under a lock on the profile (and on --out): two imports into one
-    # profile at once both land, the second reading what the first wrote
-    with user_errors(), ExitStack() as stack:
-        for path in sorted({output_path(learner), output_path(out)}):
-            stack.enter_context(locked(path))
-        _badges_import_locked(files, learner, out, cat, day)
-
-
-def _badges_import_locked(files: list[Path], learner: Path, out: Path, cat: Any,
-                          day: dt.date | None) -> None:
-    from pathways.io import learner_from_data, load_learner, read_yaml, write_learner
-    from pathways.io.badges import import_badge_files, merge_badges
-
     with user_errors():
-        full = load_learner(learner, cat)  # validates the profile, its badges: list included
-        raw = read_yaml(learner)
-        if isinstance(raw, dict) and isinstance(raw.get("learner"), dict):
-            raw = {**raw, "learner": {k: v for k, v in raw["learner"].items() if k != "badges"}}
-        base = learner_from_data(raw, source=str(learner), catalog=cat)
-    for note in full.notes:
+        done = add_badges_to_profile(learner, files, cat, out, today=day)
+    for note in done.notes:
         _say(f"{learner.name} (badges listed in the profile): {note}")
-    result = import_badge_files(files, cat, today=day)
-    for message in result.messages:
+    for message in done.read.messages:
         _say(message)
-    if result.problems:
-        names = ", ".join(Path(b.source).name for b in result.problems)
-        raise fail(f"{len(result.problems)} badge file(s) could not be read ({names}); "
+    if not done.written:
+        problems = done.read.problems
+        names = ", ".join(Path(b.source).name for b in problems)
+        raise fail(f"{len(problems)} badge file(s) could not be read ({names}); "
                    f"{out} was not written")
-    merged, added, n_skills = merge_badges(base, result.holdings, result.skills)
-    merged = dataclasses.replace(merged, badges=full.badges)
-    with user_errors():
-        write_learner(merged, out, header=_header(learner))
-    day_ = day or dt.date.today()
-    expired = sum(1 for h in added if h.expires is not None and h.expires <= day_)
-    unmapped = sum(1 for b in result.badges if b.holding is None and b.status in ("valid", "expired"))
-    _say(f"added or updated {len(added)} holdings ({expired} expired) and {n_skills} skills; "
-         f"{unmapped} unmapped, {len(result.badges) - len(result.holdings) - unmapped} not added; "
+    _say(f"added or updated {len(done.added)} holdings ({done.expired} expired) and "
+         f"{done.skills_raised} skills; {done.unmapped} unmapped, {done.not_added} not added; "
          f"wrote {out}")
 
 

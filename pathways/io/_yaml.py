@@ -36,6 +36,7 @@ __all__ = [
     "parse_yaml_bytes",
     "read_regular_file",
     "read_yaml",
+    "yaml_header",
 ]
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -673,6 +674,28 @@ def _write_problem(target: Path, err: OSError, what: str = "file") -> WriteError
     else:
         hint = "check the path"
     return WriteError(f"cannot write the {what} {target}: {reason}; {hint}")
+
+
+def yaml_header(path: str | os.PathLike[str]) -> str:
+    """The comment block that opens a YAML file (``#`` and one space removed), to keep when the
+    file is rewritten; ``""`` when there is none or the file cannot be read.
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "me.yaml"
+    >>> _ = p.write_text("# Maria's profile\\n#  kept by her advisor\\nlearner: {id: m}\\n# not this\\n")
+    >>> yaml_header(p)
+    "Maria's profile\\n kept by her advisor"
+    """
+    lines = []
+    try:
+        with open(path, encoding="utf-8") as fh:
+            for line in fh:
+                if not line.startswith("#"):
+                    break
+                lines.append(line[1:].removeprefix(" ").rstrip("\n"))
+    except (OSError, UnicodeDecodeError):
+        return ""
+    return "\n".join(lines)
 
 
 def output_path(path: str | os.PathLike[str]) -> Path:

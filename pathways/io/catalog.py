@@ -771,7 +771,7 @@ def learner_from_data(data: Any, *, source: str = "<learner>", catalog: Catalog 
         elif catalog is None:
             notes.append(f"{len(learner.badges)} badge files not read: no catalog to map them to")
         else:
-            from pathways.io.badges import import_badge_files
+            from pathways.io.badges._map import import_badge_files  # not the package: it needs us
 
             base = Path(source).parent
             result = import_badge_files([base / b for b in learner.badges], catalog)

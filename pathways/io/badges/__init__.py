@@ -28,8 +28,9 @@ Export writes a course or credential as an Open Badges 3.0 ``Achievement``
 
 The package: :mod:`~pathways.io.badges._extract` (baked PNG and SVG images),
 :mod:`~pathways.io.badges._read` (JSON, JWS, OB 2.0 / 3.0 parsing),
-:mod:`~pathways.io.badges._map` (mapping to the catalog, the import, :func:`merge_badges`) and
-:mod:`~pathways.io.badges._export` (achievements).
+:mod:`~pathways.io.badges._map` (mapping to the catalog, the import, :func:`merge_badges`),
+:mod:`~pathways.io.badges._profile` (:func:`add_badges_to_profile`: badges into a profile file)
+and :mod:`~pathways.io.badges._export` (achievements).
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from pathways.io.badges._map import (
     import_badge_files,
     merge_badges,
 )
+from pathways.io.badges._profile import ProfileBadges, add_badges_to_profile
 from pathways.io.badges._read import DATE_YEARS, MAX_BADGE_BYTES, read_badge
 
 __all__ = [
@@ -56,8 +58,10 @@ __all__ = [
     "BadgeImport",
     "BadgeRecord",
     "Confidence",
+    "ProfileBadges",
     "Status",
     "achievement_id",
+    "add_badges_to_profile",
     "export_achievement",
     "extract_baked",
     "import_badge_files",
