@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathways.cli import (  # noqa: F401  (register commands)
     app as _app_command,
+    catalog,
     cohort,
-    core,
     interop,
     overlap,
     plan,

@@ -1,4 +1,4 @@
-"""``pathways validate`` and ``pathways show``."""
+"""Commands on the catalog itself (registered on import): ``pathways validate`` and ``pathways show``."""
 
 from __future__ import annotations
 
