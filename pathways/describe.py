@@ -1,10 +1,23 @@
-"""Plain-text renderings of catalog structures, shared by the CLI and the app."""
+"""Plain-text renderings for people, shared by the engines, the CLI and the app: requirement
+and prerequisite trees, and amounts of money."""
 
 from __future__ import annotations
 
 from pathways.domain import AllOf, AnyOf, Catalog, Choose, MinHours, Node, Ref
 
-__all__ = ["prerequisite_text", "requirement_lines"]
+__all__ = ["money", "prerequisite_text", "requirement_lines"]
+
+
+def money(value: float, currency: str) -> str:
+    """An amount with its currency: whole amounts without cents (within 1e-9, so a sum of
+    prices such as 0.7 + 0.3 counts as whole), others with two decimals.
+
+    >>> money(1250, "CAD"), money(1250.5, "CAD"), money(0.7 + 0.3, "EUR")
+    ('1,250 CAD', '1,250.50 CAD', '1 EUR')
+    """
+    if abs(value - round(value)) < 1e-9:
+        return f"{value:,.0f} {currency}"
+    return f"{value:,.2f} {currency}"
 
 
 def prerequisite_text(node: Node, *, top: bool = True) -> str:

@@ -8,12 +8,13 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
+from pathways.describe import money
 from pathways.domain import Job
 from pathways.skills.extractor import job_from_skills
 from ui import engines
 from ui.charts import gap_chart
 from ui.state import context, keep, reset_on_change, sticky
-from ui.views import md_escape, money
+from ui.views import md_escape
 from ui.workspace import keep_panel
 
 ctx = context()

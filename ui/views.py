@@ -12,10 +12,20 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from pathways.describe import money
+
 if TYPE_CHECKING:
     from pathways.planner import AuditNode, Plan
 
-__all__ = ["audit_markdown", "md_escape", "money", "plan_courses_frame", "plan_csv", "plan_json", "plan_markdown"]
+__all__ = [
+    "AUDIT_LEGEND",
+    "audit_markdown",
+    "md_escape",
+    "plan_courses_frame",
+    "plan_csv",
+    "plan_json",
+    "plan_markdown",
+]
 
 _MARKS = {
     ("met", "held"): ":green[✔]",
@@ -94,10 +104,6 @@ def audit_markdown(tree: AuditNode, *, depth: int = 0, needed: bool = True) -> l
     for child in tree.children:
         lines.extend(audit_markdown(child, depth=depth + 1, needed=child_needed or child.status == "met"))
     return lines
-
-
-def money(value: float, currency: str) -> str:
-    return f"{value:,.0f} {currency}" if float(value).is_integer() else f"{value:,.2f} {currency}"
 
 
 def plan_courses_frame(plan: Plan) -> pd.DataFrame:

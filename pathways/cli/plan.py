@@ -32,6 +32,7 @@ from pathways.cli._common import (
     today,
     user_errors,
 )
+from pathways.describe import money
 
 if TYPE_CHECKING:
     from pathways.domain import Catalog, LearnerProfile
@@ -61,10 +62,6 @@ def _load(catalog: list[Path] | None, learner_path: Path) -> tuple[Catalog, Lear
     person = learner(learner_path, cat)
     assert person is not None
     return cat, person
-
-
-def _money(value: float, currency: str) -> str:
-    return f"{value:,.0f} {currency}" if value == round(value) else f"{value:,.2f} {currency}"
 
 
 def _csv(rows: list[dict[str, Any]]) -> None:
@@ -130,14 +127,14 @@ def _print_plan(p: Plan) -> None:
             for c in courses:
                 reasons.append(f"{len(reasons) + 1}. {c.id}: {c.reason}")
                 rows.append([len(reasons), str(term), c.id + (" (renewal)" if c.renewal else ""),
-                             c.title, c.hours, _money(c.cost, cur),
+                             c.title, c.hours, money(c.cost, cur),
                              ", ".join(c.counts_toward) or "-"])
         print_table(None, ["#", "Term", "Course", "Title", "Hours", "Cost", "Counts toward"],
                     rows, justify={"#": "right", "Hours": "right", "Cost": "right"})
         n = len(p.courses)
         console.print(
             f"Total: {n} course{'s' if n != 1 else ''}, {p.total_hours:g} hours, "
-            f"{_money(p.total_cost, cur)}, {p.terms} term{'s' if p.terms != 1 else ''} "
+            f"{money(p.total_cost, cur)}, {p.terms} term{'s' if p.terms != 1 else ''} "
             f"({p.start} to {max(c.term for c in p.courses)}; completes "
             f"{p.completion.isoformat() if p.completion else '?'})", highlight=False)
         if p.renewals:
@@ -220,7 +217,7 @@ def distances_command(
     for i, d in enumerate(found, 1):
         rows.append([i, d.credential, d.level, d.summary,
                      d.hours if d.feasible else None,
-                     _money(d.cost, d.currency) if d.feasible else "",
+                     money(d.cost, d.currency) if d.feasible else "",
                      d.terms if d.feasible else None, d.exits if d.feasible else ""])
     print_table(f"Distances for {person.id} (hours-optimal plans under the learner's "
                 "constraints)", ["#", "Credential", "Level", "Distance", "Hours", "Cost",
@@ -272,7 +269,7 @@ def what_if_command(
                      f"{r['extra_terms']:+d} terms")
         rows.append([r["scenario"], r["courses"] if r["feasible"] else "",
                      r["hours"] if r["feasible"] else None,
-                     _money(r["cost"], cur) if r["feasible"] else "",
+                     money(r["cost"], cur) if r["feasible"] else "",
                      r["terms"] if r["feasible"] else None, extra,
                      r["renewals"] if r["feasible"] else f"no plan: {r['reason']}"])
     print_table(f"What-if for {person.id} (objective: {objective.value}; first row is the "

@@ -28,6 +28,7 @@ from pathways.cli._common import (
     styled,
     user_errors,
 )
+from pathways.describe import money
 from pathways.domain import Catalog, LearnerProfile
 
 LearnerOpt = Annotated[Path, typer.Option("--learner", "-l", help="Learner profile (YAML).")]
@@ -84,10 +85,6 @@ def _read_text(path: Path) -> str:
 
 def _pct(value: float) -> str:
     return f"{value:.1f} %"
-
-
-def _money(value: float, currency: str) -> str:
-    return f"{value:,.0f} {currency}" if value % 1 == 0 else f"{value:,.2f} {currency}"
 
 
 def _hours(value: float) -> str:
@@ -225,7 +222,7 @@ def recommend(
             "optional": "essential gaps, then as much optional gap as budget and hours allow",
             "credential": "essential gaps, also earning a credential"}.get(b.objective, b.objective)
     if b.items:
-        print_table(f"Bundle ({what}): {_hours(b.total_hours)}, {_money(b.total_cost, cur)}",
+        print_table(f"Bundle ({what}): {_hours(b.total_hours)}, {money(b.total_cost, cur)}",
                     ["#", "course", "hours", "cost", "why"],
                     [[i + 1, f"{it.id}", it.hours, it.cost, it.reason] for i, it in enumerate(b.items)],
                     justify={"hours": "right", "cost": "right"})

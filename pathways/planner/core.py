@@ -60,6 +60,7 @@ from typing import Any, Literal
 import numpy as np
 
 from pathways._milp import fold, lexmin
+from pathways.describe import money
 from pathways.domain import (
     AnyOf,
     Catalog,
@@ -511,11 +512,6 @@ def _feasible(req: Request, validity: Validity, relax: Iterable[str],
     return model, _checked(solve(model.lp, vec, deadline=req.deadline + req.grace))
 
 
-def _money(value: float, currency: str) -> str:
-    return f"{value:,.0f} {currency}" if abs(value - round(value)) < 1e-9 else \
-        f"{value:,.2f} {currency}"
-
-
 def _detail(req: Request, validity: Validity, family: str, relax: frozenset[str],
             strict: PlanModel) -> str:
     cat, cons = req.catalog, req.constraints
@@ -523,8 +519,8 @@ def _detail(req: Request, validity: Validity, family: str, relax: frozenset[str]
         model, r = _feasible(req, validity, relax, None)
         r = _checked(solve(model.lp, model.vector(model.cost()), deadline=req.deadline + req.grace))
         cheapest = _total(cat, model.chosen(r.x), "cost") if r.ok else float("nan")  # type: ignore[arg-type]
-        return (f"over budget: the cheapest plan costs {_money(cheapest, cat.currency)} but the "
-                f"budget is {_money(cons.budget or 0.0, cat.currency)}")
+        return (f"over budget: the cheapest plan costs {money(cheapest, cat.currency)} but the "
+                f"budget is {money(cons.budget or 0.0, cat.currency)}")
     blocked = {c for c, f in strict.blocked.items() if f == family}
     model, r = _feasible(req, validity, relax, {c: 1.0 for c in blocked})
     needed = [c for c in model.chosen(r.x) if c in blocked] if r.ok else []  # type: ignore[arg-type]

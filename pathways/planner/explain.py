@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from pathways.describe import money, prerequisite_text
 from pathways.domain import AllOf, AnyOf, Choose, MinHours, Node, Ref, Term
 from pathways.planner._request import Request, Solution
 from pathways.planner.audit import AuditResult, Use, prerequisites_met
@@ -118,10 +119,7 @@ def forced_courses(catalog: Any, validity: Validity, targets: Sequence[str]) -> 
 
 
 def _fmt(value: float, objective: str, currency: str) -> str:
-    if objective == "cost":
-        return f"{value:,.0f} {currency}" if abs(value - round(value)) < 1e-9 else \
-            f"{value:,.2f} {currency}"
-    return f"{value:g} h"
+    return money(value, currency) if objective == "cost" else f"{value:g} h"
 
 
 def _alternative(req: Request, validity: Validity, solution: Solution, course: str) -> str:
@@ -321,8 +319,6 @@ def explain_courses(req: Request, validity: Validity, solution: Solution,
 
 
 def _pre_text(node: Node | None) -> str:
-    from pathways.describe import prerequisite_text
-
     return prerequisite_text(node) if node is not None else ""
 
 

@@ -58,6 +58,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
 from pathways._milp import ZERO, Expr, Requirements
+from pathways.describe import money
 from pathways.domain import (
     CREDENTIAL_LEVELS,
     AllOf,
@@ -106,10 +107,6 @@ _LEVEL_RANK = {lv: i for i, lv in enumerate(CREDENTIAL_LEVELS[:-1])}  # "other" 
 
 
 # --------------------------------------------------------------------------- explanations
-def _money(value: float, currency: str) -> str:
-    return f"{value:,.0f} {currency}" if value % 1 == 0 else f"{value:,.2f} {currency}"
-
-
 def _h(value: float) -> str:
     return f"{value:g} h"
 
@@ -291,7 +288,7 @@ class CourseRecommender(BaseEstimator):
         if pre:
             names = ", ".join(f"{p} {_course_name(cat, p)} ({_h(cat.courses[p].hours)})" for p in pre)
             text += f"; needs {names} first, included"
-        text += f"; {_h(hours)}, {_money(cost, cat.currency)}" + (" in all" if pre else "")
+        text += f"; {_h(hours)}, {money(cost, cat.currency)}" + (" in all" if pre else "")
         return text + f"; readiness +{gain:.1f} points"
 
     # -- the optimal bundle
@@ -448,8 +445,8 @@ class CourseRecommender(BaseEstimator):
             if ctx.budget is not None:
                 cap = ctx.budget
                 if base.total_cost > cap + TOL:
-                    notes.append(f"the essential courses alone cost {_money(base.total_cost, ctx.cat.currency)}, "
-                                 f"over your budget of {_money(cap, ctx.cat.currency)}; "
+                    notes.append(f"the essential courses alone cost {money(base.total_cost, ctx.cat.currency)}, "
+                                 f"over your budget of {money(cap, ctx.cat.currency)}; "
                                  "no optional courses were added")
                     cap = base.total_cost
                 caps.append(("cost", cap))
@@ -511,14 +508,14 @@ class CourseRecommender(BaseEstimator):
                 parts.append("needed before " + ", ".join(f"{o} {_course_name(cat, o)}" for o in pre_for))
             if not parts:
                 parts.append("counts toward the credential")
-            reason = f"{course.title} " + "; ".join(parts) + f"; {_h(course.hours)}, {_money(course.cost, cat.currency)}"
+            reason = f"{course.title} " + "; ".join(parts) + f"; {_h(course.hours)}, {money(course.cost, cat.currency)}"
             items.append(BundleItem(cid, course.title, course.hours, course.cost, closes,
                                     tuple(raises), pre_for, reason))
         total_h = ctx._hours(chosen)
         total_c = ctx._cost(chosen)
         if objective != "optional" and ctx.budget is not None and total_c > ctx.budget + TOL:
-            notes = notes + [f"costs {_money(total_c, cat.currency)}, over your budget of "
-                             f"{_money(ctx.budget, cat.currency)}"]
+            notes = notes + [f"costs {money(total_c, cat.currency)}, over your budget of "
+                             f"{money(ctx.budget, cat.currency)}"]
         return Bundle(tuple(items), total_h, total_c, readiness(ctx.levels_after(chosen), ctx.job),
                       tuple(closed), objective=objective, notes=tuple(notes))
 
