@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import io
 
-import pandas as pd
 import streamlit as st
 
 from pathways.cohort import table_csv
@@ -45,19 +43,13 @@ if source == "Upload a table":
         st.info("Upload a table of learners, or use the sample learners.",
                 icon=":material/upload_file:")
         st.stop()
-    from pathways.cohort import learners_from_frame
+    from pathways.cohort import learners_from_table_bytes
 
+    raw = upload.getvalue()
     try:
-        raw = upload.getvalue()
-        frame = (pd.read_parquet(io.BytesIO(raw)) if upload.name.lower().endswith(".parquet")
-                 else pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False))
-        learners = learners_from_frame(frame, upload.name)
+        learners = learners_from_table_bytes(upload.name, raw)
     except PathwaysError as err:
         st.error(str(err), icon=":material/error:")
-        st.stop()
-    except Exception as err:  # noqa: BLE001 - pandas and pyarrow raise many kinds on bad files
-        st.error(f"{upload.name} is not a readable Parquet or CSV table ({type(err).__name__}).",
-                 icon=":material/error:")
         st.stop()
     digest = f"{upload.name}:{len(raw)}:{hash(raw)}"
 else:

@@ -31,6 +31,7 @@ from typing import Any
 from pathways.cohort._learners import (
     LearnerInput,
     learners_from_frame,
+    learners_from_table_bytes,
     read_learners,
     synthetic_learners,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "cohort_recommend",
     "cohort_summary",
     "learners_from_frame",
+    "learners_from_table_bytes",
     "read_learners",
     "synthetic_learners",
     "table_csv",

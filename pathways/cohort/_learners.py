@@ -151,6 +151,29 @@ def _from_table(path: Path) -> list[LearnerInput]:
     return learners_from_frame(frame, str(path))
 
 
+def learners_from_table_bytes(name: str, data: bytes) -> list[LearnerInput]:
+    """The learners of a table sent as bytes (an upload): Parquet when ``name`` ends with
+    ``.parquet``, else UTF-8 CSV (the columns of :func:`learners_from_frame`).
+
+    Raises
+    ------
+    CatalogError
+        When the bytes are not a readable table of that kind, naming ``name``.
+    """
+    import io
+
+    import pandas as pd
+
+    try:
+        frame = (pd.read_parquet(io.BytesIO(data)) if name.lower().endswith(".parquet")
+                 else pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False))
+    except Exception as err:  # noqa: BLE001 - pyarrow and pandas raise many kinds on bad files
+        raise CatalogError(Diagnostic(
+            f"not a readable Parquet or CSV table ({type(err).__name__})", file=name,
+            hint="upload a Parquet table, or a UTF-8 CSV table with an id column")) from None
+    return learners_from_frame(frame, name)
+
+
 def learners_from_frame(frame: Any, source: str) -> list[LearnerInput]:
     """The learners of a table already read (a pandas DataFrame with the columns above);
     ``source`` names it in messages."""
