@@ -249,3 +249,13 @@ def test_ctrl_c_stops_the_run_and_writes_nothing(tmp_path: Path, monkeypatch: py
                                       "--out", str(out), "--scheduler", "synchronous"])
     assert result.exit_code == 130 and "stopped (Ctrl-C)" in result.output
     assert not out.exists() and sys.modules  # nothing written
+
+
+def test_a_table_that_cannot_be_written_is_a_write_error(tmp_path: Path) -> None:
+    from pathways.cohort import write_table
+    from pathways.errors import WriteError
+
+    (tmp_path / "out.csv").mkdir()  # a directory where the file should go
+    with pytest.raises(WriteError, match="cannot write .*out.csv"):
+        write_table(pd.DataFrame({"a": [1]}), tmp_path / "out.csv")
+    assert write_table(pd.DataFrame({"a": [1]}), tmp_path / "ok.csv").read_text() == "a\n1\n"

@@ -92,10 +92,8 @@ def _done(result: Any, what: str, out: Path | None) -> None:
 def _write(frame: Any, out: Path) -> None:
     from pathways.cohort import write_table
 
-    try:
+    with user_errors():
         write_table(frame, out)
-    except OSError as err:
-        raise fail(f"cannot write {out}: {err.strerror or err}") from None
 
 
 @cohort_app.command("plan")

@@ -37,7 +37,7 @@ from pathways.cohort._learners import (
 )
 from pathways.cohort._run import RunStats, batch_size_for, run_batches
 from pathways.domain import Catalog, Job
-from pathways.errors import InvalidParameterError, PathwaysError
+from pathways.errors import InvalidParameterError, PathwaysError, WriteError
 
 __all__ = [
     "CohortResult",
@@ -228,21 +228,32 @@ def cohort_summary(catalog: Catalog, learners: Sequence[LearnerInput], *, top: i
 
 def write_table(frame: Any, path: str | os.PathLike[str]) -> Path:
     """Write a result table atomically, as Parquet (``.parquet``) or CSV (anything else; cells
-    that a spreadsheet would run as a formula are quoted with a leading ``'``)."""
+    that a spreadsheet would run as a formula are quoted with a leading ``'``).
+
+    Raises
+    ------
+    WriteError
+        When the file cannot be written (the message names it and the reason).
+    """
     import tempfile
 
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        os.close(fd)
+    except OSError as err:
+        raise WriteError(f"cannot write {path}: {err.strerror or err}") from None
     try:
         if target.suffix.lower() == ".parquet":
             frame.to_parquet(tmp, index=False, engine="pyarrow")
         else:
             Path(tmp).write_text(table_csv(frame), encoding="utf-8")
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as err:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(err, OSError):
+            raise WriteError(f"cannot write {path}: {err.strerror or err}") from None
         raise
     return target
 
