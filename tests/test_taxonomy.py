@@ -27,9 +27,10 @@ from pathways.io.esco import (
 from pathways.io.onet import load_onet, map_importance, map_level, tech_skill_id
 from pathways.taxonomy import Taxonomy, short_id
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-ESCO_DIR = DATA / "esco-1.1.1"
-ONET_DIR = DATA / "onet-29.2"
+from tests.conftest import REAL_DATA
+
+ESCO_DIR = REAL_DATA / "esco-1.1.1"
+ONET_DIR = REAL_DATA / "onet-29.2"
 
 PYTHON = "esco:ccd0a1d9-afda-43d9-b901-96344886e14d"
 SQL = "esco:598de5b0-5b58-4ea7-8058-a4bc4d18c742"

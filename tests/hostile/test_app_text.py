@@ -4,13 +4,14 @@ never as Markdown (a hostile catalog cannot show links or load remote images).""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
+from tests.conftest import REPO
+
 AppTest = pytest.importorskip("streamlit.testing.v1").AppTest
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
+APP = str(REPO / "app.py")
 LINK = "[Free certificate](http://evil.example)"
 IMAGE = "![pixel](http://evil.example/t.png)"
 CATALOG = f"""courses:

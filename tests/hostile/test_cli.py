@@ -18,6 +18,8 @@ from typer.testing import CliRunner
 
 from pathways.cli import app
 
+from tests.conftest import REPO
+
 runner = CliRunner()
 
 ESC_TITLE = "Evil \x1b]0;pwned\x07\x1b[2J title"
@@ -181,7 +183,7 @@ def _badge(path: Path, name: str, code: str) -> Path:
 def test_concurrent_badge_imports_both_land(tmp_path: Path) -> None:
     cat = _catalog(tmp_path, "t")
     a, b = _badge(tmp_path / "a.json", "A badge", "A"), _badge(tmp_path / "b.json", "B badge", "B")
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
     for round_ in range(4):
         profile = tmp_path / f"me{round_}.yaml"
         profile.write_text("learner:\n  id: me\n")

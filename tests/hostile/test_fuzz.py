@@ -25,8 +25,9 @@ from pathways.io.badges import import_badge_files
 from pathways.io.tables import COURSE_COLUMNS, CREDENTIAL_COLUMNS, JOB_COLUMNS
 from pathways.io.ctdl import catalog_from_ctdl, catalog_to_ctdl
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "spec" / "examples"
-BADGES = Path(__file__).resolve().parents[1] / "fixtures" / "badges"
+from tests.conftest import EXAMPLES, FIXTURES
+
+BADGES = FIXTURES / "badges"
 #: ``PATHWAYS_FUZZ_EXAMPLES=5000`` runs a longer, random campaign; the default is a fixed
 #: (derandomised) set of examples, so CI is reproducible.
 _EXAMPLES = int(os.environ.get("PATHWAYS_FUZZ_EXAMPLES", "0"))

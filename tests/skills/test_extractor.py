@@ -10,13 +10,14 @@ from pathways.errors import CatalogError
 from pathways.io.esco import CLASSIFICATION_ZIP, default_esco_dir, has_esco
 from pathways.skills.extractor import extractor_cache_key, job_from_text, load_extractor
 
+from tests.conftest import REAL_DATA
+
 
 def test_the_esco_folder_is_pathways_esco_then_the_old_name_then_shared_data(
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("PATHWAYS_ESCO", raising=False)
     monkeypatch.delenv("PATHWAYS_ESCO_DIR", raising=False)
-    repo = Path(__file__).resolve().parents[2]
-    assert default_esco_dir() == repo.parent / "shared" / "data" / "esco-1.1.1"
+    assert default_esco_dir() == REAL_DATA / "esco-1.1.1"
     monkeypatch.setenv("PATHWAYS_ESCO_DIR", str(tmp_path / "old"))  # the app's old variable
     assert default_esco_dir() == tmp_path / "old"
     monkeypatch.setenv("PATHWAYS_ESCO", str(tmp_path / "new"))  # wins over the old one

@@ -22,7 +22,7 @@ from pathways.graph import build_graph
 from pathways.io import catalog_from_data
 from pathways.planner import audit_many, plan
 from pathways.synth import university_data
-from tests.test_planner_properties import OLD, RECENT, SETTINGS, START, Brute, cost_key, hours_key
+from tests.planner.test_properties import OLD, RECENT, SETTINGS, START, Brute, cost_key, hours_key
 
 
 @st.composite

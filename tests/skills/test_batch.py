@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -23,7 +22,7 @@ from pathways.skills.gap import readiness
 from pathways.skills.learner import learner_skills
 from pathways.skills.recommend import CourseRecommender
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "spec" / "examples"
+from tests.conftest import EXAMPLES
 
 
 def _random(seed: int, n_learners: int = 40, n_jobs: int = 15, n_skills: int = 12):

@@ -26,7 +26,8 @@ from pathways.cohort import (
 from pathways.errors import CatalogError, PathwaysError
 from pathways.io import catalog_from_data, learner_from_data, load_catalog
 
-REPO = Path(__file__).resolve().parents[1]
+from tests.conftest import REPO
+
 DAY = dt.date(2026, 12, 6)
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -30,7 +29,8 @@ from pathways.io import load_catalog, load_learner
 from pathways.skills.match import match_jobs
 from pathways.skills.recommend import CourseRecommender, recommend
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "spec" / "examples"
+from tests.conftest import EXAMPLES
+
 ANALYST = "esco-occ:d3edb8f8-3a06-47a0-8fb9-9b212c006aa2"
 SQL = "esco:598de5b0-5b58-4ea7-8058-a4bc4d18c742"
 DQA = "esco:cc7370dd-69fa-4c67-a96f-d4d135d38700"

@@ -13,7 +13,8 @@ from typer.testing import CliRunner
 from pathways.cli import app
 from pathways.io import load_catalog, load_learner
 
-REPO = Path(__file__).resolve().parents[1]
+from tests.conftest import REPO
+
 MARIA = REPO / "data" / "learners" / "career-changer-maria.yaml"
 JONAS = REPO / "data" / "learners" / "halfway-jonas.yaml"
 

@@ -33,8 +33,7 @@ from pathways.io.expressions import (
 from pathways.io.tables import courses_frame, csv_line, read_csv_file, write_csv_catalog
 from pathways.synth import synthetic_catalog
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "spec" / "examples"
-DATA = Path(__file__).resolve().parents[1] / "data"
+from tests.conftest import SAMPLE
 
 
 def write(path: Path, text: str) -> Path:
@@ -245,9 +244,9 @@ def test_round_trip_example_catalog(tmp_path: Path, examples_dir: Path) -> None:
 
 
 def test_round_trip_sample_data(tmp_path: Path) -> None:
-    if not DATA.is_dir():
+    if not SAMPLE.is_dir():
         pytest.skip("the sample catalog data/ is not there")
-    assert_lossless(validate_catalog(DATA).catalog, tmp_path / "out")
+    assert_lossless(validate_catalog(SAMPLE).catalog, tmp_path / "out")
 
 
 def test_round_trip_edge_values(tmp_path: Path) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,7 +14,8 @@ from pathways.graph import build_graph
 from pathways.io import catalog_from_data, load_catalog, load_learner
 from pathways.planner import audit, distances, plan, what_if
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "spec" / "examples"
+from tests.conftest import EXAMPLES, SAMPLE
+
 W27 = Term(2027, 0)
 
 
@@ -455,7 +455,6 @@ def test_what_if_diploma_and_renewal(ex) -> None:
 
 
 # --------------------------------------------------------------------------- credentials on the way
-DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 def test_stacked_credentials_are_earned_as_early_as_the_schedule_allows() -> None:
@@ -463,8 +462,8 @@ def test_stacked_credentials_are_earned_as_early_as_the_schedule_allows() -> Non
     # UT-DA-100 + an SQL course + UT-STAT-120, and UT-STAT-120 needs only UT-DA-100, so it
     # can run in 2027-summer: UT-MC-DA is then earned after the second term instead of at the
     # very end, with the same courses, hours, cost and terms (issue 15).
-    cat = load_catalog(DATA)
-    maria = load_learner(DATA / "learners" / "career-changer-maria.yaml", cat)
+    cat = load_catalog(SAMPLE)
+    maria = load_learner(SAMPLE / "learners" / "career-changer-maria.yaml", cat)
     p = plan(cat, maria, ["UT-DIP-DATA"])
     assert (p.total_hours, p.total_cost, p.terms) == (274, 7495, 5) and p.optimal
     terms = {c.id: str(c.term) for c in p.courses}

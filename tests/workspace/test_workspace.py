@@ -35,7 +35,8 @@ from pathways.workspace import (
     update_learner,
 )
 
-REPO = Path(__file__).resolve().parents[1]
+from tests.conftest import REPO
+
 LEARNERS = sorted((REPO / "data" / "learners").glob("*.yaml"))
 PG_ENV = "PATHWAYS_TEST_POSTGRES_URL"
 

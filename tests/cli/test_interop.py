@@ -12,9 +12,10 @@ from typer.testing import CliRunner
 from pathways.cli import app
 from pathways.io import catalog_to_data, load_learner, read_yaml, validate_catalog
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "spec" / "examples"
-BADGES = Path(__file__).resolve().parent / "fixtures" / "badges"
-CTDL = Path(__file__).resolve().parent / "fixtures" / "ctdl"
+from tests.conftest import EXAMPLES, FIXTURES
+
+BADGES = FIXTURES / "badges"
+CTDL = FIXTURES / "ctdl"
 
 runner = CliRunner()
 

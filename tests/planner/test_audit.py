@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,7 +17,8 @@ from pathways.io import catalog_from_data, load_catalog, load_learner
 from pathways.planner import audit, audit_many
 from pathways.planner.audit import prerequisites_met, schedule_problems
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "spec" / "examples"
+from tests.conftest import EXAMPLES
+
 W27 = Term(2027, 0)
 S27 = Term(2027, 1)
 F27 = Term(2027, 2)

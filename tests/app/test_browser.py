@@ -25,7 +25,8 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-REPO = Path(__file__).resolve().parents[1]
+from tests.conftest import REPO
+
 SHOTS_ENV = "PATHWAYS_SCREENSHOTS"
 WIDTH, HEIGHT = 1280, 900
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

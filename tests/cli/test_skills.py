@@ -10,9 +10,9 @@ from typer.testing import CliRunner
 
 from pathways.cli import app
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "spec" / "examples"
-DATA = Path(__file__).resolve().parents[1] / "data"
-ESCO = Path(__file__).resolve().parents[2] / "shared" / "data" / "esco-1.1.1"
+from tests.conftest import EXAMPLES, REAL_DATA, SAMPLE
+
+ESCO = REAL_DATA / "esco-1.1.1"
 CAT = ["--catalog", str(EXAMPLES / "catalog.yaml")]
 PRIYA = ["--learner", str(EXAMPLES / "learner-priya.yaml")]
 DQA = "esco:cc7370dd-69fa-4c67-a96f-d4d135d38700"
@@ -83,10 +83,10 @@ def test_errors_are_one_line_exit_1(tmp_path: Path) -> None:
                                     str(tmp_path / "o.yaml"), code=1)
 
 
-@pytest.mark.skipif(not (DATA / "learners").is_dir(), reason="no sample learners in data/")
-@pytest.mark.parametrize("profile", sorted(p.name for p in (DATA / "learners").glob("*.yaml")))
+@pytest.mark.skipif(not (SAMPLE / "learners").is_dir(), reason="no sample learners in data/")
+@pytest.mark.parametrize("profile", sorted(p.name for p in (SAMPLE / "learners").glob("*.yaml")))
 def test_sample_learners(profile: str) -> None:
-    data = json.loads(run("recommend", "--learner", str(DATA / "learners" / profile), "--format", "json"))
+    data = json.loads(run("recommend", "--learner", str(SAMPLE / "learners" / profile), "--format", "json"))
     assert data["total_hours"] == sum(b["hours"] for b in data["bundle"])
     assert all(b["reason"] for b in data["bundle"])
     assert set(data["unclosable"]) <= {s["skill"] for s in data["unclosable_detail"]}

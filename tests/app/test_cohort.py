@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import pandas as pd
 from streamlit.testing.v1 import AppTest
@@ -11,7 +10,8 @@ from streamlit.testing.v1 import AppTest
 from pathways.cohort import cohort_summary, read_learners
 from pathways.io import load_catalog
 
-REPO = Path(__file__).resolve().parents[1]
+from tests.conftest import REPO, SAMPLE
+
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
@@ -27,8 +27,8 @@ def open_cohort_page() -> AppTest:
 def test_cohort_page_shows_the_summary_of_the_sample_learners() -> None:
     at = open_cohort_page()
     assert [t.value for t in at.title] == ["Cohort needs"]
-    catalog = load_catalog(REPO / "data")
-    expected = cohort_summary(catalog, read_learners(REPO / "data" / "learners"),
+    catalog = load_catalog(SAMPLE)
+    expected = cohort_summary(catalog, read_learners(SAMPLE / "learners"),
                               scheduler="synchronous")
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Learners"] == "7" and metrics["Profiles that do not fit the catalog"] == "0"

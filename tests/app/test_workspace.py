@@ -13,11 +13,12 @@ from streamlit.testing.v1 import AppTest
 from pathways.io import load_catalog, load_learner
 from pathways.workspace import Workspace, caseload
 
-REPO = Path(__file__).resolve().parents[1]
+from tests.conftest import REPO, SAMPLE
+
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 APP = str(REPO / "app.py")
-MARIA = REPO / "data" / "learners" / "career-changer-maria.yaml"
+MARIA = SAMPLE / "learners" / "career-changer-maria.yaml"
 
 
 @pytest.fixture
@@ -51,7 +52,7 @@ def test_caseload_page_from_an_empty_database_to_a_kept_plan_and_note(db: Path) 
     at.button(key="caseload_add").click().run()  # the sidebar's learner: Maria (the default)
     assert not at.exception, at.exception
     assert any("maria is in alice's caseload (profile version 1)" in s.value for s in at.success)
-    catalog = load_catalog(REPO / "data")
+    catalog = load_catalog(SAMPLE)
     frame = at.dataframe[0].value
     (row,) = caseload(Workspace.open(str(db)), catalog, "alice")
     assert list(frame["learner"]) == ["maria"]
@@ -82,7 +83,7 @@ def test_the_plan_page_keeps_the_plan_the_cli_then_reads(db: Path) -> None:
     assert any("Kept plan 1 for maria (profile version 1)" in s.value for s in at.success)
     ws = Workspace.open(str(db))
     (record,) = ws.plans("maria")
-    catalog = load_catalog(REPO / "data")
+    catalog = load_catalog(SAMPLE)
     maria = load_learner(MARIA, catalog)
     expected = plan(catalog, maria, today=dt.date.today())
     assert record.result["courses"] == expected.to_dict()["courses"]

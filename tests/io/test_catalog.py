@@ -17,8 +17,6 @@ from pathways.domain import AllOf, AnyOf, Choose, MinHours, Ref
 from pathways.errors import CatalogError
 from pathways.io import catalog_from_data, load_catalog, load_learner, read_yaml, validate_catalog
 
-from .conftest import EXAMPLES
-
 
 def write(tmp_path: Path, text: str, name: str = "catalog.yaml") -> Path:
     path = tmp_path / name

@@ -15,7 +15,7 @@ from pathways.errors import CatalogError
 from pathways.io import catalog_from_data, validate_catalog
 from pathways.io.snapshot import Table, cache_dir, files_hash, open_snapshot, write_snapshot
 
-REPO = Path(__file__).resolve().parents[1]
+from tests.conftest import REPO
 
 
 @pytest.fixture

@@ -24,7 +24,8 @@ from pathways.errors import CatalogError
 from pathways.graph import build_graph
 from pathways.io import learner_from_data, load_learner, validate_catalog
 
-REPO = Path(__file__).resolve().parents[1]
+from tests.conftest import REPO, SAMPLE
+
 if str(REPO) not in sys.path:  # the app's ui/ package sits next to app.py, outside pathways/
     sys.path.insert(0, str(REPO))
 
@@ -34,16 +35,15 @@ from ui.state import parse_catalog_upload, parse_learner_upload
 from ui.views import md_escape, plan_csv, plan_json
 
 APP = str(REPO / "app.py")
-DATA = REPO / "data"
 PAGES = ["ui/plan.py", "ui/stacking_map.py", "ui/profile.py", "ui/skills_gap.py", "ui/overlap.py"]
 
 
 # --------------------------------------------------------------------------- helpers
 @pytest.fixture(scope="module")
 def sample():
-    report = validate_catalog(DATA)
+    report = validate_catalog(SAMPLE)
     catalog = report.catalog
-    maria = load_learner(DATA / "learners" / "career-changer-maria.yaml", catalog)
+    maria = load_learner(SAMPLE / "learners" / "career-changer-maria.yaml", catalog)
     return report, catalog, build_graph(catalog), maria
 
 
@@ -130,7 +130,7 @@ def test_plan_shows_renewals_of_expired_badges(sample):
     from pathways.planner import plan
 
     _, catalog, G, _ = sample
-    li = load_learner(DATA / "learners" / "expired-badge-li.yaml", catalog)
+    li = load_learner(SAMPLE / "learners" / "expired-badge-li.yaml", catalog)
     at = open_app()
     at.selectbox(key="learner_sample").set_value("expired-badge-li").run()
     assert not at.exception
@@ -158,7 +158,7 @@ def test_stacking_map_colours_held_planned_and_missing_courses(sample):
     from pathways.planner import plan
 
     _, catalog, G, _ = sample
-    jonas = load_learner(DATA / "learners" / "halfway-jonas.yaml", catalog)
+    jonas = load_learner(SAMPLE / "learners" / "halfway-jonas.yaml", catalog)
     at = open_app()
     at.selectbox(key="learner_sample").set_value("halfway-jonas").run()
     goto(at, "ui/stacking_map.py")
@@ -313,8 +313,8 @@ def _zip(files: dict[str, bytes]) -> bytes:
 
 
 def test_catalog_upload_parsing():
-    files = {f"data/{p.name}": p.read_bytes() for p in DATA.glob("*.yaml")}
-    files.update({f"data/learners/{p.name}": p.read_bytes() for p in (DATA / "learners").glob("*.yaml")})
+    files = {f"data/{p.name}": p.read_bytes() for p in SAMPLE.glob("*.yaml")}
+    files.update({f"data/learners/{p.name}": p.read_bytes() for p in (SAMPLE / "learners").glob("*.yaml")})
     report, learners = parse_catalog_upload("catalog.zip", _zip(files))
     assert len(report.catalog.courses) == 70 and len(report.catalog.credentials) == 22
     assert len(learners) == 7
@@ -406,7 +406,7 @@ def test_every_page_works_for_every_sample_learner():
     """Page speed is measured by benchmarks/bench_app.py, not here."""
     at = open_app()
     learners = at.selectbox(key="learner_sample").options
-    assert len(learners) == len(list((DATA / "learners").glob("*.yaml")))
+    assert len(learners) == len(list((SAMPLE / "learners").glob("*.yaml")))
     for learner in learners:
         at.selectbox(key="learner_sample").set_value(learner).run()
         for page in PAGES:

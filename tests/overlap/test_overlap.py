@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
 import math
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -26,8 +24,9 @@ from pathways.overlap import (
 )
 from pathways.overlap._similarity import _text_matrix
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "shared" / "spec" / "examples" / "catalog.yaml"
-HAS_PLANNER = importlib.util.find_spec("pathways.planner") is not None
+from tests.conftest import EXAMPLES
+
+EXAMPLE = EXAMPLES / "catalog.yaml"
 
 SQL = [{"skill": "sql", "level": 2}, {"skill": "databases", "level": 1}]
 
@@ -249,7 +248,6 @@ def test_shared_courses_by_hand(example_overlap) -> None:
     assert len(df) == 6 * 5
 
 
-@pytest.mark.skipif(not HAS_PLANNER, reason="pathways.planner not installed")
 def test_hours_still_needed_by_hand(example_overlap) -> None:
     df = example_overlap
     # CERT-DA from scratch: DA-100 20 + PY-1 36 + STAT-1 30 + DA-101 36 + STAT-2 30 + VIZ-1 24
@@ -269,7 +267,6 @@ def test_hours_still_needed_by_hand(example_overlap) -> None:
     assert "from scratch" in df.loc[("AU-AI-ETHICS", "UT-CERT-DA"), "method"]
 
 
-@pytest.mark.skipif(not HAS_PLANNER, reason="pathways.planner not installed")
 def test_stack_on_and_matrix(example_overlap) -> None:
     df = example_overlap.reset_index()
     best = stack_on(df, limit=None)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
@@ -26,7 +25,8 @@ from pathways.io import load_catalog, load_learner
 from pathways.skills.gap import gap_analysis, readiness
 from pathways.skills.learner import LearnerSkills, guaranteed_skills, learner_skills
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "spec" / "examples"
+from tests.conftest import EXAMPLES
+
 ANALYST = "esco-occ:d3edb8f8-3a06-47a0-8fb9-9b212c006aa2"
 SQL = "esco:598de5b0-5b58-4ea7-8058-a4bc4d18c742"
 STATS = "esco:7ee4c2ea-b349-4bd2-81a3-ec31475d4833"

@@ -13,8 +13,9 @@ from typer.testing import CliRunner
 
 from pathways.cli import app
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "shared" / "spec" / "examples" / "catalog.yaml"
-SAMPLE = Path(__file__).resolve().parents[1] / "data"
+from tests.conftest import EXAMPLES, SAMPLE
+
+EXAMPLE = EXAMPLES / "catalog.yaml"
 HAS_PLANNER = importlib.util.find_spec("pathways.planner") is not None
 
 runner = CliRunner()

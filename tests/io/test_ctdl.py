@@ -34,9 +34,9 @@ from pathways.io.ctdl import (
 )
 from pathways.synth import synthetic_catalog
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "spec" / "examples"
-DATA = Path(__file__).resolve().parents[1] / "data"
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ctdl"
+from tests.conftest import FIXTURES, SAMPLE
+
+CTDL = FIXTURES / "ctdl"
 
 
 def round_trip(catalog: Catalog) -> Catalog:
@@ -55,7 +55,7 @@ def assert_lossless(catalog: Catalog) -> None:
 @pytest.fixture(scope="module")
 def northern() -> tuple[dict, list[str]]:
     messages: list[str] = []
-    return import_ctdl(FIXTURES / "credentials.json", messages=messages), messages
+    return import_ctdl(CTDL / "credentials.json", messages=messages), messages
 
 
 def test_courses_from_ctdl(northern) -> None:
@@ -101,14 +101,14 @@ def test_credentials_from_ctdl(northern) -> None:
 
 
 def test_ctdl_example_validates_as_a_catalog() -> None:
-    report = catalog_from_ctdl(FIXTURES / "credentials.json")
+    report = catalog_from_ctdl(CTDL / "credentials.json")
     cert = report.catalog.credentials["CERT-DA"]
     assert isinstance(cert.requires, AllOf) and isinstance(cert.requires.children[2], MinHours)
 
 
 def test_pathway_components_become_requirements() -> None:
     messages: list[str] = []
-    data = import_ctdl(FIXTURES / "pathway.json", messages=messages)
+    data = import_ctdl(CTDL / "pathway.json", messages=messages)
     sre = "ce-3c000000-0000-4000-8000-000000000203"
     assert data["credentials"] == [{
         "id": "CERT-CLOUD", "title": "Certificate in Cloud Operations", "level": "certificate",
@@ -119,12 +119,12 @@ def test_pathway_components_become_requirements() -> None:
     assert courses[sre]["hours"] == 25 and courses[sre]["title"] == "Site Reliability Basics"
     assert messages == [("pathway Cloud Operations Pathway: CompetencyComponent Linux "
                          "administration (demonstrated) cannot be planned; dropped")]
-    catalog = catalog_from_ctdl(FIXTURES / "pathway.json").catalog
+    catalog = catalog_from_ctdl(CTDL / "pathway.json").catalog
     assert isinstance(catalog.credentials["CERT-CLOUD"].requires.children[1], Choose)
 
 
 def test_pathway_to_a_basic_destination_makes_the_pathway_a_credential() -> None:
-    doc = json.loads((FIXTURES / "pathway.json").read_text())
+    doc = json.loads((CTDL / "pathway.json").read_text())
     graph = [n for n in doc["@graph"] if n.get("ceterms:codedNotation") != "CERT-CLOUD"]
     for node in graph:
         if node["@type"] == "ceterms:CredentialComponent":
@@ -138,7 +138,7 @@ def test_pathway_to_a_basic_destination_makes_the_pathway_a_credential() -> None
 
 
 def test_full_iris_and_language_maps() -> None:
-    data = import_ctdl(FIXTURES / "expanded-iris.json")
+    data = import_ctdl(CTDL / "expanded-iris.json")
     assert data["courses"] == [{"id": "LEAD-1", "title": "Inclusive Leadership", "hours": 1.5}]
     assert data["credentials"] == [{
         "id": "ce-6f000000-0000-4000-8000-000000000002",
@@ -235,9 +235,9 @@ def test_round_trip_example_catalog(examples_dir: Path) -> None:
 
 
 def test_round_trip_sample_data() -> None:
-    if not DATA.is_dir():
+    if not SAMPLE.is_dir():
         pytest.skip("the sample catalog data/ is not there")
-    assert_lossless(validate_catalog(DATA).catalog)
+    assert_lossless(validate_catalog(SAMPLE).catalog)
 
 
 @pytest.mark.parametrize("tree", [

@@ -10,8 +10,8 @@ from typer.testing import CliRunner
 
 from pathways.cli import app
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "spec" / "examples"
-REPO = Path(__file__).resolve().parents[1]
+from tests.conftest import EXAMPLES, REPO
+
 CAT = str(EXAMPLES / "catalog.yaml")
 PRIYA = str(EXAMPLES / "learner-priya.yaml")
 

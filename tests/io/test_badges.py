@@ -24,8 +24,9 @@ from pathways.io.badges import (
     read_badge,
 )
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "spec" / "examples"
-BADGES = Path(__file__).resolve().parent / "fixtures" / "badges"
+from tests.conftest import EXAMPLES, FIXTURES
+
+BADGES = FIXTURES / "badges"
 TODAY = dt.date(2026, 6, 1)
 ETHICS = "esco:cef5c0f8-1e40-4c09-b6a7-aa7811849e5d"
 PYTHON = "esco:ccd0a1d9-afda-43d9-b901-96344886e14d"
