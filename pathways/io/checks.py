@@ -16,7 +16,7 @@ from pathways.domain import AllOf, AnyOf, Catalog, Choose, MinHours, Node, Ref, 
 from pathways.errors import Diagnostic
 from pathways.io._yaml import format_keypath
 
-__all__ = ["check_catalog", "find_cycles", "is_external_skill", "warn_catalog"]
+__all__ = ["NoLocation", "check_catalog", "find_cycles", "is_external_skill", "warn_catalog"]
 
 #: Beyond this many warnings of one kind, they are summed up in one line without locations.
 MAX_LOCATED_WARNINGS = 50
@@ -31,6 +31,25 @@ class _Where(Protocol):
     def diagnostic(self, kind: str, item_id: str, message: str, hint: str, *,
                    key: str | None = None, value: str | None = None,
                    severity: str = "error") -> Diagnostic: ...
+
+
+class NoLocation:
+    """A ``where`` for a catalog that comes from no files (built in code, or checked after
+    loading): diagnostics name the id only, and no id is duplicated."""
+
+    def all(self, kind: str, item_id: str) -> list[tuple[str, Any]]:
+        return []
+
+    def duplicated(self, kind: str) -> list[str]:
+        return []
+
+    def line(self, file: str, keypath: Any) -> int | None:
+        return None
+
+    def diagnostic(self, kind: str, item_id: str, message: str, hint: str, *,
+                   key: str | None = None, value: str | None = None,
+                   severity: str = "error") -> Diagnostic:
+        return Diagnostic(message, id=item_id, hint=hint, severity=severity)  # type: ignore[arg-type]
 
 
 class Facts:

@@ -47,7 +47,7 @@ from pathways.domain import AllOf, AnyOf, Catalog, Choose, MinHours, Node, Ref, 
 from pathways.errors import Diagnostic, InvalidParameterError
 from pathways.graph import build_graph, course_order, unlocks
 from pathways.io import ValidationReport
-from pathways.io.checks import warn_catalog
+from pathways.io.checks import NoLocation, warn_catalog
 from pathways.overlap._categories import HEALTH_CATEGORIES
 
 __all__ = ["HEALTH_CATEGORIES", "health_report", "minimal_course_sets"]
@@ -63,24 +63,6 @@ class _TooMany(Exception):
 
 
 # --------------------------------------------------------------------------- validation warnings
-class _NoLocation:
-    """A ``where`` for :func:`warn_catalog` when only the catalog is known (no files)."""
-
-    def all(self, kind: str, item_id: str) -> list[tuple[str, Any]]:
-        return []
-
-    def duplicated(self, kind: str) -> list[str]:
-        return []
-
-    def line(self, file: str, keypath: Any) -> int | None:
-        return None
-
-    def diagnostic(self, kind: str, item_id: str, message: str, hint: str, *,
-                   key: str | None = None, value: str | None = None,
-                   severity: str = "error") -> Diagnostic:
-        return Diagnostic(message, id=item_id, hint=hint, severity=severity)  # type: ignore[arg-type]
-
-
 def _validation(warnings: Iterable[Diagnostic], covered: set[str]) -> list[dict[str, Any]]:
     out = []
     for w in warnings:
@@ -427,7 +409,7 @@ def health_report(catalog: Catalog | ValidationReport, *, max_chain: int = 4) ->
         cat = catalog.catalog
     else:
         cat = catalog
-        warnings = warn_catalog(cat, _NoLocation())
+        warnings = warn_catalog(cat, NoLocation())
     no_credential = _no_credential(cat)
     findings = _validation(warnings, {f["ids"][0] for f in no_credential})
     findings += no_credential

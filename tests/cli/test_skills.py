@@ -126,13 +126,19 @@ class _Fitted:
         return [[("esco:x", "SQL", 0.5), ("esco:y", "Python", 0.25)][: self.top_k] for _ in texts]
 
 
-def test_skills_from_text_caches_the_fitted_extractor(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _fake_esco(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, extractor: type) -> Path:
+    """An ESCO folder whose taxonomy is a stand-in, read by ``extractor`` (cache in tmp_path)."""
     text = pytest.importorskip("pathways.skills.text")
     esco = pytest.importorskip("pathways.io.esco")
-    monkeypatch.setattr(text, "SkillExtractor", _Fitted)
+    monkeypatch.setattr(text, "SkillExtractor", extractor)
     monkeypatch.setattr(esco, "load_esco", lambda path: object())
     monkeypatch.setenv("PATHWAYS_CACHE_DIR", str(tmp_path / "cache"))
     (tmp_path / "esco").mkdir()
+    return tmp_path / "esco"
+
+
+def test_skills_from_text_caches_the_fitted_extractor(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _fake_esco(monkeypatch, tmp_path, _Fitted)
     (tmp_path / "esco" / "a.zip").write_bytes(b"zip")
     cv = tmp_path / "cv.txt"
     cv.write_text("SQL and Python")
@@ -147,17 +153,11 @@ def test_skills_from_text_caches_the_fitted_extractor(tmp_path: Path, monkeypatc
 
 
 def test_gap_reads_the_cv_with_use_cv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    text = pytest.importorskip("pathways.skills.text")
-    esco = pytest.importorskip("pathways.io.esco")
-
     class CvReader(_Fitted):
         def predict(self, texts: list[str]) -> list[list[tuple[str, str, float]]]:
             return [[(SQL, "SQL", 0.5)] for _ in texts]
 
-    monkeypatch.setattr(text, "SkillExtractor", CvReader)
-    monkeypatch.setattr(esco, "load_esco", lambda path: object())
-    monkeypatch.setenv("PATHWAYS_CACHE_DIR", str(tmp_path / "cache"))
-    (tmp_path / "esco").mkdir()
+    _fake_esco(monkeypatch, tmp_path, CvReader)
     me = tmp_path / "me.yaml"
     me.write_text("learner:\n  id: me\n  cv: I write SQL.\n")
     args = ("gap", "--learner", str(me), *CAT, "--job", "esco-occ:d3edb8f8-3a06-47a0-8fb9-9b212c006aa2",
@@ -190,8 +190,6 @@ def test_jobs_over_all_esco_and_import(tmp_path: Path) -> None:
 def test_gap_reads_a_job_ad_with_job_ad(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """``gap --job-ad FILE``: the job is every skill the extractor reads in the ad, essential
     at level 1; skills the catalog does not list are shown with the extractor's labels."""
-    text = pytest.importorskip("pathways.skills.text")
-    esco = pytest.importorskip("pathways.io.esco")
     other = "esco:00000000-0000-0000-0000-000000000001"
 
     class AdReader(_Fitted):
@@ -199,10 +197,7 @@ def test_gap_reads_a_job_ad_with_job_ad(tmp_path: Path, monkeypatch: pytest.Monk
             return [[(SQL, "SQL", 0.9), (other, "a skill no course teaches", 0.4)]
                     for _ in texts]
 
-    monkeypatch.setattr(text, "SkillExtractor", AdReader)
-    monkeypatch.setattr(esco, "load_esco", lambda path: object())
-    monkeypatch.setenv("PATHWAYS_CACHE_DIR", str(tmp_path / "cache"))
-    (tmp_path / "esco").mkdir()
+    _fake_esco(monkeypatch, tmp_path, AdReader)
     ad = tmp_path / "ad.txt"
     ad.write_text("Analyst wanted: SQL every day.")
     args = ("gap", *PRIYA, *CAT, "--job-ad", str(ad), "--esco", str(tmp_path / "esco"))

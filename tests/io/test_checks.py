@@ -1,51 +1,17 @@
 """pathways.io.checks: whole-catalog checks on domain catalogs built inline (cycles against
 networkx's strongly connected components, credentials that can never be earned, unknown
-references, warnings), through a minimal stand-in for the loader's locator."""
+references, warnings), located by :class:`~pathways.io.checks.NoLocation` (no files)."""
 
 from __future__ import annotations
-
-from typing import Any
 
 import networkx as nx
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pathways.domain import (
-    AllOf,
-    AnyOf,
-    Catalog,
-    Choose,
-    Course,
-    Credential,
-    Job,
-    JobSkill,
-    MinHours,
-    Ref,
-    SkillLevel,
-)
+from pathways.domain import AllOf, AnyOf, Catalog, Choose, Course, Credential, Job, JobSkill
+from pathways.domain import MinHours, Ref, SkillLevel
 from pathways.errors import Diagnostic
-from pathways.io.checks import check_catalog, find_cycles, warn_catalog
-
-
-class Where:
-    """The loader's ``where`` protocol, without files: diagnostics name the id only."""
-
-    def __init__(self, duplicated: dict[str, list[str]] | None = None) -> None:
-        self._duplicated = duplicated or {}
-
-    def all(self, kind: str, item_id: str) -> list[tuple[str, Any]]:
-        return [("<inline>", (kind, item_id))]
-
-    def duplicated(self, kind: str) -> list[str]:
-        return self._duplicated.get(kind, [])
-
-    def line(self, file: str, keypath: Any) -> int | None:
-        return None
-
-    def diagnostic(self, kind: str, item_id: str, message: str, hint: str, *,
-                   key: str | None = None, value: str | None = None,
-                   severity: str = "error") -> Diagnostic:
-        return Diagnostic(message, id=item_id, hint=hint, severity=severity)  # type: ignore[arg-type]
+from pathways.io.checks import NoLocation, check_catalog, find_cycles, warn_catalog
 
 
 def messages(diagnostics: list[Diagnostic]) -> list[str]:
@@ -79,8 +45,8 @@ def test_a_valid_catalog_passes_and_warns_about_loose_courses() -> None:
                                                                    prerequisites=Ref("A")),
                            "L": Course("L", "Loose", 5)},
                   credentials={"X": Credential("X", "X", "certificate", AllOf((Ref("B"),)))})
-    assert check_catalog(cat, Where()) == []
-    warnings = warn_catalog(cat, Where())
+    assert check_catalog(cat, NoLocation()) == []
+    warnings = warn_catalog(cat, NoLocation())
     assert messages(warnings) == ["course L counts toward no credential and is no prerequisite"]
     assert warnings[0].severity == "warning"  # A is a prerequisite: it leads somewhere
 
@@ -94,7 +60,7 @@ def test_credentials_that_can_never_be_earned_say_why() -> None:
         "HOURS": Credential("HOURS", "h", "certificate", MinHours(40, ("A", "B", "C"))),
         "NEEDS": Credential("NEEDS", "n", "diploma", AllOf((Ref("HOURS"), Ref("C")))),
         "FINE": Credential("FINE", "f", "certificate", AnyOf((Ref("TOO-FEW"), Ref("A"))))})
-    found = messages(check_catalog(cat, Where()))
+    found = messages(check_catalog(cat, NoLocation()))
     assert "credential TOO-FEW can never be earned: choose 3 from 2" in found
     assert ('credential REPEAT can never be earned: choose 2 ("Pick") but only 1 of its 2 '
             "options can be met (some options repeat the same course)") in found
@@ -108,9 +74,9 @@ def test_unknown_references_are_named_with_a_suggestion() -> None:
     cat = Catalog(courses={"DA-101": Course("DA-101", "Data", 10, prerequisites=Ref("DA-10O"))},
                   credentials={"X": Credential("X", "X", "certificate",
                                                AllOf((Ref("DA-101"), Ref("NOPE"))))})
-    found = " | ".join(messages(check_catalog(cat, Where())))
+    found = " | ".join(messages(check_catalog(cat, NoLocation())))
     assert "DA-10O" in found and "did you mean DA-101?" in " | ".join(
-        d.message + (d.hint or "") for d in check_catalog(cat, Where()))
+        d.message + (d.hint or "") for d in check_catalog(cat, NoLocation()))
     assert "NOPE" in found
 
 
@@ -118,7 +84,7 @@ def test_prerequisite_cycles_are_errors_naming_the_cycle() -> None:
     cat = Catalog(courses={"A": Course("A", "A", 10, prerequisites=Ref("B")),
                            "B": Course("B", "B", 10, prerequisites=Ref("A")),
                            "C": Course("C", "C", 10)})
-    found = messages(check_catalog(cat, Where()))
+    found = messages(check_catalog(cat, NoLocation()))
     assert len(found) == 1 and "A" in found[0] and "B" in found[0] and "cycle" in found[0]
 
 
@@ -129,5 +95,5 @@ def test_a_credential_teaching_no_demanded_skill_is_a_warning() -> None:
         credentials={"DATA": Credential("DATA", "d", "certificate", AllOf((Ref("A"),))),
                      "SEA": Credential("SEA", "s", "certificate", AllOf((Ref("B"),)))},
         jobs={"J": Job("J", "analyst", (JobSkill("sql"),))})
-    assert messages(warn_catalog(cat, Where())) == [
+    assert messages(warn_catalog(cat, NoLocation())) == [
         "credential SEA teaches no skill that a job of the catalog needs"]
