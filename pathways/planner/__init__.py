@@ -11,7 +11,9 @@ The counting rules (expiry, recency, one slot per course within a credential, ``
 a threshold, exclusive credentials) are documented in :mod:`pathways.planner.validity` and
 :mod:`pathways.planner.audit`; the optimisation in :mod:`pathways.planner.core` and
 :mod:`pathways.planner.model`, on the MILP layer :mod:`pathways._milp` shared with the
-recommender.
+recommender; the term-by-term schedule in :mod:`pathways.planner.schedule`, the reasons and
+priced alternatives in :mod:`pathways.planner.explain`, and what a plan is (:class:`Plan`, its
+JSON form) in :mod:`pathways.planner.result`.
 """
 
 from pathways.planner.audit import (
