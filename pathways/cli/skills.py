@@ -77,10 +77,10 @@ def _learner(path: Path, cat: Catalog) -> LearnerProfile:
 
 
 def _read_text(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise fail(f"cannot read {path}: {err}") from None
+    from pathways.io import read_text_file
+
+    with user_errors():
+        return read_text_file(path)
 
 
 def _pct(value: float) -> str:

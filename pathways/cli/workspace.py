@@ -96,10 +96,10 @@ def add(
     from pathways.workspace import add_learner, update_learner
 
     cat = load(catalog).catalog
-    try:
-        text = profile.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise fail(f"{profile}: cannot read the profile ({err}); pass a UTF-8 YAML file") from None
+    from pathways.io import read_text_file
+
+    with user_errors():
+        text = read_text_file(profile, what="profile")
     ws = _open(db)
     who = _by(by)
     with user_errors():

@@ -1,6 +1,13 @@
 """Reading and writing user files: catalogs, learner profiles and the formats around them."""
 
-from pathways.io._yaml import atomic_write_text, dump_yaml, parse_yaml, parse_yaml_bytes, read_yaml
+from pathways.io._yaml import (
+    atomic_write_text,
+    dump_yaml,
+    parse_yaml,
+    parse_yaml_bytes,
+    read_text_file,
+    read_yaml,
+)
 from pathways.io.dump import (
     catalog_to_data,
     learner_to_data,
@@ -33,6 +40,7 @@ __all__ = [
     "load_learner",
     "parse_yaml",
     "parse_yaml_bytes",
+    "read_text_file",
     "read_yaml",
     "requirement_to_data",
     "validate_catalog",

@@ -35,6 +35,7 @@ __all__ = [
     "output_path",
     "parse_yaml_bytes",
     "read_regular_file",
+    "read_text_file",
     "read_yaml",
     "yaml_header",
 ]
@@ -210,6 +211,24 @@ def _expanded_size(root: yaml.Node, file: str, text_length: int = 0) -> None:
             stack.extend((n, False) for pair in node.value for n in pair)
         elif isinstance(node, yaml.SequenceNode):
             stack.extend((n, False) for n in node.value)
+
+
+def read_text_file(path: str | os.PathLike[str], *, what: str = "file") -> str:
+    """The text of a UTF-8 file (a CV, a job ad, a profile to store as written), read as
+    :func:`read_regular_file` reads (at most :data:`MAX_INPUT_BYTES`, never a FIFO or a
+    device); a UTF-8 byte order mark is dropped.
+
+    Raises
+    ------
+    CatalogError
+        When the file cannot be read or is not UTF-8 text, naming it.
+    """
+    raw = read_regular_file(path, what=what)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise CatalogError(Diagnostic(f"not UTF-8 text ({err.reason} at byte {err.start})",
+                                      file=str(path), hint="save the file as UTF-8")) from err
 
 
 def read_yaml(path: str | os.PathLike[str], *, display: str | None = None) -> Any:
