@@ -282,7 +282,13 @@ def test_notebook_small_slice(esco: Taxonomy, esco_extractor: SkillExtractor,
             > occupations.loc["popularity", "recall@20"])
     assert occupations.loc["extractor", "recall@20"] >= 0.35
     ads = namespace["ads_table"]
-    assert ads.loc["extractor", "postings"] == 30
-    for col in ("span recall", "precision"):
-        assert 0 <= ads.loc["extractor", col] <= 1
+    assert list(ads.index) == ["description path", "job-ad path"]
+    assert (ads["postings"] == 30).all()
+    for col in ("span recall", "skill-span recall", "knowledge-span recall", "precision"):
+        assert ((ads[col] >= 0) & (ads[col] <= 1)).all()
+    # the job-ad path finds more of the gold spans, and more precisely, than the old path
+    assert ads.loc["job-ad path", "span recall"] > ads.loc["description path", "span recall"]
+    assert ads.loc["job-ad path", "precision"] > ads.loc["description path", "precision"]
+    cv = namespace["cv_table"].iloc[0]
+    assert cv["postings"] == 140 and 0 < cv["span recall"] < 1
     assert os.environ.get("PATHWAYS_EVAL_FULL") is None

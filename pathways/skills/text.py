@@ -82,7 +82,24 @@ from sklearn.base import BaseEstimator
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 from sklearn.utils.validation import check_is_fitted
 
-__all__ = ["TOKEN_PATTERN", "SkillExtractor", "split_segments"]
+from pathways.skills._tagger import tokenize
+from pathways.skills.jobad import (
+    ExtractedSkill,
+    JobAdModel,
+    LabelIndex,
+    Reading,
+    choose,
+    context_factor,
+    looks_like_job_ad,
+    name_floor,
+    read_ad,
+)
+
+__all__ = ["JOB_AD_MODES", "TOKEN_PATTERN", "ExtractedSkill", "SkillExtractor",
+           "split_segments"]
+
+#: Values of ``SkillExtractor(job_ads=...)``.
+JOB_AD_MODES = ("auto", "always", "never")
 
 #: Word tokens: the usual ``\w\w+`` plus ``c++`` / ``c#`` style names.
 TOKEN_PATTERN = r"(?u)\b\w\w+\b|\b\w\+\+|\b\w#"
@@ -259,6 +276,18 @@ class SkillExtractor(BaseEstimator):
         ``transform`` keeps this many best-scoring skills per text (the rest are 0).
     batch_size : int, default 256
         Texts scored at a time (bounds memory: dense ``batch_size x n_skills`` blocks).
+    job_ads : {"auto", "always", "never"}, default "auto"
+        Which texts take the job-ad path (:mod:`pathways.skills.jobad`): those that look
+        like ads (:func:`~pathways.skills.jobad.looks_like_job_ad` with ``ad_min_words`` and
+        ``ad_long_words``), all, or none (the description path only; the job-ad model is
+        then not loaded).
+    ad_min_words, ad_long_words : int, default 40 and 200
+        Texts shorter than ``ad_min_words`` words are never ads; texts of ``ad_long_words``
+        words or more always are; in between, four lines or two words such as "you"/"we"
+        make an ad.
+    model_dir : str, optional
+        Folder of the job-ad model files (default: the model shipped in
+        ``pathways/skills/models``).
 
     Attributes
     ----------
@@ -273,6 +302,10 @@ class SkillExtractor(BaseEstimator):
     word_vectorizer_, char_vectorizer_, occupation_vectorizer_ : CountVectorizer or None
         The fitted tokenisers (None when the space is unused), each followed by a
         ``TfidfTransformer`` (``word_tfidf_``, ``char_tfidf_``, ``occupation_tfidf_``).
+    jobad_model_ : JobAdModel or None
+        The job-ad path's tagger, scorers and calibration (None with ``job_ads="never"``).
+    jobad_index_ : LabelIndex or None
+        The inverted index of the taxonomy's label words for the job-ad path.
 
     Notes
     -----
@@ -297,6 +330,10 @@ class SkillExtractor(BaseEstimator):
         max_mention_df: float = 0.01,
         n_candidates: int = 200,
         batch_size: int = 256,
+        job_ads: str = "auto",
+        ad_min_words: int = 40,
+        ad_long_words: int = 200,
+        model_dir: str | None = None,
     ) -> None:
         self.threshold = threshold
         self.top_k = top_k
@@ -313,6 +350,10 @@ class SkillExtractor(BaseEstimator):
         self.max_mention_df = max_mention_df
         self.n_candidates = n_candidates
         self.batch_size = batch_size
+        self.job_ads = job_ads
+        self.ad_min_words = ad_min_words
+        self.ad_long_words = ad_long_words
+        self.model_dir = model_dir
 
     # ------------------------------------------------------------------ fit
     def _check_params(self) -> None:
@@ -327,6 +368,12 @@ class SkillExtractor(BaseEstimator):
                 raise ValueError(f"{name} must be a positive integer, got {value!r}")
         if int(self.n_neighbors) < 0:
             raise ValueError(f"n_neighbors must be >= 0, got {self.n_neighbors!r}")
+        if self.job_ads not in JOB_AD_MODES:
+            raise ValueError(f"job_ads must be one of {', '.join(JOB_AD_MODES)}, "
+                             f"got {self.job_ads!r}")
+        if not 0 <= int(self.ad_min_words) <= int(self.ad_long_words):
+            raise ValueError("need 0 <= ad_min_words <= ad_long_words, got "
+                             f"{self.ad_min_words!r} and {self.ad_long_words!r}")
 
     def fit(self, taxonomy: Any, y: None = None) -> SkillExtractor:
         """Learn the skill and occupation vector spaces of ``taxonomy``.
@@ -353,6 +400,7 @@ class SkillExtractor(BaseEstimator):
         self._check_params()
         self.__dict__.pop("_analyzers", None)
         self.__dict__.pop("_word_ngrams", None)
+        self.__dict__.pop("_skill_char", None)
         skills = list(taxonomy.skills.values())
         if not skills:
             raise ValueError("the taxonomy has no skills to extract")
@@ -430,6 +478,16 @@ class SkillExtractor(BaseEstimator):
         else:
             self.occupation_vectorizer_ = self.occupation_tfidf_ = None
             self._occupations_t = None
+
+        self._labels = [(s.label, *s.alt_labels) for s in skills]
+        if self.job_ads == "never":
+            self.jobad_model_ = self.jobad_index_ = None
+        else:
+            self.jobad_model_ = JobAdModel.load(self.model_dir)
+            self.jobad_index_ = LabelIndex.from_skills(
+                skills, reuse_levels=getattr(taxonomy, "reuse_levels", None),
+                skill_types=getattr(taxonomy, "skill_types", None))
+            self._jobad_prior = self.jobad_model_.prior_vector(list(self.skill_ids_))
         return self
 
     def _phrase_index(self, skills: list[Any], docs: list[str]
@@ -471,6 +529,7 @@ class SkillExtractor(BaseEstimator):
         state = dict(super().__getstate__())
         state.pop("_analyzers", None)
         state.pop("_word_ngrams", None)
+        state.pop("_skill_char", None)
         return state
 
     def _count_char(self, docs: Sequence[str]) -> sp.csr_matrix:
@@ -657,11 +716,105 @@ class SkillExtractor(BaseEstimator):
             scores[mentions.row, mentions.col] += self.mention_weight * mentions.data
         return scores
 
+    # ------------------------------------------------------------------ job-ad path
+    def _char_vectors(self, texts: list[str]) -> sp.csr_matrix:
+        """Unit TF-IDF vectors of ``texts`` in the character space (zero without one)."""
+        if self.char_vectorizer_ is None:
+            return sp.csr_matrix((len(texts), 1), dtype=np.float32)
+        return _tfidf(self._count_char(texts), self.char_tfidf_.idf_)
+
+    def _skill_char_matrix(self) -> sp.csr_matrix:
+        """``(n_skills, n_char_features)`` unit vectors of the skills' labels (cached)."""
+        cached = self.__dict__.get("_skill_char")
+        if cached is None:
+            if self._char_t is None:
+                cached = sp.csr_matrix((len(self.skill_ids_), 1), dtype=np.float32)
+            else:
+                cached = self._char_t.T.tocsr()
+            self.__dict__["_skill_char"] = cached
+        return cached
+
+    def _neighbour_vector(self, text: str, exclude: Sequence[str] = ()) -> np.ndarray:
+        """Neighbour score ``N`` of every skill for one text (zeros without neighbours)."""
+        if self.occupation_vectorizer_ is None or self.n_neighbors <= 0:
+            return np.zeros(len(self.skill_ids_))
+        sims = self.occupation_similarities([text], exclude_occupations=[tuple(exclude)])
+        return self.neighbour_scores(sims)[0].astype(np.float64)
+
+    def is_job_ad(self, text: str) -> bool:
+        """Whether ``predict`` reads ``text`` on the job-ad path (see ``job_ads``)."""
+        check_is_fitted(self)
+        if self.job_ads == "never" or getattr(self, "jobad_model_", None) is None:
+            return False
+        if self.job_ads == "always":
+            return True
+        return looks_like_job_ad(text, min_words=int(self.ad_min_words),
+                                 long_words=int(self.ad_long_words))
+
+    def read_job_ad(self, text: str, *, exclude_occupations: Sequence[str] = ()
+                    ) -> tuple[Reading, np.ndarray]:
+        """The job-ad path's reading of ``text`` and the rating ``q`` of each candidate pair.
+
+        For inspection: :func:`pathways.skills.jobad.choose` turns them into the selection.
+        """
+        check_is_fitted(self)
+        model = self.jobad_model_
+        if model is None:
+            raise ValueError("the job-ad path is off (job_ads='never'); refit with "
+                             "job_ads='auto' or 'always'")
+        tokens = tokenize(text)
+        proba = model.tagger.predict_proba(tokens)
+        prior, seen = self._jobad_prior
+        reading = read_ad(
+            text, proba, tokens, self.jobad_index_, char_vectors=self._char_vectors,
+            skill_char=self._skill_char_matrix(),
+            neighbour=self._neighbour_vector(text, exclude_occupations),
+            prior=prior[:, 0], prior_seen=seen,
+            boost=float(model.settings.get("boost", 1.0)),
+            per_phrase=int(model.settings.get("per_phrase", 40)))
+        q = model.phrase_scores(reading.X, reading.pair_skill, prior)
+        q = name_floor(q, reading.X, float(model.settings.get("name_slope", 0.0)))
+        scale = float(model.settings.get("context_rank", 0.0))
+        if scale > 0 and len(q):
+            # how the description path ranks each skill for the whole text
+            dense = self._scores([text], [tuple(exclude_occupations)])[0]
+            rank = np.empty(len(dense))
+            rank[np.argsort(-dense, kind="stable")] = np.arange(len(dense))
+            q = q * context_factor(rank[reading.pair_skill], scale,
+                                   float(model.settings.get("context_power", 1.0)))
+        return reading, q
+
+    def _extract_ad(self, text: str, k: int, exclude: Sequence[str]) -> list[ExtractedSkill]:
+        """The covering selection of an ad: at most ``k`` skills, in selection order."""
+        reading, q = self.read_job_ad(text, exclude_occupations=exclude)
+        picks = choose(reading, q, k)
+        if not picks:
+            return []
+        scores = self.jobad_model_.calibrate(np.array([p for _, _, p, _ in picks]))
+        out = []
+        for (col, _, _, row), score in zip(picks, scores.tolist(), strict=True):
+            a, b = reading.phrases[row].span
+            out.append(ExtractedSkill(str(self.skill_ids_[col]), str(self.skill_labels_[col]),
+                                      float(score), text[a:b], a, b))
+        return out
+
+    def _mention_of(self, text: str, lowered: str, col: int) -> tuple[str, int, int]:
+        """The first place where ``text`` names one of the skill's labels (longest first)."""
+        for label in sorted(self._labels[col], key=len, reverse=True):
+            m = re.search(r"(?<!\w)" + re.escape(label.lower()) + r"(?!\w)", lowered)
+            if m:
+                return text[m.start():m.end()], m.start(), m.end()
+        return "", -1, -1
+
     # ------------------------------------------------------------------ public API
     def transform(
         self, texts: Iterable[str], *, exclude_occupations: Sequence[Any] | None = None
     ) -> sp.csr_matrix:
         """Skill scores of each text, the ``n_candidates`` best per row (others 0).
+
+        Texts that look like job ads (:meth:`is_job_ad`) are scored on the job-ad path: their
+        row holds the calibrated scores of the first ``n_candidates`` skills of the covering
+        selection (module :mod:`pathways.skills.jobad`).
 
         Parameters
         ----------
@@ -679,33 +832,83 @@ class SkillExtractor(BaseEstimator):
         check_is_fitted(self)
         texts = _as_texts(texts)
         excl = _exclusions(exclude_occupations, len(texts))
-        blocks = []
-        for start in range(0, len(texts), self.batch_size):
-            stop = start + self.batch_size
-            dense = self._scores(texts[start:stop], excl[start:stop])
-            blocks.append(_top_rows(dense, self.n_candidates))
-        if not blocks:
-            return sp.csr_matrix((0, len(self.skill_ids_)), dtype=np.float64)
-        return sp.vstack(blocks, format="csr")
+        ads = [self.is_job_ad(t) for t in texts]
+        rows: list[sp.csr_matrix | None] = [None] * len(texts)
+        plain = [i for i, ad in enumerate(ads) if not ad]
+        for start in range(0, len(plain), self.batch_size):
+            chunk = plain[start:start + self.batch_size]
+            dense = self._scores([texts[i] for i in chunk], [excl[i] for i in chunk])
+            block = _top_rows(dense, self.n_candidates)
+            for j, i in enumerate(chunk):
+                rows[i] = block[j]
+        n_skills = len(self.skill_ids_)
+        column = {sid: c for c, sid in enumerate(self.skill_ids_)}
+        for i in (i for i, ad in enumerate(ads) if ad):
+            found = self._extract_ad(texts[i], int(self.n_candidates), excl[i])
+            rows[i] = sp.csr_matrix(
+                (np.array([f.score for f in found], dtype=np.float64),
+                 (np.zeros(len(found), dtype=np.int64),
+                  np.array([column[f.skill_id] for f in found], dtype=np.int64))),
+                shape=(1, n_skills))
+        if not rows:
+            return sp.csr_matrix((0, n_skills), dtype=np.float64)
+        return sp.vstack(rows, format="csr").astype(np.float64)
+
+    def extract(
+        self, texts: Iterable[str], *, exclude_occupations: Sequence[Any] | None = None
+    ) -> list[list[ExtractedSkill]]:
+        """The skills of each text with their evidence, best first.
+
+        At most ``top_k`` per text, each scoring at least ``threshold``. On the job-ad path
+        (:meth:`is_job_ad`) the ``top_k`` are the first of the covering selection, sorted by
+        their calibrated score, and each carries the phrase of the ad it came from; on the
+        description path they are the best-scoring skills, with the first place where the
+        text names one of their labels as evidence (``""`` when none is named). Ties are
+        broken by column order. ``exclude_occupations`` as in :meth:`transform`.
+
+        Returns
+        -------
+        list of list of ExtractedSkill
+            One list per text.
+        """
+        check_is_fitted(self)
+        texts = _as_texts(texts)
+        excl = _exclusions(exclude_occupations, len(texts))
+        out: list[list[ExtractedSkill]] = [[] for _ in texts]
+        plain = []
+        for i, text in enumerate(texts):
+            if self.is_job_ad(text):
+                found = self._extract_ad(text, int(self.top_k), excl[i])
+                order = sorted(range(len(found)), key=lambda j: (-found[j].score, j))
+                out[i] = [found[j] for j in order if found[j].score >= self.threshold]
+            else:
+                plain.append(i)
+        for start in range(0, len(plain), self.batch_size):
+            chunk = plain[start:start + self.batch_size]
+            dense = self._scores([texts[i] for i in chunk], [excl[i] for i in chunk])
+            scores = _top_rows(dense, self.n_candidates)
+            for j, i in enumerate(chunk):
+                a, b = scores.indptr[j], scores.indptr[j + 1]
+                cols, vals = scores.indices[a:b], scores.data[a:b]
+                order = np.lexsort((cols, -vals))[: self.top_k]
+                lowered = texts[i].lower()
+                row = []
+                for c, v in zip(cols[order].tolist(), vals[order].tolist(), strict=True):
+                    if v >= self.threshold:
+                        phrase, s0, s1 = self._mention_of(texts[i], lowered, c)
+                        row.append(ExtractedSkill(str(self.skill_ids_[c]),
+                                                  str(self.skill_labels_[c]), float(v),
+                                                  phrase, s0, s1))
+                out[i] = row
+        return out
 
     def predict(
         self, texts: Iterable[str], *, exclude_occupations: Sequence[Any] | None = None
     ) -> list[list[tuple[str, str, float]]]:
         """The skills of each text as ``(skill_id, label, score)``, best first.
 
-        At most ``top_k`` per text, each scoring at least ``threshold``; ties are broken by
-        column order. ``exclude_occupations`` as in :meth:`transform`.
+        :meth:`extract` without the evidence: at most ``top_k`` per text, each scoring at
+        least ``threshold``, on the path :meth:`is_job_ad` chooses.
         """
-        check_is_fitted(self)
-        scores = self.transform(texts, exclude_occupations=exclude_occupations)
-        out: list[list[tuple[str, str, float]]] = []
-        for i in range(scores.shape[0]):
-            start, stop = scores.indptr[i], scores.indptr[i + 1]
-            cols, vals = scores.indices[start:stop], scores.data[start:stop]
-            order = np.lexsort((cols, -vals))[: self.top_k]
-            out.append([
-                (str(self.skill_ids_[c]), str(self.skill_labels_[c]), float(v))
-                for c, v in zip(cols[order], vals[order], strict=True)
-                if v >= self.threshold
-            ])
-        return out
+        return [[(r.skill_id, r.label, r.score) for r in row]
+                for row in self.extract(texts, exclude_occupations=exclude_occupations)]
