@@ -219,7 +219,7 @@ def esco_taxonomy() -> Any:
 def skill_extractor() -> Any:
     """The text-to-skills extractor fitted on ESCO, shared by all sessions (and with the
     command line, through the disk cache of :func:`pathways.skills.extractor.load_extractor`)."""
-    from pathways.skills.extractor import load_extractor
+    from pathways.skills import load_extractor
 
     return load_extractor()
 

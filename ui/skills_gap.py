@@ -10,7 +10,7 @@ import streamlit as st
 
 from pathways.describe import money
 from pathways.domain import Job
-from pathways.skills.extractor import job_from_skills
+from pathways.skills import job_from_skills
 from ui import engines
 from ui.charts import gap_chart
 from ui.state import context, keep, reset_on_change, sticky

@@ -94,7 +94,7 @@ def _hours(value: float) -> str:
 def _load_extractor(esco: Path | None, *, cache: bool = True) -> Any:
     """The text-to-skills extractor fitted on ESCO (:func:`pathways.skills.extractor.load_extractor`:
     cached on disk), or a clear error."""
-    from pathways.skills.extractor import load_extractor
+    from pathways.skills import load_extractor
 
     path = _esco_dir(esco)
     with user_errors():
@@ -129,8 +129,7 @@ def gap(
     Readiness is the importance-weighted coverage of the job's skills: a skill held at level 1
     of a required 2 counts half. Essential gaps come first.
     """
-    from pathways.skills import gap_analysis
-    from pathways.skills.extractor import job_from_skills
+    from pathways.skills import gap_analysis, job_from_skills
 
     _no_csv(format, "gap")
     if job_ad is not None and job is not None:

@@ -5,6 +5,7 @@ scoring (:mod:`~pathways.skills.gap`, :mod:`~pathways.skills.recommend`,
 evaluation (:mod:`~pathways.skills.evaluate`)."""
 
 from pathways.skills.batch import readiness_matrix, top_courses
+from pathways.skills.extractor import job_from_skills, job_from_text, load_extractor
 from pathways.skills.gap import GapReport, SkillGap, gap_analysis
 from pathways.skills.learner import LearnerSkills, learner_skills
 from pathways.skills.match import JobMatch, match_jobs
@@ -21,7 +22,10 @@ __all__ = [
     "SkillExtractor",
     "SkillGap",
     "gap_analysis",
+    "job_from_skills",
+    "job_from_text",
     "learner_skills",
+    "load_extractor",
     "match_jobs",
     "readiness_matrix",
     "recommend",
