@@ -4,9 +4,10 @@ and cached on disk (:func:`load_extractor`), and jobs read from a job ad (:func:
 Fitting :class:`~pathways.skills.text.SkillExtractor` on all of ESCO takes tens of seconds, so
 the fitted extractor is pickled in the pathways cache directory (``$PATHWAYS_CACHE_DIR``, else
 ``~/.cache/pathways``: :func:`pathways.io.esco.default_cache_dir`) under a key that changes with
-the ESCO files (names, sizes, modification times), the extractor's parameters and code, and the
-scikit-learn release (:func:`extractor_cache_key`). The cache is a pickle written by pathways
-itself: a stale or broken file is rebuilt, and a cache that cannot be written only costs time.
+the ESCO files (names, sizes, modification times), the extractor's parameters, its code and
+job-ad model files, and the scikit-learn release (:func:`extractor_cache_key`). The cache is a
+pickle written by pathways itself: a stale or broken file is rebuilt, and a cache that cannot be
+written only costs time.
 
 A job read from a text asks for every skill the extractor finds in it, each essential at level 1
 (a job ad rarely says how well): :func:`job_from_skills` makes the :class:`~pathways.domain.Job`
@@ -28,10 +29,15 @@ from pathways.errors import CatalogError, Diagnostic
 __all__ = ["extractor_cache_key", "job_from_skills", "job_from_text", "load_extractor"]
 
 
+#: The code a fitted extractor carries (its pickle holds their objects), beside text.py.
+_EXTRACTOR_CODE = ("text.py", "jobad.py", "_tagger.py", "_phrases.py")
+
+
 def extractor_cache_key(esco_dir: Path, extractor: Any) -> str:
     """The cache key of ``extractor`` fitted on the ESCO files of ``esco_dir``: it changes with
     the files (names, sizes, modification times), the extractor's parameters, the code of
-    :mod:`pathways.skills.text` and the scikit-learn release."""
+    :mod:`pathways.skills.text` and of its job-ad path, the job-ad model files
+    (``pathways/skills/models``) and the scikit-learn release."""
     import sklearn
 
     from pathways.skills import text
@@ -41,7 +47,10 @@ def extractor_cache_key(esco_dir: Path, extractor: Any) -> str:
         st = f.stat()
         h.update(f"{f.name}:{st.st_size}:{st.st_mtime_ns}".encode())
     h.update(repr(sorted(extractor.get_params().items())).encode())
-    h.update(Path(text.__file__).read_bytes())
+    here = Path(text.__file__).parent
+    for f in [here / name for name in _EXTRACTOR_CODE] + sorted((here / "models").glob("*")):
+        if f.is_file():
+            h.update(f.name.encode() + b"\0" + f.read_bytes())
     h.update(sklearn.__version__.encode())
     return h.hexdigest()[:20]
 
