@@ -215,6 +215,12 @@ class Course:
     badge_valid_months: int | None = None
     description: str = ""
     badge_id: str | None = None
+    #: False when the source did not state learning hours: ``hours`` is then a placeholder
+    #: (validation warns; see docs/format.md).
+    hours_stated: bool = True
+    #: What the source record says that pathways keeps but does not plan with (renewal,
+    #: corequisites, costs ...): ``((key, (text, ...)), ...)``.
+    details: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def offered_in(self, season: str) -> bool:
         return self.terms is None or season in self.terms
@@ -231,6 +237,9 @@ class Credential:
     exclusive: bool = False
     description: str = ""
     badge_id: str | None = None
+    #: What the source record says that pathways keeps but does not plan with (see
+    #: :attr:`Course.details`).
+    details: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -506,7 +506,7 @@ def _build_catalog(docs: list[Document]) -> ValidationReport:
             credentials[cr["id"]] = Credential(
                 cr["id"], cr["title"], cr["level"], tree, cr.get("provider"),
                 cr.get("recency_months"), cr.get("exclusive", False), cr.get("description", ""),
-                cr.get("badge_id"))
+                cr.get("badge_id"), cr.get("details", ()))
         for _, j in unique("job", file, "jobs", f.get("jobs", [])):
             job_skills = []
             for sk in j.get("skills", ()):

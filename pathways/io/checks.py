@@ -432,9 +432,22 @@ def _course_closure(catalog: Catalog, facts: Facts) -> dict[str, set[str]]:
 
 
 def warn_catalog(catalog: Catalog, where: _Where, facts: Facts | None = None) -> list[Diagnostic]:
-    """Warnings: courses that count toward nothing, credentials no job needs."""
+    """Warnings: courses whose hours were not stated, courses that count toward nothing,
+    credentials no job needs."""
     facts = facts or Facts(catalog)
     out = []
+    unstated = [c for c in catalog.courses.values() if not c.hours_stated]
+    hint = "find the course's learning hours and write them as hours: (then drop hours_stated)"
+    if len(unstated) <= MAX_LOCATED_WARNINGS:
+        out.extend(where.diagnostic(
+            "course", c.id, f"course {c.id}: hours not stated (hours_stated: false); the "
+            f"{c.hours:g} h in the catalog is a placeholder that plans and totals count as real",
+            hint, severity="warning") for c in unstated)
+    else:
+        out.append(Diagnostic(
+            f"{len(unstated)} courses have hours not stated (hours_stated: false, a placeholder "
+            f"counted as real): {', '.join(c.id for c in unstated[:10])}, ...", hint=hint,
+            severity="warning"))
     if catalog.credentials:
         counted = facts.prerequisite_ids().copy()  # a prerequisite leads somewhere too
         for refs in facts.requirement_ids.values():

@@ -119,6 +119,10 @@ def catalog_to_data(catalog: Catalog, *, fmt: bool = True) -> dict[str, Any]:
             item["badge_id"] = c.badge_id
         if c.description:
             item["description"] = c.description
+        if not c.hours_stated:
+            item["hours_stated"] = False
+        if c.details:
+            item["details"] = {k: list(v) for k, v in c.details}
         courses.append(item)
     if courses:
         data["courses"] = courses
@@ -136,6 +140,8 @@ def catalog_to_data(catalog: Catalog, *, fmt: bool = True) -> dict[str, Any]:
             item["badge_id"] = cr.badge_id
         if cr.description:
             item["description"] = cr.description
+        if cr.details:
+            item["details"] = {k: list(v) for k, v in cr.details}
         creds.append(item)
     if creds:
         data["credentials"] = creds

@@ -44,12 +44,15 @@ __all__ = [
     "MAX_BUDGET",
     "MAX_COST",
     "MAX_COUNT",
+    "MAX_DETAILS",
+    "MAX_DETAIL_TEXT",
     "MAX_HOURS",
     "MAX_MONTHS",
     "MAX_TOTAL_HOURS",
     "ProviderIn",
     "SkillIn",
     "bad_id_character",
+    "frozen_details",
     "prerequisites_node",
 ]
 
@@ -172,6 +175,27 @@ def _zero_if_none(value: float | None) -> float:
     return 0.0 if value is None else value
 
 
+#: Most keys, and texts per key, in an item's ``details``; longest text.
+MAX_DETAILS = 50
+MAX_DETAIL_TEXT = 4000
+
+
+def frozen_details(value: dict[str, list[str]]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """An item's ``details`` mapping as the frozen pairs the domain keeps.
+
+    >>> frozen_details({"renewal": ["every 3 years"], "costs": []})
+    (('renewal', ('every 3 years',)),)
+    """
+    return tuple((k, tuple(v)) for k, v in value.items() if v)
+
+
+_DetailText = Annotated[str, StringConstraints(max_length=MAX_DETAIL_TEXT)]
+Details = Annotated[
+    dict[Annotated[str, StringConstraints(min_length=1, max_length=80, pattern=r"^[a-z][a-z0-9_]*$")],
+         Annotated[list[_DetailText], Field(max_length=MAX_DETAILS)]],
+    Field(max_length=MAX_DETAILS), AfterValidator(frozen_details)]
+
+
 class ProviderIn(TypedDict):
     __pydantic_config__ = _TD_CONFIG  # type: ignore[misc]
     id: Id
@@ -212,6 +236,8 @@ class CourseIn(TypedDict):
     description: NotRequired[str]
     badge_id: NotRequired[str | None]
     url: NotRequired[str | None]
+    hours_stated: NotRequired[bool]
+    details: NotRequired[Details]
 
 
 class CredentialIn(TypedDict):
@@ -226,6 +252,7 @@ class CredentialIn(TypedDict):
     description: NotRequired[str]
     badge_id: NotRequired[str | None]
     url: NotRequired[str | None]
+    details: NotRequired[Details]
 
 
 class JobSkillIn(TypedDict):

@@ -64,7 +64,7 @@ __all__ = [
 ]
 
 #: Version of the snapshot layout; a change makes old snapshots unused (not misread).
-FORMAT = 1
+FORMAT = 2  # 2: courses hours_stated and details, credentials details
 #: Catalogs whose files total fewer bytes are validated every time (about 0.1 s).
 MIN_BYTES = 2_000_000
 
@@ -124,6 +124,8 @@ def _course_columns(items: Sequence[Course]) -> dict[str, Any]:
         "skill_levels": [[s.level for s in c.skills] for c in items],
         "badge_valid_months": [c.badge_valid_months for c in items],
         "description": [c.description for c in items], "badge_id": [c.badge_id for c in items],
+        "hours_stated": [c.hours_stated for c in items],
+        "details": [_json(_details_data(c.details)) for c in items],
     }
 
 
@@ -137,7 +139,16 @@ def _credential_columns(items: Sequence[Credential]) -> dict[str, Any]:
         "provider": [c.provider for c in items], "recency_months": [c.recency_months for c in items],
         "exclusive": [c.exclusive for c in items], "description": [c.description for c in items],
         "badge_id": [c.badge_id for c in items],
+        "details": [_json(_details_data(c.details)) for c in items],
     }
+
+
+def _details_data(details: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, list[str]] | None:
+    return {k: list(v) for k, v in details} if details else None
+
+
+def _details(text: str | None) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    return () if text is None else tuple((k, tuple(v)) for k, v in json.loads(text).items())
 
 
 def _job_columns(items: Sequence[Job]) -> dict[str, Any]:
@@ -179,7 +190,8 @@ class _Builder:
     def _courses(self, cid: str, title: str, hours: float, provider: str | None, cost: float,
                  delivery: str | None, terms: list[str] | None, prerequisites: str | None,
                  skill_ids: list[str], skill_levels: list[int], badge_valid_months: int | None,
-                 description: str, badge_id: str | None) -> Course:
+                 description: str, badge_id: str | None, hours_stated: bool,
+                 details: str | None) -> Course:
         from pathways.io.trees import TreeProblem, parse_prerequisites
 
         tree = None
@@ -190,18 +202,18 @@ class _Builder:
         return Course(cid, title, hours, provider, cost, delivery,
                       None if terms is None else frozenset(terms), tree,  # type: ignore[arg-type]
                       tuple(map(self._level, skill_ids, skill_levels)), badge_valid_months,
-                      description, badge_id)
+                      description, badge_id, hours_stated, _details(details))
 
     def _credentials(self, cid: str, title: str, level: str, requires: str, provider: str | None,
                      recency_months: int | None, exclusive: bool, description: str,
-                     badge_id: str | None) -> Credential:
+                     badge_id: str | None, details: str | None) -> Credential:
         from pathways.io.trees import TreeProblem, parse_requirement
 
         tree = parse_requirement(json.loads(requires))
         if isinstance(tree, TreeProblem):
             raise ValueError(f"snapshot: bad requirement of {cid}: {tree.message}")
         return Credential(cid, title, level, tree, provider, recency_months, exclusive,
-                          description, badge_id)
+                          description, badge_id, _details(details))
 
     def _jobs(self, jid: str, title: str, skill_ids: list[str], importance: list[float],
               essential: list[bool], levels: list[int], description: str) -> Job:
