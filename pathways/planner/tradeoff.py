@@ -124,10 +124,44 @@ class ObjectiveComparison:
                          f"{'s' if p.terms != 1 else ''}.")
         return " ".join(parts)
 
+    def compared_to(self, objective: str) -> str:
+        """What the other objectives' plans trade against ``objective``'s, for people: "This
+        is also the fewest-terms plan. The lowest-cost plan: 48 h more, 1,296 CAD less, 1 term
+        more." (or :meth:`summary` when one plan is best for every objective)."""
+        if not self.feasible or self.all_same:
+            return self.summary()
+        mine = self.plans[objective]
+        own = [OBJECTIVE_LABELS.get(o, o) for o in self.group_of(objective) if o != objective]
+        hyphen = [o.replace(" ", "-") for o in own]
+        parts = [f"This is also the {_join(hyphen, '')} plan."] if own else []
+        for group in self.groups:
+            if objective in group:
+                continue
+            other = self.plans[group[0]]
+            names = _join([OBJECTIVE_LABELS.get(o, o).replace(" ", "-") for o in group], "")
+            diffs = [_diff(other.total_hours - mine.total_hours, "h", lambda v: f"{v:g}"),
+                     _diff(other.total_cost - mine.total_cost, "",
+                           lambda v: money(v, mine.currency)),
+                     _diff(other.terms - mine.terms, "term", lambda v: f"{v:g}")]
+            said = ", ".join(d for d in diffs if d) or "the same totals with other courses"
+            parts.append(f"The {names} plan: {said}.")
+        return " ".join(parts)
+
     def to_dict(self) -> dict[str, Any]:
         return {"targets": list(self.targets), "groups": [list(g) for g in self.groups],
                 "summary": self.summary(), "rows": self.rows(),
                 "plans": {o: p.to_dict() for o, p in self.plans.items()}}
+
+
+def _diff(delta: float, unit: str, fmt: Any) -> str:
+    """``"48 h more"``, ``"1,296 CAD less"``, ``"2 terms fewer"``; empty for no difference."""
+    if abs(delta) < 1e-9:
+        return ""
+    size = abs(delta)
+    if unit == "term":
+        return f"{fmt(size)} term{'s' if size != 1 else ''} {'more' if delta > 0 else 'fewer'}"
+    text = fmt(size) + (f" {unit}" if unit else "")
+    return f"{text} {'more' if delta > 0 else 'less'}"
 
 
 def _join(names: Sequence[str], article: str) -> str:

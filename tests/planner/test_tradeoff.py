@@ -135,3 +135,14 @@ def test_the_sample_has_real_trade_offs(sample) -> None:
     assert {"career-changer-maria", "halfway-jonas"} <= set(two_plans)
     sam = compare_objectives(cat, learners["tight-budget-sam"], graph=G, today=DAY)
     assert sam.all_same  # his budget leaves one plan, as his profile's comment says
+
+
+def test_compared_to_says_what_the_other_plans_trade() -> None:
+    cat = _catalog([{"id": "MOOC", "title": "MOOC", "hours": 40, "cost": 50, "terms": ["fall"]},
+                    {"id": "CAMP", "title": "Bootcamp", "hours": 10, "cost": 900}],
+                   {"any": ["MOOC", "CAMP"]})
+    cmp = compare_objectives(cat, ME, ["X"])
+    assert cmp.compared_to("hours") == ("This is also the fewest-terms plan. The lowest-cost "
+                                        "plan: 30 h more, 850 CAD less, 2 terms more.")
+    assert cmp.compared_to("cost") == ("The fewest-hours and fewest-terms plan: 30 h less, "
+                                       "850 CAD more, 2 terms fewer.")
