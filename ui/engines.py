@@ -23,13 +23,14 @@ from pathways.errors import PathwaysError
 from pathways.io import ValidationReport
 
 if TYPE_CHECKING:  # the engines load on first use
-    from pathways.planner import AuditResult, Distance, Plan, WhatIf
+    from pathways.planner import AuditResult, Distance, ObjectiveComparison, Plan, Remedies, WhatIf
     from pathways.skills import JobMatch
     from pathways.skills.recommend import Recommendation
 
 __all__ = [
     "Failed",
     "audit",
+    "compare_objectives",
     "course_similarity",
     "credential_overlap",
     "default_similarity_threshold",
@@ -41,6 +42,7 @@ __all__ = [
     "match_jobs",
     "plan",
     "recommend",
+    "remedies",
     "skill_demand",
     "skill_extractor",
     "stack_on",
@@ -127,6 +129,40 @@ def _plan(catalog_key: str, learner_key: str, targets: tuple[str, ...], objectiv
           today: dt.date, _catalog: Catalog, _learner: LearnerProfile, _graph: Any
           ) -> Plan | Failed:
     from pathways.planner import plan as run
+
+    return _guard(run, _catalog, _learner, list(targets), objective=objective, graph=_graph,
+                  today=today)
+
+
+def compare_objectives(catalog_key: str, learner_key: str, targets: tuple[str, ...],
+                       _catalog: Catalog, _learner: LearnerProfile, _graph: Any
+                       ) -> ObjectiveComparison | Failed:
+    """The fewest-hours, lowest-cost and fewest-terms plans side by side
+    (:func:`pathways.planner.compare_objectives`), or :class:`Failed`."""
+    return _compare(catalog_key, learner_key, targets, dt.date.today(), _catalog, _learner, _graph)
+
+
+@st.cache_data(show_spinner="Comparing the objectives…", max_entries=128)
+def _compare(catalog_key: str, learner_key: str, targets: tuple[str, ...], today: dt.date,
+             _catalog: Catalog, _learner: LearnerProfile, _graph: Any
+             ) -> ObjectiveComparison | Failed:
+    from pathways.planner import compare_objectives as run
+
+    return _guard(run, _catalog, _learner, list(targets), graph=_graph, today=today)
+
+
+def remedies(catalog_key: str, learner_key: str, targets: tuple[str, ...], objective: str,
+             _catalog: Catalog, _learner: LearnerProfile, _graph: Any) -> Remedies | Failed:
+    """What change of the learner's limits would give a plan (:func:`pathways.planner.remedies`)."""
+    return _remedies(catalog_key, learner_key, targets, objective, dt.date.today(), _catalog,
+                     _learner, _graph)
+
+
+@st.cache_data(show_spinner="Looking for what would make a plan possible…", max_entries=64)
+def _remedies(catalog_key: str, learner_key: str, targets: tuple[str, ...], objective: str,
+              today: dt.date, _catalog: Catalog, _learner: LearnerProfile, _graph: Any
+              ) -> Remedies | Failed:
+    from pathways.planner import remedies as run
 
     return _guard(run, _catalog, _learner, list(targets), objective=objective, graph=_graph,
                   today=today)

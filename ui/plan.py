@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from pathways.describe import money
 from pathways.graph import ladder
 from ui import engines
 from ui.charts import distance_chart, timeline_chart
@@ -62,8 +63,27 @@ if isinstance(result, engines.Failed):
 currency = result.currency
 
 if not result.feasible:
-    st.warning(f"**No plan fits {who}'s limits.** {md_escape(result.reason or '')}",
-               icon=":material/block:")
+    # An infeasible plan is not a plan: say what blocks it, what would make one possible and
+    # where to change it; nothing to download (issue 20).
+    with st.container(border=True):
+        st.error(f"**No plan fits {who}'s limits.** {md_escape(result.reason or '')}",
+                 icon=":material/block:")
+        fixes = engines.remedies(ctx.catalog_key, ctx.learner_key, tuple(targets), objective,
+                                 catalog, learner, G)
+        if isinstance(fixes, engines.Failed):
+            st.caption(md_escape(fixes.message))
+        else:
+            if fixes.items:
+                st.markdown("**What would make a plan possible** (each change on its own, the "
+                            "other limits kept):\n" + "\n".join(
+                                f"- {md_escape(fix.text)}: then {len(fix.plan.courses)} courses, "
+                                f"{fix.plan.total_hours:g} h, "
+                                f"{md_escape(money(fix.plan.total_cost, currency))}, "
+                                f"{fix.plan.terms} terms" for fix in fixes))
+            if fixes.note:
+                st.caption(md_escape(fixes.note[:1].upper() + fixes.note[1:]) + ".")
+        st.page_link("ui/profile.py", label="Change the limits on the learner profile",
+                     icon=":material/edit:")
 else:
     m1, m2, m3, m4, m5 = st.columns(5)
     m1.metric("Courses", len(result.courses))
@@ -75,7 +95,8 @@ else:
     m5.metric("Done by", done, help=completion)
     if not result.courses:
         st.success(f"{who} already meets every target: nothing to take, only to claim "
-                   f"{', '.join(result.already_met or targets)}.", icon=":material/verified:")
+                   f"{md_escape(', '.join(result.already_met or targets))}.",
+                   icon=":material/verified:")
     status = ("Proven optimal." if result.optimal else
               "The best plan found in the time limit (not proven optimal).")
     start_note = result.start_note
@@ -90,29 +111,55 @@ else:
             f"{md_escape(r)} ({md_escape(catalog.title(r))})" for r in result.renewals) +
             ". Their validity ran out, so the plan retakes them.", icon=":material/autorenew:")
 
-d1, d2, _ = st.columns([1, 1, 3])
-name = f"plan-{learner.id}-{'-'.join(targets)}"
-d1.download_button("Download CSV", plan_csv(result), file_name=f"{name}.csv", mime="text/csv",
-                   icon=":material/table:", key="plan_csv", on_click="ignore", width="stretch")
-d2.download_button("Download JSON", plan_json(result), file_name=f"{name}.json",
-                   mime="application/json", icon=":material/data_object:", key="plan_json",
-                   on_click="ignore", width="stretch")
+    if result.courses:
+        comparison = engines.compare_objectives(ctx.catalog_key, ctx.learner_key, tuple(targets),
+                                                catalog, learner, G)
+        if not isinstance(comparison, engines.Failed) and comparison.feasible:
+            with st.container(border=True, key="plan_tradeoff"):
+                st.markdown("**Fewest hours, lowest cost or fewest terms?** " +
+                            md_escape(comparison.compared_to(objective)))
+                table = pd.DataFrame(comparison.rows())
+                table["label"] = [label[:1].upper() + label[1:] + (" (shown)" if o == objective else "")
+                                  for label, o in zip(table["label"], table["objective"])]
+                st.dataframe(
+                    table[["label", "hours", "cost", "terms", "courses", "same_as", "course_ids"]],
+                    hide_index=True, width="stretch", key="plan_tradeoff_table",
+                    column_config={
+                        "label": st.column_config.TextColumn("Optimised for", width="small"),
+                        "hours": st.column_config.NumberColumn("Hours", format="%g", width="small"),
+                        "cost": st.column_config.NumberColumn(f"Cost ({currency})", format="%,.0f",
+                                                              width="small"),
+                        "terms": st.column_config.NumberColumn("Terms", width="small"),
+                        "courses": st.column_config.NumberColumn("Courses", width="small"),
+                        "same_as": st.column_config.TextColumn("Same plan as", width="medium"),
+                        "course_ids": st.column_config.TextColumn("Courses taken", width="large"),
+                    })
 
-keep_panel(ctx, targets=list(targets), objective=objective, where="plan")
+    d1, d2, _ = st.columns([1, 1, 3])
+    name = f"plan-{learner.id}-{'-'.join(targets)}"
+    d1.download_button("Download CSV", plan_csv(result), file_name=f"{name}.csv", mime="text/csv",
+                       icon=":material/table:", key="plan_csv", on_click="ignore", width="stretch")
+    d2.download_button("Download JSON", plan_json(result), file_name=f"{name}.json",
+                       mime="application/json", icon=":material/data_object:", key="plan_json",
+                       on_click="ignore", width="stretch")
 
-tab_terms, tab_audit, tab_dist, tab_whatif = st.tabs(
-    ["Term by term", "Requirement audit", "Distance to every credential", "What if…"])
+    keep_panel(ctx, targets=list(targets), objective=objective, where="plan")
 
-with tab_terms:
-    courses = plan_courses_frame(result)
-    if courses.empty:
-        st.info("No courses to take.")
-    else:
+names = ["Requirement audit", "Distance to every credential", "What if…"]
+if result.feasible and result.courses:
+    tab_terms, tab_audit, tab_dist, tab_whatif = st.tabs(["Term by term", *names])
+else:
+    tab_audit, tab_dist, tab_whatif = st.tabs(names)
+    tab_terms = None
+
+if tab_terms is not None:
+    with tab_terms:
+        courses = plan_courses_frame(result)
         earned = result.earned
         st.altair_chart(timeline_chart(courses, earned), width="stretch")
         if earned:
             st.caption("Credentials earned along the way: " + "; ".join(
-                f"**{credential}** after {term}" for credential, term in earned))
+                f"**{md_escape(credential)}** after {term}" for credential, term in earned))
         st.markdown(plan_markdown(result, currency))
 
 with tab_audit:

@@ -72,6 +72,11 @@ def markdown(at: AppTest) -> str:
     return "\n".join(m.value for m in at.markdown)
 
 
+def tradeoff_table(at: AppTest) -> pd.DataFrame:
+    """The plan page's table of the objectives side by side."""
+    return next(df.value for df in at.dataframe if "same_as" in df.value.columns)
+
+
 def dot_node(dot: str, node: str) -> str:
     line = next((ln for ln in dot.splitlines() if ln.strip().startswith(f'"{node}" [')), None)
     assert line is not None, f"{node} is not drawn"
@@ -112,7 +117,7 @@ def test_plan_page_objective_targets_distances_and_what_if(sample):
     assert metric(at, "Total hours") == f"{expected.total_hours:g}"
     assert metric(at, f"Total cost ({catalog.currency})") == f"{expected.total_cost:,.0f}"
 
-    dist = at.dataframe[0].value
+    dist = next(df.value for df in at.dataframe if "credential" in df.value.columns)
     want = distances(catalog, maria, graph=G)
     assert dist["credential"].tolist() == [d.credential for d in want]
     assert dist["summary"].tolist() == [d.summary for d in want]
@@ -124,6 +129,65 @@ def test_plan_page_objective_targets_distances_and_what_if(sample):
                    objective="cost", graph=G).rows
     hours = [m.value for m in at.metric if m.label == "Hours"]
     assert hours == [f"{rows[0]['hours']:g}", f"{rows[1]['hours']:g}"]
+
+
+def test_plan_page_shows_the_objectives_side_by_side(sample):
+    # issue 20: the objective switch must not look like it does nothing: the fewest-hours,
+    # lowest-cost and fewest-terms plans side by side, "same plan" said plainly
+    from pathways.planner import plan
+
+    _, catalog, G, maria = sample
+    at = open_app()
+    table = tradeoff_table(at)
+    assert table["label"].tolist() == ["Fewest hours (shown)", "Lowest cost", "Fewest terms"]
+    goals = list(maria.goals.credentials)
+    for objective, row in zip(("hours", "cost", "terms"), table.itertuples()):
+        p = plan(catalog, maria, goals, objective=objective, graph=G)
+        assert (row.hours, row.cost, row.terms) == (p.total_hours, p.total_cost, p.terms)
+        assert row.course_ids == ", ".join(c.id for c in p.courses)
+    hours, cost = (plan(catalog, maria, goals, objective=o, graph=G) for o in ("hours", "cost"))
+    assert cost.total_cost < hours.total_cost and cost.total_hours > hours.total_hours
+    text = markdown(at)
+    assert (f"The lowest-cost plan: {cost.total_hours - hours.total_hours:g} h more, "
+            f"{hours.total_cost - cost.total_cost:,.0f} CAD less") in text
+    at.segmented_control(key="plan_objective").set_value("cost").run()
+    assert not at.exception
+    assert tradeoff_table(at)["label"].tolist()[1] == "Lowest cost (shown)"
+    assert metric(at, "Total hours") == f"{cost.total_hours:g}"  # the switch changes the plan
+
+    at.selectbox(key="learner_sample").set_value("tight-budget-sam").run()
+    assert not at.exception
+    assert ("The same plan is the fewest hours, the lowest cost and the fewest terms."
+            in markdown(at))
+    assert tradeoff_table(at)["same_as"].tolist()[0] == \
+        "lowest cost, fewest terms"
+
+
+def test_infeasible_plan_says_why_what_would_fix_it_and_offers_no_download(sample):
+    # issue 20: Jonas -> UT-DIP-DATA is over budget; it must not read as done
+    from pathways.planner import plan, remedies
+
+    _, catalog, G, _ = sample
+    jonas = load_learner(SAMPLE / "learners" / "halfway-jonas.yaml", catalog)
+    at = open_app()
+    at.selectbox(key="learner_sample").set_value("halfway-jonas").run()
+    at.multiselect(key="plan_targets").set_value(["UT-DIP-DATA"]).run()
+    assert not at.exception
+    blocked = plan(catalog, jonas, ["UT-DIP-DATA"], graph=G)
+    assert not blocked.feasible
+    errors = "\n".join(e.value for e in at.error)
+    assert "No plan fits" in errors and md_escape(blocked.reason) in errors
+    (fix,) = remedies(catalog, jonas, ["UT-DIP-DATA"], graph=G)
+    text = markdown(at)
+    assert "What would make a plan possible" in text and md_escape(fix.text) in text
+    assert f"{fix.plan.total_hours:g} h" in text
+    assert not at.get("download_button"), "no download of an empty plan"
+    assert "No courses to take." not in text + "\n".join(i.value for i in at.info)
+    assert [t.label for t in at.tabs] == ["Requirement audit", "Distance to every credential",
+                                          "What if…"]
+    links = at.get("page_link")
+    assert any("learner profile" in link.proto.label for link in links)
+    assert not at.get("metric") or "Total hours" not in [m.label for m in at.metric]
 
 
 def test_plan_shows_renewals_of_expired_badges(sample):
