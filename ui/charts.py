@@ -1,4 +1,5 @@
-"""Chart builders for the pages: DOT text for st.graphviz_chart and altair specs.
+"""Chart builders for the pages: altair specs, and the stacking map's colours and legend
+(the map itself is drawn by :mod:`ui.stacking`).
 
 Display only: these functions draw what the engines computed; they decide nothing.
 """
@@ -6,23 +7,21 @@ Display only: these functions draw what the engines computed; they decide nothin
 from __future__ import annotations
 
 import datetime as dt
-import textwrap
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 
 import altair as alt
-import networkx as nx
 import pandas as pd
 
 from pathways.domain import Term
 
 __all__ = [
+    "LEGEND_LABELS",
     "MAP_COLOURS",
     "distance_chart",
     "earned_frame",
     "gap_chart",
     "heatmap",
     "legend_html",
-    "stacking_dot",
     "supply_demand_chart",
     "timeline_chart",
 ]
@@ -46,73 +45,6 @@ LEGEND_LABELS = {
     "credential": "Credential",
     "earned": "Credential held",
 }
-
-
-def _q(text: str) -> str:
-    """A DOT double-quoted string body."""
-    return text.replace("\\", "\\\\").replace('"', '\\"')
-
-
-def _wrap(text: str, width: int = 26) -> str:
-    return "\\n".join(_q(line) for line in textwrap.wrap(text, width) or [""])
-
-
-def stacking_dot(G: nx.DiGraph, nodes: Iterable[str], target: str, *,
-                 status: Mapping[str, str], ladder: Sequence[str] = ()) -> str:
-    """DOT text for the stacking map around ``target``.
-
-    Parameters
-    ----------
-    G
-        The catalog graph (node ``kind``/``title``/``hours``, edge ``kind``).
-    nodes
-        The courses and credentials to draw (e.g. ``relevant_subgraph(G, target)``).
-    target
-        The chosen credential (drawn with a heavy border).
-    status
-        Node id -> a key of :data:`MAP_COLOURS`; courses default to ``lacking``,
-        credentials to ``credential``.
-    ladder
-        Credentials above ``target`` (lowest first), drawn above it with their stacking edges.
-    """
-    shown = [n for n in nodes if G.nodes[n].get("kind") in ("course", "credential")]
-    shown += [c for c in ladder if c not in shown]
-    members = set(shown)
-    lines = [
-        "digraph stacking {",
-        ('  graph [rankdir=BT, nodesep=0.25, ranksep=0.45, bgcolor="transparent", '
-        'fontname="Helvetica"];'),
-        ('  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=11, '
-        'margin="0.12,0.06", penwidth=1.2];'),
-        '  edge [color="#8a969e", arrowsize=0.6];',
-    ]
-    for n in shown:
-        data = G.nodes[n]
-        kind = data["kind"]
-        state = status.get(n, "lacking" if kind == "course" else "credential")
-        fill, border, font = MAP_COLOURS[state]
-        title = _wrap(str(data.get("title", n)))
-        if kind == "course":
-            text = f"{_q(n)}\\n{title}\\n{data.get('hours', 0):g} h"
-            extra = ""
-        else:
-            text = f"{_q(n)}\\n{title}\\n({_q(str(data.get('level', '')))})"
-            extra = ', shape=box, style="filled,bold"'
-        if n == target:
-            extra += ", penwidth=3"
-        lines.append(f'  "{_q(n)}" [label="{text}", fillcolor="{fill}", color="{border}", '
-                     f'fontcolor="{font}"{extra}];')
-    for u, v, kind in G.edges(data="kind"):
-        if u not in members or v not in members:
-            continue
-        if kind == "prerequisite":
-            alt_edge = G.edges[u, v].get("alternative", False)
-            style = "dotted" if alt_edge else "dashed"
-            lines.append(f'  "{_q(u)}" -> "{_q(v)}" [style={style}, color="#b0513a"];')
-        elif kind == "counts_toward":
-            lines.append(f'  "{_q(u)}" -> "{_q(v)}";')
-    lines.append("}")
-    return "\n".join(lines)
 
 
 def legend_html(keys: Iterable[str]) -> str:

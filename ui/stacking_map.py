@@ -4,11 +4,20 @@ learner has completed, plans to take, or still lacks."""
 from __future__ import annotations
 
 import streamlit as st
+import streamlit.components.v1 as components
 
 from pathways.describe import requirement_lines
 from pathways.graph import ladder, relevant_subgraph
 from ui import engines
-from ui.charts import legend_html, stacking_dot
+from ui.charts import legend_html
+from ui.stacking import (
+    NODE_H,
+    NODE_W,
+    hidden_courses,
+    stacking_html,
+    stacking_layout,
+    stacking_svg,
+)
 from ui.state import context, keep, reset_on_change, sticky
 from ui.views import md_escape
 
@@ -16,9 +25,10 @@ ctx = context()
 catalog, G, learner = ctx.catalog, ctx.graph, ctx.learner
 
 st.title("Stacking map")
-st.caption("How courses stack into the chosen credential and what it stacks into. Arrows point "
-           "upward: from a course to what it counts toward, from a prerequisite to the course "
-           "that needs it.")
+st.caption("How courses stack into the chosen credential and what it stacks into, level by "
+           "level: courses at the bottom, then microcredentials, certificates and diplomas. "
+           "Arrows point upward: from a course to what it counts toward, from a prerequisite "
+           "to the course that needs it.")
 
 if not catalog.credentials:
     st.info("This catalog has no credentials to map.")
@@ -27,13 +37,13 @@ if not catalog.credentials:
 credentials = list(catalog.credentials)
 goal = next((g for g in (learner.goals.credentials if learner else ()) if g in catalog.credentials),
             credentials[0])
-reset_on_change("map", ctx.learner_key, "map_credential")
+reset_on_change("map", ctx.learner_key, "map_credential", "map_all")
 sticky("map_credential", goal, valid=lambda v: v in catalog.credentials)
 sticky("map_ladder", True)
-left, right = st.columns([2, 1], vertical_alignment="bottom")
+left, mid, right = st.columns([2, 1, 1], vertical_alignment="bottom")
 target = left.selectbox("Credential", credentials, key="map_credential",
                         format_func=lambda c: f"{c} · {catalog.credentials[c].title}")
-show_ladder = right.toggle("Show what it stacks into", key="map_ladder")
+show_ladder = mid.toggle("Show what it stacks into", key="map_ladder")
 keep("map_credential")
 keep("map_ladder")
 
@@ -51,14 +61,34 @@ if learner is not None:
         for renewal in plan.renewals:
             status[renewal] = "renew"
 
-nodes = relevant_subgraph(G, target).nodes
+nodes = list(relevant_subgraph(G, target).nodes)
 above = ladder(G, target) if show_ladder else []
-dot = stacking_dot(G, nodes, target, status=status, ladder=above)
+drawn = nodes + [c for c in above if c not in nodes]
+others = hidden_courses(G, drawn, status)
+has_own = len(others) < sum(1 for n in drawn if G.nodes[n]["kind"] == "course")
+# By default only the learner's own courses (held or planned) are drawn, when there are any.
+sticky("map_all", not has_own)
+show_all = right.toggle("Show every course", key="map_all",
+                        help="Also draw the courses the learner neither holds nor plans.")
+keep("map_all")
+hidden = set() if show_all else others
+layout = stacking_layout(G, drawn, hidden=hidden)
+not_shown = {c: sum(1 for u in G.predecessors(c) if u in hidden
+                    and G.edges[u, c]["kind"] == "counts_toward")
+             for c in drawn if G.nodes[c]["kind"] == "credential"}
+svg = stacking_svg(G, layout, target, status=status, not_shown=not_shown)
+x, y = layout.pos[target]
 used = {status.get(n, "lacking" if G.nodes[n]["kind"] == "course" else "credential")
-        for n in list(nodes) + above if G.nodes[n]["kind"] in ("course", "credential")}
+        for n in layout.pos}
 order = ["held", "planned", "renew", "lacking", "earned", "credential"]
 st.html(legend_html([k for k in order if k in used]))
-st.graphviz_chart(dot, width="stretch")
+height = int(min(700, max(280, layout.height + 20)))
+components.html(stacking_html(svg, focus=(x + NODE_W / 2, y + NODE_H / 2), height=height),
+                height=height + 8)
+if hidden:
+    st.caption(f"{len(hidden)} courses that {md_escape(learner.name or learner.id) if learner else 'the learner'} "
+               "neither holds nor plans are not drawn (each credential says how many of its "
+               "own): switch on **Show every course** to see every option.")
 
 cred = catalog.credentials[target]
 with st.expander(f"What {md_escape(target)} requires", expanded=False):

@@ -11,6 +11,7 @@ import datetime as dt
 import importlib
 import io
 import json
+import re
 import sys
 import zipfile
 from pathlib import Path
@@ -21,7 +22,7 @@ from streamlit.testing.v1 import AppTest
 from typer.testing import CliRunner
 
 from pathways.errors import CatalogError
-from pathways.graph import build_graph
+from pathways.graph import build_graph, relevant_subgraph
 from pathways.io import learner_from_data, load_learner, validate_catalog
 
 from tests.conftest import REPO, SAMPLE
@@ -29,7 +30,6 @@ from tests.conftest import REPO, SAMPLE
 if str(REPO) not in sys.path:  # the app's ui/ package sits next to app.py, outside pathways/
     sys.path.insert(0, str(REPO))
 
-from ui.charts import MAP_COLOURS
 from ui.forms import form_defaults, profile_data
 from ui.state import parse_catalog_upload, parse_learner_upload
 from ui.views import md_escape, plan_csv, plan_json
@@ -74,13 +74,7 @@ def markdown(at: AppTest) -> str:
 
 def tradeoff_table(at: AppTest) -> pd.DataFrame:
     """The plan page's table of the objectives side by side."""
-    return next(df.value for df in at.dataframe if "same_as" in df.value.columns)
-
-
-def dot_node(dot: str, node: str) -> str:
-    line = next((ln for ln in dot.splitlines() if ln.strip().startswith(f'"{node}" [')), None)
-    assert line is not None, f"{node} is not drawn"
-    return line
+    return next(tb.value for tb in at.table if "Same plan as" in tb.value.columns)
 
 
 # --------------------------------------------------------------------------- plan
@@ -139,12 +133,13 @@ def test_plan_page_shows_the_objectives_side_by_side(sample):
     _, catalog, G, maria = sample
     at = open_app()
     table = tradeoff_table(at)
-    assert table["label"].tolist() == ["Fewest hours (shown)", "Lowest cost", "Fewest terms"]
+    assert table.index.tolist() == ["Fewest hours (shown)", "Lowest cost", "Fewest terms"]
     goals = list(maria.goals.credentials)
-    for objective, row in zip(("hours", "cost", "terms"), table.itertuples()):
+    for objective, (_, row) in zip(("hours", "cost", "terms"), table.iterrows()):
         p = plan(catalog, maria, goals, objective=objective, graph=G)
-        assert (row.hours, row.cost, row.terms) == (p.total_hours, p.total_cost, p.terms)
-        assert row.course_ids == ", ".join(c.id for c in p.courses)
+        assert (row["Hours"], row["Cost (CAD)"], row["Terms"]) == (
+            f"{p.total_hours:g}", f"{p.total_cost:,.0f}", str(p.terms))
+        assert row["Courses taken"] == ", ".join(c.id for c in p.courses)
     hours, cost = (plan(catalog, maria, goals, objective=o, graph=G) for o in ("hours", "cost"))
     assert cost.total_cost < hours.total_cost and cost.total_hours > hours.total_hours
     text = markdown(at)
@@ -152,15 +147,14 @@ def test_plan_page_shows_the_objectives_side_by_side(sample):
             f"{hours.total_cost - cost.total_cost:,.0f} CAD less") in text
     at.segmented_control(key="plan_objective").set_value("cost").run()
     assert not at.exception
-    assert tradeoff_table(at)["label"].tolist()[1] == "Lowest cost (shown)"
+    assert tradeoff_table(at).index.tolist()[1] == "Lowest cost (shown)"
     assert metric(at, "Total hours") == f"{cost.total_hours:g}"  # the switch changes the plan
 
     at.selectbox(key="learner_sample").set_value("tight-budget-sam").run()
     assert not at.exception
     assert ("The same plan is the fewest hours, the lowest cost and the fewest terms."
             in markdown(at))
-    assert tradeoff_table(at)["same_as"].tolist()[0] == \
-        "lowest cost, fewest terms"
+    assert tradeoff_table(at)["Same plan as"].tolist()[0] == "lowest cost, fewest terms"
 
 
 def test_infeasible_plan_says_why_what_would_fix_it_and_offers_no_download(sample):
@@ -218,7 +212,23 @@ def test_plan_downloads_hold_the_plan(sample):
 
 
 # --------------------------------------------------------------------------- stacking map
-def test_stacking_map_colours_held_planned_and_missing_courses(sample):
+def map_svg(at: AppTest) -> str:
+    """The stacking map's SVG (drawn in a component frame)."""
+    (frame,) = [e for e in at.main if getattr(e, "type", "") == "iframe"]
+    return frame.proto.srcdoc
+
+
+def map_nodes(svg: str) -> dict[str, tuple[str, float, str]]:
+    """Node id -> (status, top y, stroke width) as drawn."""
+    found = re.findall(r'<g class="node" data-id="([^"]+)" data-status="([^"]+)">'
+                       r'<title>[^<]*</title><rect x="[^"]+" y="([^"]+)"[^>]*stroke-width="([^"]+)"',
+                       svg)
+    return {n: (s, float(y), w) for n, s, y, w in found}
+
+
+def test_stacking_map_draws_levels_and_the_learners_own_courses(sample):
+    # issue 20: laid out by level (courses, microcredentials, certificates, diploma), courses
+    # not on the learner's plan or record collapsed by default and shown on demand, pan/zoom
     from pathways.planner import plan
 
     _, catalog, G, _ = sample
@@ -230,21 +240,34 @@ def test_stacking_map_colours_held_planned_and_missing_courses(sample):
     assert at.selectbox(key="map_credential").value == jonas.goals.credentials[0]
     at.selectbox(key="map_credential").set_value("UT-CERT-DA").run()
     assert not at.exception
-    dot = at.get("graphviz_chart")[0].proto.spec
+    nodes = map_nodes(map_svg(at))
     planned = {c.id for c in plan(catalog, jonas, ["UT-CERT-DA"], graph=G).courses}
     held = {h.id for h in jonas.completed if h.kind == "course"}
     assert planned and held
     for course in planned:
-        assert f'fillcolor="{MAP_COLOURS["planned"][0]}"' in dot_node(dot, course)
+        assert nodes[course][0] == "planned"
     for course in held - planned:
-        assert f'fillcolor="{MAP_COLOURS["held"][0]}"' in dot_node(dot, course)
-    assert f'fillcolor="{MAP_COLOURS["lacking"][0]}"' in dot_node(dot, "SEN-DB-110")
-    assert "penwidth=3" in dot_node(dot, "UT-CERT-DA")  # the chosen credential stands out
-    assert "UT-DIP-DATA" in dot  # what it stacks into
+        assert nodes[course][0] == "held"
+    assert "SEN-DB-110" not in nodes  # neither held nor planned: collapsed
+    assert nodes["UT-CERT-DA"][2] == "3.2"  # the chosen credential stands out
+    assert "UT-DIP-DATA" in nodes  # what it stacks into
+    # by level: every course below every microcredential, below the certificate and diploma
+    y = {n: v[1] for n, v in nodes.items()}
+    level = {n: G.nodes[n].get("level") for n in nodes}
+    lowest_course = min(y[n] for n in nodes if G.nodes[n]["kind"] == "course")
+    micro = [y[n] for n in nodes if level[n] == "microcredential"]
+    assert micro and lowest_course > max(micro) > y["UT-CERT-DA"] > y["UT-DIP-DATA"]
+    assert "Show every course" in [t.label for t in at.toggle]
+    at.toggle(key="map_all").set_value(True).run()
+    everything = map_nodes(map_svg(at))
+    assert everything["SEN-DB-110"][0] == "lacking"
+    assert {n for n, k in G.nodes(data="kind") if k == "course"} & set(everything) >= \
+        {n for n in relevant_subgraph(G, "UT-CERT-DA").nodes if G.nodes[n]["kind"] == "course"}
     at.toggle(key="map_ladder").set_value(False).run()
-    assert '"UT-DIP-DATA"' not in at.get("graphviz_chart")[0].proto.spec
+    assert "UT-DIP-DATA" not in map_nodes(map_svg(at))
     legend = "\n".join(h.proto.body for h in at.get("html"))
     assert "Completed" in legend and "In the plan" in legend
+    assert 'id="zin"' in map_svg(at) and "wheel" in map_svg(at)  # zoom buttons and wheel zoom
 
 
 # --------------------------------------------------------------------------- profile form

@@ -8,7 +8,6 @@ import datetime as dt
 import itertools
 from typing import Any
 
-import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
