@@ -118,22 +118,17 @@ else:
             with st.container(border=True, key="plan_tradeoff"):
                 st.markdown("**Fewest hours, lowest cost or fewest terms?** " +
                             md_escape(comparison.compared_to(objective)))
-                table = pd.DataFrame(comparison.rows())
-                table["label"] = [label[:1].upper() + label[1:] + (" (shown)" if o == objective else "")
-                                  for label, o in zip(table["label"], table["objective"])]
-                st.dataframe(
-                    table[["label", "hours", "cost", "terms", "courses", "same_as", "course_ids"]],
-                    hide_index=True, width="stretch", key="plan_tradeoff_table",
-                    column_config={
-                        "label": st.column_config.TextColumn("Optimised for", width="small"),
-                        "hours": st.column_config.NumberColumn("Hours", format="%g", width="small"),
-                        "cost": st.column_config.NumberColumn(f"Cost ({currency})", format="%,.0f",
-                                                              width="small"),
-                        "terms": st.column_config.NumberColumn("Terms", width="small"),
-                        "courses": st.column_config.NumberColumn("Courses", width="small"),
-                        "same_as": st.column_config.TextColumn("Same plan as", width="medium"),
-                        "course_ids": st.column_config.TextColumn("Courses taken", width="large"),
-                    })
+                rows = comparison.rows()
+                st.table(pd.DataFrame({
+                    "Optimised for": [r["label"][:1].upper() + r["label"][1:] +
+                                      (" (shown)" if r["objective"] == objective else "")
+                                      for r in rows],
+                    "Hours": [f"{r['hours']:g}" for r in rows],
+                    f"Cost ({currency})": [f"{r['cost']:,.0f}" for r in rows],
+                    "Terms": [str(r["terms"]) for r in rows],
+                    "Same plan as": [r["same_as"] or "—" for r in rows],
+                    "Courses taken": [r["course_ids"] for r in rows],
+                }).set_index("Optimised for"))
 
     d1, d2, _ = st.columns([1, 1, 3])
     name = f"plan-{learner.id}-{'-'.join(targets)}"
