@@ -39,7 +39,7 @@ OutFile = Annotated[Path, typer.Option("--out", "-o", help="The file to write (a
 
 
 def _say(line: str) -> None:
-    console.print(line, highlight=False, markup=False)
+    console.print(line, highlight=False, markup=False, emoji=False)
 
 
 # --------------------------------------------------------------------------- badges
@@ -117,24 +117,59 @@ def _counts(report: Any) -> str:
             f"{len(c.credentials)} credentials, {len(c.jobs)} jobs")
 
 
+def _hours_per_credit(values: list[str] | None) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for value in values or []:
+        unit, sep, hours = value.partition("=")
+        try:
+            out[unit.strip()] = float(hours)
+        except ValueError:
+            raise fail(f"--hours-per-credit {value!r}: write UNIT=HOURS, e.g. "
+                       "SemesterHour=45") from None
+        if not sep or not unit.strip():
+            raise fail(f"--hours-per-credit {value!r}: write UNIT=HOURS, e.g. SemesterHour=45")
+    return out
+
+
 @ctdl_app.command("import")
 def ctdl_import(
-    file: Annotated[Path, typer.Argument(help="A CTDL JSON-LD file (@graph or a list of objects).")],
+    paths: Annotated[list[Path], typer.Argument(
+        help="CTDL JSON-LD files or directories of them (read together: references resolve "
+             "across all of them); registry envelopes, @graph documents, compacted or "
+             "expanded JSON-LD.")],
     out: OutFile,
+    hours_per_credit: Annotated[list[str] | None, typer.Option(
+        "--hours-per-credit", help="Hours of one credit of a credit unit, as UNIT=HOURS "
+                                   "(repeatable; e.g. SemesterHour=45, DegreeCredit=15). "
+                                   "Defaults: see docs/interop.md.")] = None,
+    hours_per_week: Annotated[float | None, typer.Option(
+        "--hours-per-week", help="Learning hours in a week of a calendar duration (P8W, P9M); "
+                                 "default: calendar durations are not converted.")] = None,
 ) -> None:
-    """Convert CTDL JSON-LD (credentials, courses, condition profiles, pathways) to a catalog."""
+    """Convert CTDL JSON-LD (credentials, courses, condition profiles, pathways) to a catalog.
+
+    Prints a note for everything that could not be represented exactly (records that the
+    requirements name but the input lacks, hours not stated, what was not kept); writes the
+    catalog only when it validates, and exits 1 when there is nothing to import.
+    """
     from pathways.io import write_catalog
-    from pathways.io.ctdl import catalog_from_ctdl
+    from pathways.io.ctdl import CtdlOptions, catalog_from_ctdl
 
     messages: list[str] = []
     with user_errors():
-        report = catalog_from_ctdl(file, messages=messages)
+        options = CtdlOptions(hours_per_credit=_hours_per_credit(hours_per_credit),
+                              hours_per_week=hours_per_week)
+        report = catalog_from_ctdl(paths, messages=messages, options=options)
     for message in messages:
         _say(f"note: {message}")
+    names = ", ".join(p.name for p in paths[:3]) + (" ..." if len(paths) > 3 else "")
     with user_errors():
-        write_catalog(report.catalog, out, header=f"Imported from {file.name} (CTDL JSON-LD) by "
+        write_catalog(report.catalog, out, header=f"Imported from {names} (CTDL JSON-LD) by "
                                                    "pathways ctdl import.")
-    _say(f"wrote {_counts(report)} to {out}")
+    unstated = sum(1 for c in report.catalog.courses.values() if not c.hours_stated)
+    tail = (f" ({unstated} course(s) with hours not stated: see pathways validate)"
+            if unstated else "")
+    _say(f"wrote {_counts(report)} to {out}{tail}")
 
 
 @ctdl_app.command("export")

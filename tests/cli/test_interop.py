@@ -126,7 +126,7 @@ def test_ctdl_export_then_import(tmp_path: Path) -> None:
 def test_ctdl_import_prints_notes(tmp_path: Path) -> None:
     result = run("ctdl", "import", CTDL / "credentials.json", "--out", tmp_path / "c.yaml")
     assert result.exit_code == 0, result.output
-    assert "note: course DA-150: duration P6W is calendar time" in result.output
+    assert "note: credential CERT-DA: condition without courses or credentials skipped" in result.output
     assert "7 courses, 3 credentials" in result.output
 
 

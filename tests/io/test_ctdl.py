@@ -95,9 +95,11 @@ def test_credentials_from_ctdl(northern) -> None:
     assert creds["DIP-DATA"]["level"] == "diploma"
     assert creds["DIP-DATA"]["requires"] == {"any": ["CERT-DA", {"all": [capstone, "BADGE-DF"]}]}
     assert messages == [
-        "course DA-150: duration P6W is calendar time, not learning hours",
         ("credential CERT-DA: condition without courses or credentials skipped "
          "(Applicants must be 18 or older.)")]
+    # P6W is calendar time: the contact hours are the hours, the duration is kept
+    course = {c["id"]: c for c in data["courses"]}["DA-150"]
+    assert course["hours"] == 20 and course["details"] == {"duration": ["P6W"]}
 
 
 def test_ctdl_example_validates_as_a_catalog() -> None:
@@ -153,13 +155,13 @@ def test_missing_hours_and_requirements_are_reported() -> None:
          "ceterms:codedNotation": "C"},
         {"@id": "x:b", "@type": "ceterms:Certificate", "ceterms:name": {"en-US": "Empty"},
          "ceterms:codedNotation": "B"}], messages=messages)
-    assert data["courses"][0]["hours"] == 1
+    assert data["courses"][0]["hours"] == 1 and data["courses"][0]["hours_stated"] is False
     assert "credentials" not in data
     assert messages == [
-        ("course C: no learning hours in the CTDL (an estimatedDuration such as PT36H, or a "
-         "creditValue in clock hours); hours set to 1, edit the catalog"),
         ("credential B (Empty): no requirements (no requires condition naming courses or "
-         "credentials, no hasPart, no pathway); skipped")]
+         "credentials, no hasPart, no pathway); skipped"),
+        ("1 course(s) without learning hours (hours_stated: false, 1 h placeholder; validate "
+         "and health list them): course C")]
 
 
 @pytest.mark.parametrize(("ctdl_type", "level"), [

@@ -42,9 +42,11 @@ The package: :mod:`~pathways.io.ctdl._terms` (the vocabulary, CTIDs, durations),
 from __future__ import annotations
 
 from pathways.io.ctdl._export import catalog_to_ctdl, write_ctdl
-from pathways.io.ctdl._import import catalog_from_ctdl, import_ctdl, read_ctdl
+from pathways.io.ctdl._import import catalog_from_ctdl, catalog_from_ctdl_bytes, import_ctdl, read_ctdl
 from pathways.io.ctdl._terms import (
+    CREDIT_UNIT_HOURS,
     CTDL_CONTEXT,
+    CtdlOptions,
     MAX_CTDL_DEPTH,
     PATHWAYS_NS,
     REGISTRY_BASE,
@@ -53,11 +55,14 @@ from pathways.io.ctdl._terms import (
 )
 
 __all__ = [
+    "CREDIT_UNIT_HOURS",
     "CTDL_CONTEXT",
+    "CtdlOptions",
     "MAX_CTDL_DEPTH",
     "PATHWAYS_NS",
     "REGISTRY_BASE",
     "catalog_from_ctdl",
+    "catalog_from_ctdl_bytes",
     "catalog_to_ctdl",
     "credential_level",
     "ctid",

@@ -47,6 +47,12 @@ def _describe(node: Node, catalog: Catalog) -> str:
     return f"{what}: " + "; ".join(parts) + "."
 
 
+def _details_text(details: tuple[tuple[str, tuple[str, ...]], ...]) -> str:
+    """An item's ``details`` as the JSON text of ``pathways:details`` (CTDL has no term for
+    what a record says that the catalog only keeps)."""
+    return json.dumps({k: list(v) for k, v in details}, ensure_ascii=False)
+
+
 class _Exporter:
     def __init__(self, catalog: Catalog, base: str) -> None:
         self.catalog = catalog
@@ -122,8 +128,12 @@ class _Exporter:
         if c.description:
             out["ceterms:description"] = _lang(c.description)
         out.update(self.provider_ref(c.provider))
-        out["ceterms:estimatedDuration"] = [{"@type": "ceterms:DurationProfile",
-                                             "ceterms:exactDuration": _hours_duration(c.hours)}]
+        if c.hours_stated:
+            out["ceterms:estimatedDuration"] = [{"@type": "ceterms:DurationProfile",
+                                                 "ceterms:exactDuration": _hours_duration(c.hours)}]
+        else:  # no CTDL duration: the record states none; the placeholder stays ours
+            out["pathways:hoursStated"] = False
+            out["pathways:placeholderHours"] = plain_number(c.hours)
         if c.cost:
             out["ceterms:estimatedCost"] = [{
                 "@type": "ceterms:CostProfile", "ceterms:description": _lang("Total cost"),
@@ -147,6 +157,8 @@ class _Exporter:
             out["pathways:badgeValidMonths"] = c.badge_valid_months
         if c.badge_id is not None:
             out["pathways:badgeId"] = c.badge_id
+        if c.details:
+            out["pathways:details"] = _details_text(c.details)
         return out
 
     def credential(self, cr: Credential) -> dict[str, Any]:
@@ -166,6 +178,8 @@ class _Exporter:
             out["pathways:exclusive"] = True
         if cr.badge_id is not None:
             out["pathways:badgeId"] = cr.badge_id
+        if cr.details:
+            out["pathways:details"] = _details_text(cr.details)
         return out
 
     def job(self, job_id: str) -> dict[str, Any]:

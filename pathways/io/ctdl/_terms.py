@@ -4,21 +4,28 @@ language maps and ISO 8601 durations (shared by :mod:`~pathways.io.ctdl._import`
 
 from __future__ import annotations
 
+import math
 import re
 import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from pathways.io.dump import number_text
 from pathways.io.trees import MAX_DEPTH
 
 __all__ = [
+    "CREDIT_UNIT_HOURS",
     "CTDL_CONTEXT",
+    "CtdlOptions",
     "ESCO_OCCUPATION",
     "ESCO_SKILL",
     "MAX_CTDL_DEPTH",
     "PATHWAYS_NS",
     "REGISTRY_BASE",
     "credential_level",
+    "credit_unit",
     "ctid",
+    "duration_parts",
 ]
 
 CTDL_CONTEXT = "https://credreg.net/ctdl/schema/context/json"
@@ -140,3 +147,112 @@ def _skill_uri(skill_id: str, listed: bool, base: str) -> str:
     if listed:
         return base + ctid(skill_id, "skill")
     return "urn:pathways:skill:" + skill_id
+
+
+#: Hours of one credit of each CTDL credit unit (``creditUnit:`` concepts, matched without
+#: case, spaces or punctuation), used when a course states credits instead of hours. Each is a
+#: definition in hours, not a guess: clock and contact hours are hours; a continuing education
+#: unit is 10 contact hours (IACET); a semester hour is one hour of instruction a week over a
+#: 15-week semester (the Carnegie credit hour: 15 contact hours), a quarter hour the same over
+#: 10 weeks; a Carnegie unit is 120 contact hours; an ECTS credit is 25 to 30 hours of work (the
+#: ECTS Users' Guide: 25 taken); an SCQF or CATS credit is 10 notional learning hours. Other
+#: units (DegreeCredit, CertificateCredit, CompetencyCredit ...) have no size in hours: their
+#: courses are "hours not stated" unless :attr:`CtdlOptions.hours_per_credit` gives one.
+CREDIT_UNIT_HOURS: Mapping[str, float] = {
+    "clockhour": 1.0, "contacthour": 1.0, "hour": 1.0, "hours": 1.0,
+    "continuingeducationunit": 10.0, "ceu": 10.0,
+    "semesterhour": 15.0, "semestercredithour": 15.0, "credithour": 15.0,
+    "quarterhour": 10.0, "quartercredithour": 10.0,
+    "carnegieunit": 120.0,
+    "ects": 25.0, "europeancredittransfersystem": 25.0,
+    "europeancredittransferandaccumulationsystem": 25.0, "ectscredit": 25.0,
+    "scqf": 10.0, "scqfcredit": 10.0, "scqfcreditpoint": 10.0, "cats": 10.0, "catscredit": 10.0,
+}
+
+#: Weeks in a year and a month, for calendar durations (``P9M``) when an hours-per-week
+#: figure is given: 52 and 52/12; a day is a seventh of a week.
+WEEKS_PER_YEAR = 52.0
+
+
+def credit_unit(text: str) -> str:
+    """A credit unit's name as the key of :data:`CREDIT_UNIT_HOURS` (the last part of a
+    ``creditUnit:`` concept or an IRI, lowercase letters and digits only).
+
+    >>> credit_unit("creditUnit:SemesterHour"), credit_unit("Semester Hour")
+    ('semesterhour', 'semesterhour')
+    >>> credit_unit("https://purl.org/ctdl/vocabs/creditUnit/DegreeCredit")
+    'degreecredit'
+    """
+    last = re.split(r"[:/#]", text.strip())[-1] or text
+    return re.sub(r"[^a-z0-9]+", "", last.lower())
+
+
+@dataclass(frozen=True)
+class CtdlOptions:
+    """How ``ctdl import`` turns what a record states into learning hours.
+
+    Parameters
+    ----------
+    hours_per_credit
+        Hours of one credit, by credit unit (``{"DegreeCredit": 15}``): added to, and
+        overriding, :data:`CREDIT_UNIT_HOURS`. Keys are matched like :func:`credit_unit`.
+    hours_per_week
+        Learning hours in a week of a calendar duration (``P8W``, ``P9M``, ``P1Y``). ``None``
+        (the default): a calendar duration is not learning hours, and a course with nothing
+        else stated is "hours not stated".
+    """
+
+    hours_per_credit: Mapping[str, float] = field(default_factory=dict)
+    hours_per_week: float | None = None
+
+    def __post_init__(self) -> None:
+        from pathways.errors import InvalidParameterError
+
+        for unit, hours in self.hours_per_credit.items():
+            if not credit_unit(str(unit)) or not isinstance(hours, (int, float)) \
+                    or isinstance(hours, bool) or not math.isfinite(hours) or not 0 < hours <= 10_000:
+                raise InvalidParameterError(
+                    f"hours per credit of {unit!r} must be a number in (0, 10000], got {hours!r}")
+        week = self.hours_per_week
+        if week is not None and (isinstance(week, bool) or not isinstance(week, (int, float))
+                                 or not math.isfinite(week) or not 0 < week <= 168):
+            raise InvalidParameterError(f"hours per week must be in (0, 168], got {week!r}")
+
+    def credit_hours(self, unit: str) -> float | None:
+        """Hours of one credit of ``unit``, or ``None`` when it has no known size."""
+        key = credit_unit(unit)
+        given = {credit_unit(str(k)): float(v) for k, v in self.hours_per_credit.items()}
+        return given.get(key, CREDIT_UNIT_HOURS.get(key))
+
+
+def duration_parts(text: str) -> tuple[float, float] | None:
+    """An ISO 8601 duration as ``(weeks of calendar time, hours of clock time)``, or ``None``
+    when it is not one.
+
+    >>> duration_parts("PT36H"), duration_parts("P8W"), duration_parts("P1Y6M")
+    ((0.0, 36.0), (8.0, 0.0), (78.0, 0.0))
+    >>> duration_parts("P2DT1H30M"), duration_parts("12 weeks")
+    ((0.2857142857142857, 1.5), None)
+    """
+    upper = text.strip().upper()
+    match = _ISO_DURATION.match(upper)
+    if not match or upper in ("P", "PT") or upper.endswith("T"):
+        return None
+
+    def part(name: str) -> float:
+        value = match.group(name)
+        if not value:
+            return 0.0
+        try:
+            number = float(value.replace(",", "."))
+        except ValueError:
+            return math.nan
+        return number
+
+    parts = {n: part(n) for n in ("Y", "Mo", "W", "D", "H", "Mi", "S")}
+    if any(math.isnan(v) or not math.isfinite(v) for v in parts.values()):
+        return None
+    weeks = (parts["Y"] * WEEKS_PER_YEAR + parts["Mo"] * WEEKS_PER_YEAR / 12 + parts["W"]
+             + parts["D"] / 7)
+    hours = parts["H"] + parts["Mi"] / 60 + parts["S"] / 3600
+    return weeks, hours
