@@ -53,6 +53,10 @@ def badges_import(
     today: Annotated[str | None, typer.Option(
         "--today", help="Date (YYYY-MM-DD) that decides expired and not-yet-valid badges; "
                         "default today.")] = None,
+    revocation_list: Annotated[list[Path] | None, typer.Option(
+        "--revocation-list", help="A status list credential (Bitstring / StatusList2021) or an "
+                                  "OB 2.0 revocation list you downloaded, applied to the badges "
+                                  "that name it (repeatable); pathways fetches nothing.")] = None,
 ) -> None:
     """Add badges to a learner profile as holdings (with their dates and expiry) and skills.
 
@@ -60,7 +64,7 @@ def badges_import(
     it was verified (pathways reads badges; it does not check signatures). Exits 1, writing
     nothing, when a badge file cannot be read.
     """
-    from pathways.io.badges import add_badges_to_profile
+    from pathways.io.badges import RevocationLists, add_badges_to_profile
 
     cat = load(catalog).catalog
     day = None
@@ -70,11 +74,18 @@ def badges_import(
         except ValueError:
             raise fail(f"--today {today!r} is not a date; write YYYY-MM-DD") from None
     with user_errors():
-        done = add_badges_to_profile(learner, files, cat, out, today=day)
+        lists = RevocationLists.from_files(revocation_list or [])
+        done = add_badges_to_profile(learner, files, cat, out, today=day, revocations=lists)
     for note in done.notes:
         _say(f"{learner.name} (badges listed in the profile): {note}")
     for message in done.read.messages:
         _say(message)
+    for dropped, kept in done.replaced:
+        _say(f"{learner.name}: {kept.kind} {kept.id} is held once: kept the holding of "
+             f"{kept.date.isoformat()}" + (f" (expires {kept.expires.isoformat()})" if kept.expires
+                                           else "")
+             + f", not the one of {dropped.date.isoformat()}"
+             + (f" (expires {dropped.expires.isoformat()})" if dropped.expires else ""))
     if not done.written:
         problems = done.read.problems
         names = ", ".join(Path(b.source).name for b in problems)

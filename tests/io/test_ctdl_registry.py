@@ -53,7 +53,7 @@ def test_a_registry_credential_and_its_course_records_import_together() -> None:
     assert courses["DATA-101"]["hours"] == 45
     # the record the requirement names but no file holds: kept, visible, and said
     missing = courses["ce-7b000000-0000-4000-8000-000000000199"]
-    assert missing["hours_stated"] is False and missing["details"] == {"external": [MISSING]}
+    assert missing["hours_stated"] is False and missing["details"]["external"] == [MISSING]
     assert missing["title"] == f"Not in the import: {MISSING}"
     said = [m for m in messages if m.startswith(f"credential {DEGREE}: 1 required record(s) not in "
                                                 "the input")]
@@ -167,7 +167,7 @@ def test_an_envelope_with_only_its_signed_resource_is_read_with_a_note() -> None
     messages: list[str] = []
     data = import_ctdl([{"envelope_id": "e1", "envelope_type": "resource_data",
                          "resource": f"eyJhbGciOiJSUzI1NiJ9.{payload}.sig"}], messages=messages)
-    assert data["courses"] == [{"id": "x:c", "title": "Signed", "hours": 3}]
+    assert data["courses"] == [{"id": "x:c", "title": "Signed", "hours": 3}]  # @id = id: no alias
     assert any("signature is not checked" in m for m in messages)
 
 
@@ -259,7 +259,10 @@ def test_what_the_records_say_is_kept_in_details_and_the_rest_listed() -> None:
     assert details["delivery"] == ["Blended Delivery", "Lecture (learning delivery)"]
     assert "Tuition: 27000 USD" in details["costs"] and "Application: 60 USD" in details["costs"]
     assert details["duration"] == ["P3Y"]
-    assert _by_id(data["courses"])["DATA-101"]["details"] == {"corequisites": ["items: STAT-102"]}
+    assert _by_id(data["courses"])["DATA-101"]["details"] == {
+        "corequisites": ["items: STAT-102"],
+        "aliases": ["ce-7b000000-0000-4000-8000-000000000101",  # the CTID and @id: badges map
+                    "https://credentialengineregistry.org/resources/ce-7b000000-0000-4000-8000-000000000101"]}
     (dropped,) = [m for m in messages if m.startswith("not kept")]
     assert "ceterms:keyword (1)" in dropped and "ceterms:accreditedBy (1)" in dropped
 

@@ -43,27 +43,35 @@ from pathways.io.badges._map import (
     BadgeRecord,
     Confidence,
     achievement_id,
+    better_holding,
+    import_badge_bytes,
     import_badge_files,
     merge_badges,
 )
 from pathways.io.badges._profile import ProfileBadges, add_badges_to_profile
 from pathways.io.badges._read import DATE_YEARS, MAX_BADGE_BYTES, read_badge
+from pathways.io.badges._status import MAX_STATUS_BYTES, RevocationLists, StatusCheck
 
 __all__ = [
     "ACHIEVEMENT_TYPES",
+    "BadgeImport",
+    "BadgeRecord",
+    "Confidence",
     "DATE_YEARS",
     "FUZZY_CUTOFF",
     "MAX_BADGE_BYTES",
     "MAX_BADGE_TEXT",
-    "BadgeImport",
-    "BadgeRecord",
-    "Confidence",
+    "MAX_STATUS_BYTES",
     "ProfileBadges",
+    "RevocationLists",
     "Status",
+    "StatusCheck",
     "achievement_id",
     "add_badges_to_profile",
+    "better_holding",
     "export_achievement",
     "extract_baked",
+    "import_badge_bytes",
     "import_badge_files",
     "merge_badges",
     "read_badge",

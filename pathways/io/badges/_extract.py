@@ -24,7 +24,9 @@ _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _PNG_KEYWORDS = {"openbadges": "OB 2.0", "openbadgecredential": "OB 3.0"}
 
 #: What became of a badge file (:attr:`BadgeRecord.status <pathways.io.badges.BadgeRecord>`).
-Status = Literal["valid", "expired", "not-yet-valid", "revoked", "malformed", "unreadable"]
+#: ``skipped``: a readable credential that is not a badge (an endorsement, another VC).
+Status = Literal["valid", "expired", "not-yet-valid", "revoked", "malformed", "unreadable",
+                 "skipped"]
 
 
 class _BadgeProblem(Exception):

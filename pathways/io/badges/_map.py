@@ -25,7 +25,8 @@ from urllib.parse import quote, unquote
 from pathways.domain import Catalog, Course, Credential, Holding, LearnerProfile, SkillLevel
 from pathways.io._jsonld import text as _text
 from pathways.io.badges._extract import Status, _BadgeProblem
-from pathways.io.badges._read import AlignmentIn, _Badge, _ob2, _ob3, _read
+from pathways.io.badges._read import AlignmentIn, NotABadge, _Badge, _ob2, _ob3, _read
+from pathways.io.badges._status import RevocationLists
 
 __all__ = [
     "FUZZY_CUTOFF",
@@ -33,11 +34,21 @@ __all__ = [
     "BadgeRecord",
     "Confidence",
     "achievement_id",
+    "better_holding",
+    "import_badge_bytes",
     "import_badge_files",
     "merge_badges",
 ]
 
 _ESCO_SKILL = re.compile(r"^https?://data\.europa\.eu/esco/skill/([0-9a-fA-F-]{36})/?$")
+_ONET = re.compile(r"^https?://(www\.)?(onetonline\.org|onetcenter\.org|services\.onetcenter\.org)/", re.I)
+_CTID = re.compile(r"ce-[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+#: ``targetType`` values (OB 3.0 AlignmentTargetType, and what wallets write) that name a
+#: competency: an alignment of another type (``ceterms:Credential``, ``CTDL``, a rubric, a
+#: level) is not a skill.
+_COMPETENCY_TYPES = {"ceasn:competency", "competency", "competencydefinition", "skill",
+                     "esco:skill", "onet:skill", "ext:competency"}
+_SKILL_WORDS = re.compile(r"competenc|skill|knowledge|abilit", re.I)
 _OUR_URN = re.compile(r"^urn:pathways:(course|credential):(.+)$")
 _LEVEL_TEXT = re.compile(r"\blevel\s+([1-4])\b", re.IGNORECASE)
 FUZZY_CUTOFF = 0.85
@@ -124,6 +135,15 @@ class _Index:
                 self.explicit.setdefault(achievement_id(kind, item.id),  # type: ignore[arg-type]
                                          (kind, item.id, "pathways id"))
                 self.titles.setdefault(_normalise(item.title), []).append((kind, item.id))
+        from pathways.io.ctdl._terms import ctid  # CTIDs of what ctdl export wrote
+
+        for kind, table in (("course", catalog.courses), ("credential", catalog.credentials)):
+            for item in table.values():
+                aliases = [a for k, texts in item.details if k == "aliases" for a in texts]
+                for alias in (*aliases, ctid(item.id)):
+                    code = _CTID.search(alias)
+                    key = code.group(0).lower() if code else alias
+                    self.explicit.setdefault(key, (kind, item.id, "CTID" if code else "alias"))
         for kind, table in (("course", catalog.courses), ("credential", catalog.credentials)):
             for item in table.values():
                 if item.badge_id:  # a badge_id wins over an id that happens to be equal
@@ -141,6 +161,10 @@ class _Index:
             match = _OUR_URN.match(value.strip())
             if match:
                 found = self.explicit.get(unquote(match.group(2)))
+        if found is None:
+            ctid = _CTID.search(value)
+            if ctid:
+                found = self.explicit.get(ctid.group(0).lower())
         return found
 
     def provider_name(self, kind: str, item_id: str) -> str:
@@ -154,7 +178,7 @@ def _map(badge: _Badge, index: _Index) -> tuple[tuple[str, str, str, Confidence,
     """``((kind, id, how, confidence, score) or None, why not)`` for one badge."""
     candidates = list(badge.keys)
     for a in badge.alignments:
-        if a.targetType and "credential" not in a.targetType.lower():
+        if _is_competency(a):
             continue  # an alignment to a competency is a skill, not the item itself
         candidates += [("alignment targetUrl", a.targetUrl or ""), ("alignment targetCode", a.targetCode or "")]
     for how, value in candidates:
@@ -197,8 +221,24 @@ def _break_tie(pool: list[tuple[str, str]], badge: _Badge, index: _Index) -> tup
     return None
 
 
+def _is_competency(a: AlignmentIn) -> bool:
+    """Whether an alignment names a competency (a skill framework's item), by its type, its
+    URL (ESCO skills, O*NET) or, for a CASE item, its framework's name."""
+    kind = (a.targetType or "").strip().lower()
+    if kind in _COMPETENCY_TYPES:
+        return True
+    url = (a.targetUrl or "").strip()
+    if _ESCO_SKILL.match(url) or (not kind and _ONET.match(url)):
+        return True
+    if kind == "cfitem":  # CASE: items are competencies or anything else (degrees, levels)
+        words = " ".join(str(_text(x) or "") for x in (a.targetFramework, a.targetDescription))
+        return bool(_SKILL_WORDS.search(words))
+    return False
+
+
 def _skill_id(a: AlignmentIn, index: _Index) -> tuple[str, str] | None:
-    """``(skill id, how)`` for an alignment to a skill, or ``None``."""
+    """``(skill id, how)`` for an alignment to a competency, or ``None`` (see
+    :func:`_is_competency`; an alignment to a skill of the catalog counts whatever its type)."""
     if a.targetType and "credential" in a.targetType.lower():
         return None
     url = (a.targetUrl or "").strip()
@@ -213,36 +253,47 @@ def _skill_id(a: AlignmentIn, index: _Index) -> tuple[str, str] | None:
     name = _text(a.targetName)
     if name and _normalise(name) in index.skill_names:
         return index.skill_names[_normalise(name)], "name"
-    if url.startswith(("http://", "https://")):
+    if _is_competency(a) and url.startswith(("http://", "https://")):
         return url, "url"
     return None
 
 
-def _skills(badge: _Badge, index: _Index, mapped: tuple[str, str] | None) -> tuple[SkillLevel, ...]:
+def _skills(badge: _Badge, index: _Index, mapped: tuple[str, str] | None
+            ) -> tuple[tuple[SkillLevel, ...], list[str]]:
+    """The badge's skills, and the alignments not read as skills (each described)."""
     taught: dict[str, int] = {}
     if mapped and mapped[0] == "course":
         taught = {s.skill: s.level for s in index.catalog.courses[mapped[1]].skills}
     out: dict[str, int] = {}  # level: stated in the alignment, else taught by the course, else 1
+    ignored: list[str] = []
     for a in badge.alignments:
         if index.lookup(a.targetUrl) or index.lookup(a.targetCode):
             continue  # this alignment named the item itself
         found = _skill_id(a, index)
         if found is None:
+            shown = _text(a.targetName) or a.targetUrl or a.targetCode or "an alignment"
+            kind = f"targetType {a.targetType}" if a.targetType else "no targetType"
+            ignored.append(f"{shown} ({kind})")
             continue
         skill = found[0]
         described = _LEVEL_TEXT.search(_text(a.targetDescription) or "")
         level = int(described.group(1)) if described else taught.get(skill, 1)
         out[skill] = max(level, out.get(skill, 0))
-    return tuple(SkillLevel(s, lvl) for s, lvl in out.items())
+    return tuple(SkillLevel(s, lvl) for s, lvl in out.items()), ignored
 
 
 # --------------------------------------------------------------------------- import
-def _record(path: Path, index: _Index, today: dt.date) -> BadgeRecord:
-    source = str(path)
-    shown = path.name
+def _record(source: str, raw: bytes | None, index: _Index, today: dt.date,
+            lists: RevocationLists) -> BadgeRecord:
+    """One badge's record: read from ``source`` (a path), or from ``raw`` (an upload's
+    bytes, ``source`` its name)."""
+    shown = Path(source).name
     try:
-        data, version, jws = _read(path)
+        data, version, jws = _read(Path(source)) if raw is None else _read_bytes(raw, source)
         badge = _ob3(data, jws) if version == "OB 3.0" else _ob2(data, jws)
+    except NotABadge as why:
+        return BadgeRecord(source=source, status="skipped", version="VC",
+                           message=f"{shown}: skipped: {why}", verification="not read")
     except _BadgeProblem as problem:
         version = f"{problem.version} " if problem.version else ""
         what = "unreadable" if problem.status == "unreadable" else f"{version}malformed"
@@ -260,14 +311,27 @@ def _record(path: Path, index: _Index, today: dt.date) -> BadgeRecord:
         "expires": badge.expires, "verification": badge.verification}
     mapping, why_not = _map(badge, index)
     mapped = (mapping[0], mapping[1]) if mapping else None
-    skills = _skills(badge, index, mapped)
+    skills, ignored = _skills(badge, index, mapped)
     notes = [*badge.notes]
     if skills:
         notes.append(f"skills {', '.join(f'{s.skill} (level {s.level})' for s in skills)}")
+    if ignored:
+        notes.append(f"alignments not read as skills (not competencies): {', '.join(ignored)}")
+    revoked = badge.revoked
+    for url, position, purpose in badge.status:
+        check = lists.check(url, position, purpose, badge.credential_id)
+        if check.state in ("revoked", "suspended"):
+            revoked = revoked or f"{check.reason or check.state}: list {url}"
+        elif check.state == "valid":
+            notes.append(f"status checked: not revoked in the list {url}")
+        else:
+            notes.append(f"revocation not checked offline: status list at {url}"
+                         + (f" ({check.reason})" if check.reason else "")
+                         + " (download it and pass it with --revocation-list)")
     tail = "".join(f"; {n}" for n in notes) + f"; {badge.verification}"
-    if badge.revoked is not None:
+    if revoked is not None:
         return BadgeRecord(status="revoked", skills=(),
-                           message=f"{head}: revoked ({badge.revoked}); not added{tail}", **base)
+                           message=f"{head}: revoked ({revoked}); not added{tail}", **base)
     if badge.issued > today:
         return BadgeRecord(status="not-yet-valid", skills=(),
                            message=(f"{head}: not yet valid (valid from {badge.issued.isoformat()}); "
@@ -291,8 +355,51 @@ def _record(path: Path, index: _Index, today: dt.date) -> BadgeRecord:
                        message=f"{head} -> {kind} {item_id} by {how} ({conf}){state}{tail}", **base)
 
 
+def better_holding(a: Holding, b: Holding, today: dt.date) -> Holding:
+    """The better of two holdings of one course or credential: a valid one over an expired
+    one; then the later expiry (none is latest); then the later date.
+
+    >>> old = Holding("course", "A", dt.date(2020, 1, 1), dt.date(2021, 1, 1))
+    >>> new = Holding("course", "A", dt.date(2024, 1, 1), dt.date(2027, 1, 1))
+    >>> better_holding(old, new, dt.date(2025, 1, 1)) is new
+    True
+    """
+    def rank(h: Holding) -> tuple[bool, dt.date, dt.date]:
+        valid = h.expires is None or h.expires > today
+        return valid, h.expires or dt.date.max, h.date
+
+    return b if rank(b) > rank(a) else a
+
+
+def _best_holdings(records: list[BadgeRecord], today: dt.date, out: BadgeImport) -> None:
+    """One holding per course or credential: the best (:func:`better_holding`) of the badges
+    mapped to it; each one left out is reported."""
+    best: dict[tuple[str, str], Holding] = {}
+    for record in records:
+        h = record.holding
+        if h is None:
+            continue
+        key = (h.kind, h.id)
+        if key not in best:
+            best[key] = h
+            continue
+        kept = better_holding(best[key], h, today)
+        dropped = h if kept is best[key] else best[key]
+        best[key] = kept
+        if dropped != kept:
+            out.messages.append(
+                f"{Path(dropped.source or '').name}: {h.kind} {h.id} is held once: the badge from "
+                f"{Path(kept.source or '').name} (issued {kept.date.isoformat()}"
+                + (f", expires {kept.expires.isoformat()}" if kept.expires else "")
+                + ") is kept, this one (issued " + dropped.date.isoformat()
+                + (f", expires {dropped.expires.isoformat()}" if dropped.expires else "")
+                + ") is not")
+    out.holdings = list(best.values())
+
+
 def import_badge_files(paths: Iterable[str | os.PathLike[str]], catalog: Catalog, *,
-                       today: dt.date | None = None) -> BadgeImport:
+                       today: dt.date | None = None,
+                       revocations: RevocationLists | None = None) -> BadgeImport:
     """Read badge files and map each badge to a course or credential of ``catalog``.
 
     Parameters
@@ -304,6 +411,11 @@ def import_badge_files(paths: Iterable[str | os.PathLike[str]], catalog: Catalog
         The catalog whose courses and credentials the badges are mapped to.
     today
         The date that decides expired and not-yet-valid badges (default: today).
+    revocations
+        Status and revocation lists the user downloaded (:class:`RevocationLists`), applied
+        to the badges whose ``credentialStatus`` (or OB 2.0 issuer's ``revocationList``)
+        names them; a badge whose list is not given is reported "revocation not checked
+        offline".
 
     Returns
     -------
@@ -329,31 +441,47 @@ def import_badge_files(paths: Iterable[str | os.PathLike[str]], catalog: Catalog
     >>> result.holdings[0].id, result.holdings[0].date, result.badges[0].confidence
     ('PY-1', datetime.date(2024, 5, 1), 'high')
     """
+    return _import([(str(p), None) for p in paths], catalog, today, revocations)
+
+
+def import_badge_bytes(files: Iterable[tuple[str, bytes]], catalog: Catalog, *,
+                       today: dt.date | None = None,
+                       revocations: RevocationLists | None = None) -> BadgeImport:
+    """:func:`import_badge_files` for uploaded files (``(name, bytes)`` pairs): nothing is
+    read from disk."""
+    return _import([(name, raw) for name, raw in files], catalog, today, revocations)
+
+
+def _import(sources: list[tuple[str, bytes | None]], catalog: Catalog, today: dt.date | None,
+            revocations: RevocationLists | None) -> BadgeImport:
     index = _Index(catalog)
     day = today or dt.date.today()
+    lists = revocations or RevocationLists()
     out = BadgeImport()
     best: dict[str, int] = {}
-    seen: set[Holding] = set()
-    for raw in paths:
-        record = _record(Path(raw), index, day)
+    for source, raw in sources:
+        record = _record(source, raw, index, day, lists)
         out.badges.append(record)
         out.messages.append(record.message)
-        if record.holding is not None and record.holding not in seen:
-            seen.add(record.holding)
-            out.holdings.append(record.holding)
         for s in record.skills:
             best[s.skill] = max(s.level, best.get(s.skill, 0))
+    _best_holdings(out.badges, day, out)
     out.skills = [SkillLevel(s, lvl) for s, lvl in best.items()]
     return out
 
 
 def merge_badges(profile: LearnerProfile, holdings: Iterable[Holding],
-                 skills: Iterable[SkillLevel]) -> tuple[LearnerProfile, list[Holding], int]:
+                 skills: Iterable[SkillLevel], *, today: dt.date | None = None,
+                 replaced: list[tuple[Holding, Holding]] | None = None
+                 ) -> tuple[LearnerProfile, list[Holding], int]:
     """The profile with the holdings and skills of badges added: ``(profile, holdings added or
     updated, skills raised)``.
 
     A holding already in the profile (same course or credential and date) gains the badge's
-    expiry when it had none; a skill keeps the higher of its two levels.
+    expiry when it had none; a skill keeps the higher of its two levels. A course or
+    credential is held once: of a profile's holding and a badge's for the same item on
+    another date, the better (:func:`better_holding` at ``today``) stays; each
+    ``(left out, kept)`` pair is appended to ``replaced`` when given.
 
     >>> me = LearnerProfile("me", completed=(Holding("course", "A", dt.date(2024, 1, 5)),),
     ...                     skills=(SkillLevel("sql", 2),))
@@ -366,11 +494,26 @@ def merge_badges(profile: LearnerProfile, holdings: Iterable[Holding],
     """
     completed = list(profile.completed)
     where = {(h.kind, h.id, h.date): i for i, h in enumerate(completed)}
+    item = {(h.kind, h.id): i for i, h in enumerate(completed)}
+    day = today or dt.date.today()
     added: list[Holding] = []
     for h in holdings:
         i = where.get((h.kind, h.id, h.date))
-        if i is None:
+        j = item.get((h.kind, h.id))
+        if i is None and j is not None:  # one holding per item: the better one stays
+            if better_holding(completed[j], h, day) is not h:
+                if replaced is not None:
+                    replaced.append((h, completed[j]))
+                continue
+            if replaced is not None:
+                replaced.append((completed[j], h))
+            del where[(completed[j].kind, completed[j].id, completed[j].date)]
+            completed[j] = h
+            where[(h.kind, h.id, h.date)] = j
+            added.append(h)
+        elif i is None:
             where[(h.kind, h.id, h.date)] = len(completed)
+            item[(h.kind, h.id)] = len(completed)
             completed.append(h)
             added.append(h)
         elif completed[i].expires is None and h.expires is not None:

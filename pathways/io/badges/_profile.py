@@ -14,6 +14,7 @@ from pathlib import Path
 from pathways.domain import Catalog, Holding
 from pathways.io._yaml import locked, output_path, read_yaml, yaml_header
 from pathways.io.badges._map import BadgeImport, import_badge_files, merge_badges
+from pathways.io.badges._status import RevocationLists
 from pathways.io.catalog import learner_from_data, load_learner
 from pathways.io.dump import write_learner
 
@@ -36,6 +37,8 @@ class ProfileBadges:
     skills_raised: int
     written: bool
     today: dt.date
+    #: ``(left out, kept)`` holdings of one item (a course or credential is held once).
+    replaced: tuple[tuple[Holding, Holding], ...] = ()
 
     @property
     def expired(self) -> int:
@@ -56,7 +59,8 @@ class ProfileBadges:
 
 def add_badges_to_profile(profile: str | os.PathLike[str], files: Iterable[str | os.PathLike[str]],
                           catalog: Catalog, out: str | os.PathLike[str], *,
-                          today: dt.date | None = None) -> ProfileBadges:
+                          today: dt.date | None = None,
+                          revocations: RevocationLists | None = None) -> ProfileBadges:
     """Add the badges of ``files`` to the learner profile ``profile`` and write it to ``out``.
 
     The profile and ``out`` are locked while they are read, merged and written
@@ -82,11 +86,13 @@ def add_badges_to_profile(profile: str | os.PathLike[str], files: Iterable[str |
         if isinstance(raw, dict) and isinstance(raw.get("learner"), dict):
             raw = {**raw, "learner": {k: v for k, v in raw["learner"].items() if k != "badges"}}
         base = learner_from_data(raw, source=str(profile), catalog=catalog)
-        result = import_badge_files(files, catalog, today=today)
+        result = import_badge_files(files, catalog, today=today, revocations=revocations)
         day = today or dt.date.today()
         if result.problems:
             return ProfileBadges(full.notes, result, (), 0, False, day)
-        merged, added, raised = merge_badges(base, result.holdings, result.skills)
+        replaced: list[tuple[Holding, Holding]] = []
+        merged, added, raised = merge_badges(base, result.holdings, result.skills, today=day,
+                                             replaced=replaced)
         merged = dataclasses.replace(merged, badges=full.badges)
         write_learner(merged, out, header=yaml_header(profile))
-    return ProfileBadges(full.notes, result, tuple(added), raised, True, day)
+    return ProfileBadges(full.notes, result, tuple(added), raised, True, day, tuple(replaced))

@@ -207,6 +207,13 @@ class _Badge:
     verification: str
     revoked: str | None = None
     notes: list[str] = field(default_factory=list)
+    #: ``(status list URL, index, purpose)`` of each ``credentialStatus`` entry (VC status
+    #: lists), or ``(revocation list URL, None, "revocation")`` for an OB 2.0 list.
+    status: list[tuple[str, int | None, str]] = field(default_factory=list)
+    credential_id: str | None = None  # the assertion's / credential's own id
+    #: Other ids the achievement is known by (its ``@id`` / CTID when it names a CTDL
+    #: resource): tried after :attr:`keys`.
+    aliases: list[str] = field(default_factory=list)
 
 
 def _decode_jws(token: str) -> dict[str, Any]:
@@ -262,6 +269,37 @@ def _proof_note(proof: Any, jws: bool) -> str:
             "contexts and the issuer's key, which pathways does not do offline)")
 
 
+class NotABadge(Exception):
+    """A readable credential that is not a badge (an endorsement, another kind of VC)."""
+
+
+_BADGE_TYPES = {"OpenBadgeCredential", "AchievementCredential"}
+_STATUS_INDEX = ("statusListIndex", "revocationListIndex", "statusIndex")
+_STATUS_LIST = ("statusListCredential", "revocationListCredential", "statusListUrl", "id")
+
+
+def _status_entries(value: Any) -> list[tuple[str, int | None, str]]:
+    """``(list URL, index, purpose)`` of each ``credentialStatus`` entry."""
+    out = []
+    for entry in _listify(value):
+        if not isinstance(entry, dict):
+            continue
+        url = next((str(entry[k]) for k in _STATUS_LIST if isinstance(entry.get(k), str)), None)
+        raw = next((entry[k] for k in _STATUS_INDEX if k in entry), None)
+        try:
+            index = int(raw) if raw is not None and not isinstance(raw, bool) else None
+        except (TypeError, ValueError):
+            index = None
+        if index is not None and not 0 <= index < 2**31:
+            index = None
+        if isinstance(entry.get("statusListCredential"), str) or isinstance(
+                entry.get("revocationListCredential"), str):
+            url = str(entry.get("statusListCredential") or entry.get("revocationListCredential"))
+        if url:
+            out.append((url, index, str(entry.get("statusPurpose") or "revocation")))
+    return out
+
+
 def _ob3(data: dict[str, Any], jws: bool) -> _Badge:
     if "vc" in data and isinstance(data["vc"], dict):  # VC-JWT in the VC 1.1 style
         claims, data = data, dict(data["vc"])
@@ -269,6 +307,12 @@ def _ob3(data: dict[str, Any], jws: bool) -> _Badge:
             data["validUntil"] = _timestamp(claims["exp"], "exp").isoformat()
         if "issuanceDate" not in data and "validFrom" not in data and "nbf" in claims:
             data["validFrom"] = _timestamp(claims["nbf"], "nbf").isoformat()
+    types = _types(data.get("type"))
+    subject = data.get("credentialSubject")
+    subjects = [s for s in _listify(subject) if isinstance(s, dict)]
+    if not types & _BADGE_TYPES and not any("achievement" in s for s in subjects):
+        kinds = ", ".join(sorted(t for t in types if t != "VerifiableCredential")) or "a credential"
+        raise NotABadge(f"{kinds}: a verifiable credential that is not a badge (no achievement)")
     try:
         cred = CredentialIn.model_validate(data)
     except ValidationError as err:
@@ -288,12 +332,13 @@ def _ob3(data: dict[str, Any], jws: bool) -> _Badge:
     expires = _date(until, "validUntil" if cred.validUntil else "expirationDate") if until else None
     notes = []
     types = _types(cred.type)
-    if not types & {"OpenBadgeCredential", "AchievementCredential"}:
+    if not types & _BADGE_TYPES:
         notes.append("type lacks OpenBadgeCredential")
     keys = [("achievement id", achievement.id)]
     if achievement.humanCode:
         keys.append(("humanCode", achievement.humanCode))
     return _Badge(
+        status=_status_entries(cred.credentialStatus), credential_id=cred.id,
         version="OB 3.0", name=_text(achievement.name) or _text(cred.name),
         achievement_id=achievement.id,
         issuer=_issuer_name(cred.issuer) or _issuer_name(achievement.creator),
@@ -326,14 +371,19 @@ def _ob2(data: dict[str, Any], jws: bool) -> _Badge:
     revoked = None
     if assertion.revoked:
         revoked = assertion.revocationReason or "no reason given"
+    status: list[tuple[str, int | None, str]] = []
+    issuer = assertion.badge.issuer if isinstance(assertion.badge, BadgeClassIn) else None
+    if isinstance(issuer, dict) and isinstance(issuer.get("revocationList"), str):
+        status.append((issuer["revocationList"], None, "revocation"))
     if isinstance(assertion.badge, str):
-        return _Badge(version="OB 2.0", name=None, achievement_id=assertion.badge, issuer=None,
+        return _Badge(status=status, credential_id=assertion.id, version="OB 2.0", name=None, achievement_id=assertion.badge, issuer=None,
                       issued=issued, expires=expires, keys=[("badge class id", assertion.badge)],
                       alignments=[], verification=note, revoked=revoked,
                       notes=notes + ["the BadgeClass is only a URL, not fetched offline"])
     badge = assertion.badge
     keys = [("badge class id", badge.id)] if badge.id else []
-    return _Badge(version="OB 2.0", name=_text(badge.name), achievement_id=badge.id,
+    return _Badge(status=status, credential_id=assertion.id,
+                  version="OB 2.0", name=_text(badge.name), achievement_id=badge.id,
                   issuer=_issuer_name(badge.issuer), issued=issued, expires=expires, keys=keys,
                   alignments=list(badge.alignment), verification=note, revoked=revoked, notes=notes)
 
@@ -384,11 +434,18 @@ def _read(path: Path) -> tuple[dict[str, Any], str, bool]:
         raw = read_regular_file(path, limit=MAX_BADGE_BYTES, what="file")
     except CatalogError as err:
         raise _BadgeProblem(err.diagnostics[0].message, status="unreadable") from None
+    return _read_bytes(raw, str(path))
+
+
+def _read_bytes(raw: bytes, path: str) -> tuple[dict[str, Any], str, bool]:
+    """A badge from a file's bytes (an upload's too): ``(data, version, from_jws)``."""
+    if len(raw) > MAX_BADGE_BYTES:
+        raise _BadgeProblem(f"larger than {MAX_BADGE_BYTES // 2**20} MB", status="unreadable")
     hint: str | None = None
     if raw.startswith(_PNG_SIGNATURE):
-        text, hint = _png_text(raw, str(path))
+        text, hint = _png_text(raw, path)
     elif raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
-        text, hint = _svg_text(raw, str(path))
+        text, hint = _svg_text(raw, path)
     else:
         try:
             text = raw.decode("utf-8-sig")

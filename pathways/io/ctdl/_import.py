@@ -568,6 +568,18 @@ class _Importer:
                 out.append("; ".join(words))
         return out
 
+    def aliases(self, i: _Item, details: dict[str, list[str]]) -> None:
+        """The record's CTID and ``@id``, kept so that badges aligned to the Registry
+        resource map to the item (``details.aliases``)."""
+        if self.ours:
+            return
+        node = i.node
+        found = [_text(node.get("ceterms:ctid")), node.get("@id")]
+        kept = [a for a in dict.fromkeys(found)
+                if isinstance(a, str) and a and a != i.id and not a.startswith("_:")]
+        if kept:
+            details["aliases"] = kept
+
     def kept(self, node: dict[str, Any], details: dict[str, list[str]]) -> None:
         """What the planner does not use (yet), kept in ``details``."""
         for key, ours in (("renewal", "renewal"), ("corequisite", "corequisites"),
@@ -1213,6 +1225,7 @@ class _Importer:
         if hours is None:
             out["hours_stated"] = False
         self.kept(node, details)
+        self.aliases(i, details)
         details.update(self.our_details(node))
         if details:
             out["details"] = details
@@ -1282,6 +1295,7 @@ class _Importer:
                 details["credits"] = [f"{plain_number(v)} {u.split(':')[-1] or 'credits'}"
                                       for v, u in credits]
         self.kept(node, details)
+        self.aliases(i, details)
         details.update(self.our_details(node))
         if details:
             out["details"] = details
