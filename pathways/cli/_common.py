@@ -85,6 +85,7 @@ class _TextConsole(Console):
 
     def print(self, *objects: Any, **kwargs: Any) -> None:  # type: ignore[override]
         kwargs["markup"] = False
+        kwargs["emoji"] = False  # "did:key:z6Mk..." is an id, not the :key: emoji
         kwargs.setdefault("highlight", False)
         super().print(*(plain(o) if isinstance(o, str) else o for o in objects), **kwargs)
 
@@ -179,7 +180,10 @@ def learner(path: Path | None, catalog: Catalog) -> LearnerProfile | None:
     if path is None:
         return None
     with user_errors():
-        return load_learner(path, catalog)
+        person = load_learner(path, catalog)
+    for note in person.notes:  # e.g. the badges its badges: list names, read and mapped
+        err_console.print(f"note: {path.name}: {note}")
+    return person
 
 
 _JSON_UNSAFE = re.compile("[\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")

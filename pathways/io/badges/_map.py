@@ -25,7 +25,7 @@ from urllib.parse import quote, unquote
 from pathways.domain import Catalog, Course, Credential, Holding, LearnerProfile, SkillLevel
 from pathways.io._jsonld import text as _text
 from pathways.io.badges._extract import Status, _BadgeProblem
-from pathways.io.badges._read import AlignmentIn, NotABadge, _Badge, _ob2, _ob3, _read
+from pathways.io.badges._read import AlignmentIn, NotABadge, _Badge, _ob2, _ob3, _read, _read_bytes
 from pathways.io.badges._status import RevocationLists
 
 __all__ = [
