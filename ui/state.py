@@ -32,6 +32,8 @@ from pathways.io import (
     read_yaml,
     validate_catalog,
 )
+from pathways.io.badges import BadgeImport, import_badge_bytes, merge_badges
+from pathways.io.ctdl import catalog_from_ctdl_bytes
 from ui.views import md_escape
 
 __all__ = [
@@ -44,7 +46,9 @@ __all__ = [
     "forget",
     "graph_for",
     "keep",
+    "parse_badge_uploads",
     "parse_catalog_upload",
+    "parse_ctdl_upload",
     "parse_learner_upload",
     "render_sidebar",
     "request_learner_choice",
@@ -63,10 +67,12 @@ CATALOG_UPLOAD = "catalog_upload"
 LEARNER_CHOICE = "learner_choice"
 LEARNER_SAMPLE = "learner_sample"
 LEARNER_UPLOAD = "learner_upload"
+CTDL_UPLOAD = "ctdl_upload"
+BADGE_UPLOAD = "badge_upload"
 ACTIVE_CATALOG = "_active_catalog"
 BUILT_LEARNER = "built_learner"  # YAML-shape data of the profile built on the profile page
 
-CATALOG_OPTIONS = ("Sample catalog", "Upload")
+CATALOG_OPTIONS = ("Sample catalog", "Upload", "CTDL")
 LEARNER_OPTIONS = ("Sample", "Upload", "Build your own")
 
 
@@ -94,6 +100,7 @@ class ActiveCatalog:
     label: str
     report: ValidationReport
     learners: tuple[LearnerSource, ...] = field(default=())
+    notes: tuple[str, ...] = field(default=())  # what an import could not represent exactly
 
     @property
     def catalog(self) -> Catalog:
@@ -123,6 +130,34 @@ def parse_catalog_upload(name: str, data: bytes) -> tuple[ValidationReport, tupl
     # a learner's document is named "<upload>:<path in the zip>"; its label is the file's stem
     return report, tuple(LearnerSource(PurePosixPath(d.file[len(name) + 1:]).stem, d.file,
                                        d.data, d.text) for d in learners)
+
+
+def parse_ctdl_upload(files: list[tuple[str, bytes]]) -> tuple[ValidationReport, tuple[str, ...]]:
+    """Import uploaded CTDL JSON-LD files (read together: references resolve across them;
+    registry envelopes too) as a catalog, with the importer's notes
+    (:func:`pathways.io.ctdl.catalog_from_ctdl_bytes`).
+
+    Raises
+    ------
+    CatalogError
+        When a file is not JSON-LD, nothing can be imported, or the catalog is not valid.
+    """
+    notes: list[str] = []
+    report = catalog_from_ctdl_bytes(files, messages=notes)
+    return report, tuple(notes)
+
+
+def parse_badge_uploads(files: list[tuple[str, bytes]], learner: LearnerProfile,
+                        catalog: Catalog) -> tuple[LearnerProfile, BadgeImport]:
+    """``learner`` with the uploaded badge files applied (holdings and skills, one holding
+    per course: :func:`pathways.io.badges.merge_badges`), and the import's report."""
+    result = import_badge_bytes(files, catalog)
+    replaced: list = []
+    merged, _, _ = merge_badges(learner, result.holdings, result.skills, replaced=replaced)
+    for dropped, kept in replaced:
+        result.messages.append(f"{kept.kind} {kept.id} is held once: kept the holding of "
+                               f"{kept.date.isoformat()}, not the one of {dropped.date.isoformat()}")
+    return merged, result
 
 
 def parse_learner_upload(name: str, data: bytes, catalog: Catalog) -> LearnerProfile:
@@ -179,6 +214,16 @@ def _uploaded_catalog(name: str, digest: str, _data: bytes) -> ActiveCatalog | C
     except CatalogError as err:
         return err
     return ActiveCatalog(f"upload:{digest}", name, report, learners)
+
+
+@st.cache_resource(show_spinner="Importing the CTDL files…", max_entries=16)
+def _uploaded_ctdl(digest: str, _files: tuple[tuple[str, bytes], ...]) -> ActiveCatalog | CatalogError:
+    try:
+        report, notes = parse_ctdl_upload(list(_files))
+    except CatalogError as err:
+        return err
+    names = ", ".join(n for n, _ in _files[:2]) + (" …" if len(_files) > 2 else "")
+    return ActiveCatalog(f"ctdl:{digest}", f"CTDL: {names}", report, (), notes)
 
 
 @st.cache_resource(max_entries=16)
@@ -271,6 +316,21 @@ def _catalog_section() -> ActiveCatalog:
         ss[ACTIVE_CATALOG] = sample_catalog()
     if choice == CATALOG_OPTIONS[0]:
         ss[ACTIVE_CATALOG] = sample_catalog()
+    elif choice == CATALOG_OPTIONS[2]:
+        uploads = st.file_uploader(
+            "CTDL files", type=["json", "jsonld"], key=CTDL_UPLOAD, accept_multiple_files=True,
+            help="Credential Engine CTDL JSON-LD: credentials, courses, pathways, registry "
+                 "envelopes; several files are read together.")
+        if uploads:
+            files = tuple((u.name, u.getvalue()) for u in uploads)
+            digest = hashlib.sha256(b"".join(hashlib.sha256(n.encode() + b"\0" + d).digest()
+                                             for n, d in files)).hexdigest()
+            result = _uploaded_ctdl(digest, files)
+            if isinstance(result, CatalogError):
+                _show_errors("The CTDL files could not be imported", error_lines(result))
+                st.caption(f"Still using **{md_escape(ss[ACTIVE_CATALOG].label)}**.")
+            else:
+                ss[ACTIVE_CATALOG] = result
     else:
         upload = st.file_uploader(
             "Catalog file", type=["yaml", "yml", "zip"], key=CATALOG_UPLOAD,
@@ -286,6 +346,10 @@ def _catalog_section() -> ActiveCatalog:
                 ss[ACTIVE_CATALOG] = result
     active: ActiveCatalog = ss[ACTIVE_CATALOG]
     st.caption(f"**{md_escape(active.label)}**: {active.summary}")
+    if active.notes:
+        with st.expander(f"{len(active.notes)} import notes"):
+            for note in active.notes:
+                st.text(note)  # as text: a note quotes ids and URLs (did:key:...), never Markdown
     if active.report.warnings:
         with st.expander(f"{len(active.report.warnings)} warnings"):
             for w in active.report.warnings:
@@ -339,11 +403,24 @@ def _learner_section(active: ActiveCatalog) -> tuple[LearnerProfile | None, str]
     if isinstance(result, CatalogError):
         _show_errors("This profile does not fit the catalog", error_lines(result))
         return None, ""
+    key = f"{active.key}/{source.digest}"
+    badges = st.file_uploader(
+        "Badge files", type=["json", "jwt", "png", "svg"], key=BADGE_UPLOAD,
+        accept_multiple_files=True,
+        help="Open Badges 2.0 / 3.0 (JSON, JWS, baked PNG or SVG) to add to this learner; "
+             "the badges a profile lists by path are never read here.")
+    if badges:
+        files = [(b.name, b.getvalue()) for b in badges]
+        result, read = parse_badge_uploads(files, result, active.catalog)
+        key += "/badges:" + hashlib.sha256(b"".join(d for _, d in files)).hexdigest()[:16]
+        with st.expander(f"{len(read.badges)} badge file(s): {len(read.holdings)} holding(s)"):
+            for message in read.messages:
+                st.text(message)  # as text: ids such as did:key:... are not emoji codes
     goals = ", ".join(result.goals.credentials) or "no goal credential"
     st.caption(f"{len(result.completed)} completed · goal: {md_escape(goals)}")
     for note in result.notes:
-        st.caption(md_escape(note))
-    return result, f"{active.key}/{source.digest}"
+        st.text(note)
+    return result, key
 
 
 def render_sidebar() -> Context:
