@@ -181,3 +181,36 @@ def test_csv_import_bad_cell_and_export_into_a_used_directory(tmp_path: Path) ->
     (directory / "notes.yaml").write_text("courses: []\n")
     result = run("csv", "export", *CATALOG, "--out", directory)
     assert result.exit_code == 1 and "already holds other catalog files" in result.output
+
+
+def test_ctdl_import_of_a_registry_folder_then_validate_and_health_flag_unstated_hours(
+        tmp_path: Path) -> None:
+    out = tmp_path / "reg.yaml"
+    result = run("ctdl", "import", CTDL / "registry", "--out", out)
+    assert result.exit_code == 0, result.output
+    assert "5 courses, 1 credentials" in result.output
+    assert "(3 course(s) with hours not stated: see pathways validate)" in result.output
+    assert "1 required record(s) not in the input" in result.output
+    unstated = ["DATA-103", "DATA-104", "ce-7b000000-0000-4000-8000-000000000199"]
+    for command in (("validate", out), ("health", "-c", out)):
+        result = run(*command)
+        assert result.exit_code == 0, result.output
+        for course in unstated:
+            assert f"course {course}: hours not stated" in result.output, (command, course)
+    # with the conversions given, only the record that is not in the input stays unstated
+    result = run("ctdl", "import", CTDL / "registry", "--out", out, "--hours-per-week", "5",
+                 "--hours-per-credit", "DegreeCredit=15")
+    assert result.exit_code == 0, result.output
+    assert "(1 course(s) with hours not stated" in result.output
+    result = run("ctdl", "import", CTDL / "registry", "--out", out, "--hours-per-week", "500")
+    assert result.exit_code == 1 and "hours per week must be in (0, 168]" in result.output
+
+
+def test_ctdl_import_with_nothing_to_import_exits_1_and_writes_nothing(tmp_path: Path) -> None:
+    doc = tmp_path / "orgs.json"
+    doc.write_text(json.dumps({"@graph": [{"@id": "x:o", "@type": "ceterms:CredentialOrganization",
+                                           "ceterms:name": "Org"}]}))
+    out = tmp_path / "out.yaml"
+    result = run("ctdl", "import", doc, "--out", out)
+    assert result.exit_code == 1 and "nothing to import" in result.output
+    assert not out.exists()
