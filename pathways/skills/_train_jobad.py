@@ -290,8 +290,10 @@ class Settings:
     per_phrase: int = 60
     top_k: int = 20
     blend: float = 0.25
+    rank_blend: float = 0.25
     context_rank: float = 3000.0
     context_power: float = 1.0
+    cover_power: float = 2.0
     n_folds: int = 5
     seed: int = 0
 
@@ -421,15 +423,15 @@ def train(train_path: str | os.PathLike[str], taxonomy: Any, *,
     log(f"names: {int(is_name.sum())} pairs, slope {name_slope:.3f}")
 
     def rate(ex: Example, scorers: list[Scorer], prior: np.ndarray, seen: np.ndarray
-             ) -> np.ndarray:
-        q = np.ones(len(ex.reading.X))
-        for k, sc in enumerate(scorers):
-            qk = sc(_with_priors(ex.reading.X, ex.reading.pair_skill, prior[:, k], seen))
-            q *= qk ** (1.0 - settings.blend if k == 0 else settings.blend)
-        q = name_floor(q, ex.reading.X, name_slope)
-        if settings.context_rank > 0:
-            q *= context_factor(ex.context, settings.context_rank, settings.context_power)
-        return q
+             ) -> tuple[np.ndarray, np.ndarray]:
+        """The value and rank ratings of a posting's pairs, as inference makes them."""
+        outputs = [sc(_with_priors(ex.reading.X, ex.reading.pair_skill, prior[:, k], seen))
+                   for k, sc in enumerate(scorers)]
+        factor = (context_factor(ex.context, settings.context_rank, settings.context_power)
+                  if settings.context_rank > 0 else 1.0)
+        return tuple(  # type: ignore[return-value]
+            name_floor(outputs[0] ** (1 - b) * outputs[1] ** b, ex.reading.X, name_slope)
+            * factor for b in (settings.blend, settings.rank_blend))
 
     # cross-validation: scorers and priors without the held-out fold
     held: list[Example] = []
@@ -439,7 +441,9 @@ def train(train_path: str | os.PathLike[str], taxonomy: Any, *,
         prior, seen, _ = priors_without({f})
         for ex in (e for e, g in zip(examples, folds, strict=True) if g == f):
             held.append(ex)
-            picks.append(choose(ex.reading, rate(ex, scorers, prior, seen), settings.top_k))
+            q, rank = rate(ex, scorers, prior, seen)
+            picks.append(choose(ex.reading, q, settings.top_k, rank=rank,
+                                power=settings.cover_power))
         log(f"scorers, fold {f + 1}/{k_folds}")
     p_any = np.array([p for ps in picks for _, _, p, _ in ps])
     right = np.array([matches_any([frozenset(content_tokens(ex.posting.text[a:b]))
@@ -470,7 +474,8 @@ def train(train_path: str | os.PathLike[str], taxonomy: Any, *,
         settings={"boost": settings.boost, "per_phrase": settings.per_phrase,
                   "context_rank": settings.context_rank,
                   "context_power": settings.context_power,
-                  "name_slope": round(name_slope, 6)},
+                  "name_slope": round(name_slope, 6), "cover_power": settings.cover_power,
+                  "rank_blend": settings.rank_blend},
         metadata={})
     n_pairs = sum(len(e.y) for e in examples)
     positive = np.sum([e.y.sum(axis=0) for e in examples], axis=0)

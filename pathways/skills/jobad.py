@@ -382,20 +382,27 @@ class JobAdModel:
                          dtype=np.float64).reshape(len(vals), len(SCORERS))
         return prior, seen
 
-    def phrase_scores(self, X: np.ndarray, skills: np.ndarray, prior: np.ndarray
-                      ) -> np.ndarray:
+    def phrase_scores(self, X: np.ndarray, skills: np.ndarray, prior: np.ndarray, *,
+                      blend: float | None = None) -> np.ndarray:
         """Blended rating ``q`` of candidate pairs (rows of :data:`FEATURES`, skill columns)
-        given the per-column priors of :meth:`prior_vector`."""
+        given the per-column priors of :meth:`prior_vector`: ``q_match ** (1 - blend) *
+        q_strict ** blend`` (default ``blend``: the model's)."""
         if len(X) == 0:
             return np.zeros(0)
+        b = self.blend if blend is None else blend
+        match, strict = self.scorer_outputs(X, skills, prior).T
+        return match ** (1.0 - b) * strict ** b
+
+    def scorer_outputs(self, X: np.ndarray, skills: np.ndarray, prior: np.ndarray
+                       ) -> np.ndarray:
+        """``(n_pairs, 2)``: the match and strict scorers' probabilities."""
         column = FEATURES.index("prior")
-        out = np.ones(len(X))
+        out = np.zeros((len(X), len(SCORERS)))
         for k in range(len(SCORERS)):
             Xk = X.copy()
             Xk[:, column] = prior[skills, k]
             z = ((Xk - self.mean[k]) / self.scale[k]) @ self.coef[k] + self.intercept[k]
-            q = 1.0 / (1.0 + np.exp(-z))
-            out *= q ** (1.0 - self.blend if k == 0 else self.blend)
+            out[:, k] = 1.0 / (1.0 + np.exp(-z))
         return out
 
     def calibrate(self, raw: np.ndarray) -> np.ndarray:
@@ -755,29 +762,43 @@ def slot_ratings(phrases: Sequence[Phrase], pr: np.ndarray, skill: np.ndarray, q
     return slot[first], sk[first], qq[first], pp[first]
 
 
-def cover(slots: np.ndarray, skills: np.ndarray, q: np.ndarray, k: int
+def cover(slots: np.ndarray, skills: np.ndarray, q: np.ndarray, k: int, *,
+          power: float = 2.0, rank: np.ndarray | None = None
           ) -> list[tuple[int, float, float]]:
     """Greedy covering: up to ``k`` skills ``(skill, gain, P(any))`` by marginal gain.
 
-    The value of a set ``S`` of skills is ``sum_slot 1 - prod_{s in S} (1 - q(slot, s))``,
-    the expected number of slots covered. Each step adds the skill of largest gain
-    ``sum_slot r_slot q(slot, s)``, ``r_slot`` the probability that no skill chosen so far
-    covers the slot (ties: the smaller skill number). ``P(any)`` is ``1 - prod_slot (1 -
-    q(slot, s))``, the chance that the skill is right somewhere in the text.
+    A slot's best rating ``g = max_s q(slot, s)`` is taken as the chance that the slot is a
+    real skill span; a skill then covers it with probability ``m = (r / max_s r) ** power``
+    where ``r`` is the pair's ``rank`` rating (default ``q``): the best reading of the slot
+    covers it for sure, weaker ones less. The value of a set ``S`` of skills is the
+    expected number of slots covered, ``sum_slot g_slot (1 - prod_{s in S} (1 - m(slot,
+    s)))``: a second skill for an already covered slot adds (almost) nothing, so one phrase
+    does not fill five places. Each step adds the skill of largest marginal gain (ties: the
+    smaller skill number); the loop stops early when nothing is left to gain. ``P(any)`` is
+    ``1 - prod_slot (1 - q(slot, s))``, the chance that the skill is right somewhere in the
+    text (calibrated by the caller).
 
     >>> [(s, round(g, 2), round(p, 2))
     ...  for s, g, p in cover(np.array([0, 0, 1]), np.array([5, 6, 5]),
-    ...                       np.array([.9, .8, .5]), 2)]
-    [(5, 1.4, 0.95), (6, 0.08, 0.8)]
+    ...                       np.array([.9, .6, .5]), 2)]
+    [(5, 1.4, 0.95)]
     """
     if len(slots) == 0 or k <= 0:
         return []
     uniq_skills, col = np.unique(skills, return_inverse=True)
     uniq_slots, row = np.unique(slots, return_inverse=True)
     qc = np.clip(q, 0.0, 1.0 - 1e-12)
-    M = sp.csr_matrix((qc, (col, row)), shape=(len(uniq_skills), len(uniq_slots)))
     p_any = -np.expm1(np.bincount(col, weights=np.log1p(-qc), minlength=len(uniq_skills)))
-    remaining = np.ones(len(uniq_slots))
+    g = np.zeros(len(uniq_slots))
+    np.maximum.at(g, row, qc)
+    r = qc if rank is None else np.clip(rank, 0.0, None)
+    top = np.zeros(len(uniq_slots))
+    np.maximum.at(top, row, r)
+    m = np.zeros(len(r))
+    pos = top[row] > 0
+    m[pos] = (r[pos] / top[row][pos]) ** power
+    M = sp.csr_matrix((m, (col, row)), shape=(len(uniq_skills), len(uniq_slots)))
+    remaining = g.copy()  # expected uncovered mass of each slot
     available = np.ones(len(uniq_skills), dtype=bool)
     chosen: list[tuple[int, float, float]] = []
     for _ in range(min(k, len(uniq_skills))):
@@ -788,30 +809,37 @@ def cover(slots: np.ndarray, skills: np.ndarray, q: np.ndarray, k: int
             break
         chosen.append((int(uniq_skills[best]), float(gains[best]), float(p_any[best])))
         available[best] = False
-        a, b = M.indptr[best], M.indptr[best + 1]
-        remaining[M.indices[a:b]] *= 1.0 - M.data[a:b]
+        lo, hi = M.indptr[best], M.indptr[best + 1]
+        remaining[M.indices[lo:hi]] *= 1.0 - M.data[lo:hi]
     return chosen
 
 
-def choose(reading: Reading, q: np.ndarray, k: int, *, per_slot: int | None = None
-           ) -> list[tuple[int, float, float, int]]:
+def choose(reading: Reading, q: np.ndarray, k: int, *, power: float = 2.0,
+           rank: np.ndarray | None = None) -> list[tuple[int, float, float, int]]:
     """The covering selection of a scored reading: ``(skill column, gain, P(any), phrase
-    row of its best rating)``, in selection order (see :func:`cover`).
-
-    With ``per_slot``, only skills among the ``per_slot`` best of at least one slot are
-    chosen (a skill must be one of the best readings of some phrase of the text).
-    """
+    row)``, in selection order (see :func:`cover`; ``q`` and ``rank`` per candidate pair).
+    The phrase row is the evidence: the phrase of the slot that gives the skill most of its
+    value (``g_slot * m(slot, skill)``)."""
     slots, skills, qq, rows = slot_ratings(reading.phrases, reading.pair_phrase,
                                            reading.pair_skill, q)
-    if per_slot is not None and len(slots):
-        order = np.lexsort((skills, -qq, slots))
-        rank = np.empty(len(slots), dtype=np.int64)
-        rank[order] = _rank_within(slots[order])
-        owners = np.unique(skills[rank < per_slot])
-        keep = np.isin(skills, owners)
-        slots, skills, qq, rows = slots[keep], skills[keep], qq[keep], rows[keep]
+    rr = None
+    if rank is not None:
+        s2, k2, rr, _ = slot_ratings(reading.phrases, reading.pair_phrase,
+                                     reading.pair_skill, rank)
+        if not (np.array_equal(s2, slots) and np.array_equal(k2, skills)):
+            raise AssertionError("slot ratings out of step")  # pragma: no cover
+    # evidence: the slot that gives the skill most of its value, g_slot * m(slot, skill)
+    r = qq if rr is None else rr
+    g: dict[int, float] = {}
+    top: dict[int, float] = {}
+    for sl, v, w in zip(slots.tolist(), qq.tolist(), r.tolist(), strict=True):
+        g[sl] = max(g.get(sl, 0.0), v)
+        top[sl] = max(top.get(sl, 0.0), w)
     best_row: dict[int, tuple[float, int]] = {}
-    for s, v, r in zip(skills.tolist(), qq.tolist(), rows.tolist(), strict=True):
-        if s not in best_row or v > best_row[s][0]:
-            best_row[s] = (v, r)
-    return [(s, g, p, best_row[s][1]) for s, g, p in cover(slots, skills, qq, k)]
+    for sl, s, w, row in zip(slots.tolist(), skills.tolist(), r.tolist(), rows.tolist(),
+                             strict=True):
+        value = g[sl] * (w / top[sl]) ** power if top[sl] > 0 else 0.0
+        if s not in best_row or value > best_row[s][0]:
+            best_row[s] = (value, row)
+    return [(s, gain, p, best_row[s][1])
+            for s, gain, p in cover(slots, skills, qq, k, power=power, rank=rr)]

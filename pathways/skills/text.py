@@ -752,16 +752,21 @@ class SkillExtractor(BaseEstimator):
                                  long_words=int(self.ad_long_words))
 
     def read_job_ad(self, text: str, *, exclude_occupations: Sequence[str] = ()
-                    ) -> tuple[Reading, np.ndarray]:
-        """The job-ad path's reading of ``text`` and the rating ``q`` of each candidate pair.
+                    ) -> tuple[Reading, np.ndarray, np.ndarray]:
+        """The job-ad path's reading of ``text`` and two ratings per candidate pair.
 
-        For inspection: :func:`pathways.skills.jobad.choose` turns them into the selection.
+        Returns ``(reading, q, rank)``: ``q`` rates whether the pair's skill is named at the
+        phrase (it drives the covering's value), ``rank`` which candidate reads the phrase
+        best (a blend that weighs the strict scorer more); both include the name floor and
+        the context factor (module :mod:`pathways.skills.jobad`). For inspection:
+        :func:`pathways.skills.jobad.choose` turns them into the selection.
         """
         check_is_fitted(self)
         model = self.jobad_model_
         if model is None:
             raise ValueError("the job-ad path is off (job_ads='never'); refit with "
                              "job_ads='auto' or 'always'")
+        settings = model.settings
         tokens = tokenize(text)
         proba = model.tagger.predict_proba(tokens)
         prior, seen = self._jobad_prior
@@ -769,25 +774,30 @@ class SkillExtractor(BaseEstimator):
             text, proba, tokens, self.jobad_index_, char_vectors=self._char_vectors,
             skill_char=self._skill_char_matrix(),
             neighbour=self._neighbour_vector(text, exclude_occupations),
-            prior=prior[:, 0], prior_seen=seen,
-            boost=float(model.settings.get("boost", 1.0)),
-            per_phrase=int(model.settings.get("per_phrase", 40)))
-        q = model.phrase_scores(reading.X, reading.pair_skill, prior)
-        q = name_floor(q, reading.X, float(model.settings.get("name_slope", 0.0)))
-        scale = float(model.settings.get("context_rank", 0.0))
-        if scale > 0 and len(q):
+            prior=prior[:, 0], prior_seen=seen, boost=float(settings.get("boost", 1.0)),
+            per_phrase=int(settings.get("per_phrase", 40)))
+        outputs = model.scorer_outputs(reading.X, reading.pair_skill, prior)
+        factor = np.ones(len(outputs))
+        scale = float(settings.get("context_rank", 0.0))
+        if scale > 0 and len(outputs):
             # how the description path ranks each skill for the whole text
             dense = self._scores([text], [tuple(exclude_occupations)])[0]
-            rank = np.empty(len(dense))
-            rank[np.argsort(-dense, kind="stable")] = np.arange(len(dense))
-            q = q * context_factor(rank[reading.pair_skill], scale,
-                                   float(model.settings.get("context_power", 1.0)))
-        return reading, q
+            order = np.empty(len(dense))
+            order[np.argsort(-dense, kind="stable")] = np.arange(len(dense))
+            factor = context_factor(order[reading.pair_skill], scale,
+                                    float(settings.get("context_power", 1.0)))
+        slope = float(settings.get("name_slope", 0.0))
+        ratings = []
+        for blend in (model.blend, float(settings.get("rank_blend", model.blend))):
+            q = outputs[:, 0] ** (1.0 - blend) * outputs[:, 1] ** blend
+            ratings.append(name_floor(q, reading.X, slope) * factor)
+        return reading, ratings[0], ratings[1]
 
     def _extract_ad(self, text: str, k: int, exclude: Sequence[str]) -> list[ExtractedSkill]:
         """The covering selection of an ad: at most ``k`` skills, in selection order."""
-        reading, q = self.read_job_ad(text, exclude_occupations=exclude)
-        picks = choose(reading, q, k)
+        reading, q, rank = self.read_job_ad(text, exclude_occupations=exclude)
+        picks = choose(reading, q, k, rank=rank,
+                       power=float(self.jobad_model_.settings.get("cover_power", 2.0)))
         if not picks:
             return []
         scores = self.jobad_model_.calibrate(np.array([p for _, _, p, _ in picks]))
