@@ -43,6 +43,7 @@ __all__ = [
     "plan",
     "recommend",
     "remedies",
+    "report_files",
     "skill_demand",
     "skill_extractor",
     "stack_on",
@@ -264,3 +265,29 @@ def skill_extractor() -> Any:
 def extract_skills(text: str) -> list[tuple[str, str, float]]:
     """The ESCO skills a text mentions or implies, best first: (id, label, score)."""
     return skill_extractor().predict([text])[0]
+
+
+# --------------------------------------------------------------------------- advising report
+def report_files(catalog_key: str, learner_key: str, targets: tuple[str, ...], job_key: str,
+                 objective: str, labels: tuple[tuple[str, str], ...], read_from_ad: bool,
+                 _catalog: Catalog, _learner: LearnerProfile, _job: Any, _graph: Any
+                 ) -> tuple[bytes, str] | Failed:
+    """The advising report (:func:`pathways.skills.report.advising_report`) as PDF bytes and
+    HTML text, or :class:`Failed`."""
+    return _report_files(catalog_key, learner_key, targets, job_key, objective, labels,
+                         read_from_ad, dt.date.today(), _catalog, _learner, _job, _graph)
+
+
+@st.cache_data(show_spinner="Writing the advising report…", max_entries=32)
+def _report_files(catalog_key: str, learner_key: str, targets: tuple[str, ...], job_key: str,
+                  objective: str, labels: tuple[tuple[str, str], ...], read_from_ad: bool,
+                  today: dt.date, _catalog: Catalog, _learner: LearnerProfile, _job: Any,
+                  _graph: Any) -> tuple[bytes, str] | Failed:
+    from pathways.skills.report import advising_report, report_html, report_pdf
+
+    found = _guard(advising_report, _catalog, _learner, list(targets) or None, _job,
+                   objective=objective, graph=_graph, today=today, labels=dict(labels),
+                   read_from_ad=read_from_ad)
+    if isinstance(found, Failed):
+        return found
+    return report_pdf(found), report_html(found)

@@ -130,13 +130,27 @@ else:
                     "Courses taken": [r["course_ids"] for r in rows],
                 }).set_index("Optimised for"))
 
-    d1, d2, _ = st.columns([1, 1, 3])
+    d1, d2, d3, d4, _ = st.columns([1, 1, 1.3, 1.3, 0.4])
     name = f"plan-{learner.id}-{'-'.join(targets)}"
     d1.download_button("Download CSV", plan_csv(result), file_name=f"{name}.csv", mime="text/csv",
                        icon=":material/table:", key="plan_csv", on_click="ignore", width="stretch")
     d2.download_button("Download JSON", plan_json(result), file_name=f"{name}.json",
                        mime="application/json", icon=":material/data_object:", key="plan_json",
                        on_click="ignore", width="stretch")
+    goal_job = learner.goals.job if learner.goals.job in catalog.jobs else None
+    if goal_job is not None:  # the one-page advising report, for the learner's goal job
+        files = engines.report_files(ctx.catalog_key, ctx.learner_key, tuple(targets), goal_job,
+                                     objective, (), False, catalog, learner, goal_job, G)
+        if isinstance(files, engines.Failed):
+            st.caption(md_escape(files.message))
+        else:
+            report = f"advising-report-{learner.id}-{'-'.join(targets)}"
+            d3.download_button("Advising report (PDF)", files[0], file_name=f"{report}.pdf",
+                               mime="application/pdf", icon=":material/picture_as_pdf:",
+                               key="plan_report_pdf", on_click="ignore", width="stretch")
+            d4.download_button("Advising report (HTML)", files[1], file_name=f"{report}.html",
+                               mime="text/html", icon=":material/description:",
+                               key="plan_report_html", on_click="ignore", width="stretch")
 
     keep_panel(ctx, targets=list(targets), objective=objective, where="plan")
 

@@ -9,6 +9,7 @@ from pathways.cli import (  # noqa: F401  (register commands)
     interop,
     overlap,
     plan,
+    report,
     skills,
     workspace,
 )

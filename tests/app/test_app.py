@@ -94,7 +94,12 @@ def test_plan_page_opens_with_the_sample_learners_goal_planned(sample):
     text = markdown(at)  # term by term: every course with the reason it is in the plan
     for course in expected.courses:
         assert f"**{course.id}**" in text and course.reason.split(";")[0] in text
-    assert [b.label for b in at.get("download_button")] == ["Download CSV", "Download JSON"]
+    assert [b.label for b in at.get("download_button")] == [
+        "Download CSV", "Download JSON", "Advising report (PDF)", "Advising report (HTML)"]
+    # the report downloads as a PDF file named after the learner and targets (its content is
+    # checked in tests/skills/test_report.py, rendered to PNG)
+    pdf = next(b for b in at.get("download_button") if b.label == "Advising report (PDF)")
+    assert pdf.proto.url.endswith(".pdf")
     # the audit of the target is drawn as a tree with marks
     assert "UT-CERT-DA" in markdown(at) and "✔" in markdown(at)
 
