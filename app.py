@@ -6,7 +6,7 @@ learner (kept in ``st.session_state``), then the chosen page.
 
 import streamlit as st
 
-from ui.state import render_sidebar
+from ui.state import render_sidebar, show_problems
 
 st.set_page_config(page_title="pathways", page_icon="🧭", layout="wide",
                    initial_sidebar_state="expanded")
@@ -35,4 +35,5 @@ pages = {
 st.html("<style>[data-testid='stMainBlockContainer']{padding-top:2.5rem}</style>")
 page = st.navigation(pages)
 render_sidebar()
+show_problems()  # a bad upload's problems, one row each, above the page
 page.run()

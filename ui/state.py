@@ -50,9 +50,11 @@ __all__ = [
     "parse_catalog_upload",
     "parse_ctdl_upload",
     "parse_learner_upload",
+    "problem_rows",
     "render_sidebar",
     "request_learner_choice",
     "reset_on_change",
+    "show_problems",
     "sample_catalog",
     "sticky",
 ]
@@ -302,11 +304,46 @@ class Context:
         return self.active.key
 
 
-def _show_errors(title: str, lines: Iterable[str]) -> None:
-    lines = list(lines)
-    shown = "\n".join(f"- {md_escape(line)}" for line in lines[:12])
-    more = f"\n\n… and {len(lines) - 12} more" if len(lines) > 12 else ""
-    st.error(f"**{title}**\n\n{shown}{more}", icon=":material/error:")
+PROBLEMS = "_upload_problems"  # what the sidebar found wrong in this run, shown on the page
+
+
+def problem_rows(problem: CatalogError | Iterable[str]) -> list[dict[str, str]]:
+    """One row per problem (file, line, where, what is wrong, what to do), from the loader's
+    diagnostics; plain lines when there are none."""
+    if isinstance(problem, CatalogError):
+        return [{"file": d.file or "", "line": "" if d.line is None else str(d.line),
+                 "where": " ".join(p for p in (d.id, f"({d.path})" if d.path else None) if p),
+                 "problem": d.message, "fix": d.hint or ""} for d in problem.diagnostics]
+    return [{"file": "", "line": "", "where": "", "problem": str(line), "fix": ""}
+            for line in problem]
+
+
+def _show_errors(title: str, problem: CatalogError | Iterable[str]) -> None:
+    """A one-line note in the sidebar; the problems themselves go to the page
+    (:func:`show_problems`), one row each."""
+    rows = problem_rows(problem)
+    st.session_state.setdefault(PROBLEMS, []).append((title, rows))
+    n = len(rows)
+    st.error(f"**{md_escape(title)}**: {n} problem{'s' if n != 1 else ''}, listed on the page.",
+             icon=":material/error:")
+
+
+def show_problems() -> None:
+    """The problems the sidebar found in this run's uploads, in the main area: one row per
+    problem, with the file, line and what to do (shown as text, never Markdown)."""
+    for i, (title, rows) in enumerate(st.session_state.get(PROBLEMS, [])):
+        with st.container(border=True, key=f"upload_problems_{i}"):
+            st.error(f"**{md_escape(title)}**: the file was not used. Fix these problems and "
+                     "upload it again.", icon=":material/error:")
+            st.dataframe(rows, hide_index=True, width="stretch",
+                         height=min(420, 38 + 35 * len(rows)),
+                         column_config={
+                             "file": st.column_config.TextColumn("File", width="small"),
+                             "line": st.column_config.TextColumn("Line", width=60),
+                             "where": st.column_config.TextColumn("Where", width="small"),
+                             "problem": st.column_config.TextColumn("Problem", width="large"),
+                             "fix": st.column_config.TextColumn("What to do", width="large"),
+                         })
 
 
 def _catalog_section() -> ActiveCatalog:
@@ -327,7 +364,7 @@ def _catalog_section() -> ActiveCatalog:
                                              for n, d in files)).hexdigest()
             result = _uploaded_ctdl(digest, files)
             if isinstance(result, CatalogError):
-                _show_errors("The CTDL files could not be imported", error_lines(result))
+                _show_errors("The CTDL files could not be imported", result)
                 st.caption(f"Still using **{md_escape(ss[ACTIVE_CATALOG].label)}**.")
             else:
                 ss[ACTIVE_CATALOG] = result
@@ -340,7 +377,7 @@ def _catalog_section() -> ActiveCatalog:
             data = upload.getvalue()
             result = _uploaded_catalog(upload.name, hashlib.sha256(data).hexdigest(), data)
             if isinstance(result, CatalogError):
-                _show_errors(f"{upload.name} is not a valid catalog", error_lines(result))
+                _show_errors(f"{upload.name} is not a valid catalog", result)
                 st.caption(f"Still using **{md_escape(ss[ACTIVE_CATALOG].label)}**.")
             else:
                 ss[ACTIVE_CATALOG] = result
@@ -392,7 +429,7 @@ def _learner_section(active: ActiveCatalog) -> tuple[LearnerProfile | None, str]
         try:
             parsed, text = parse_yaml_bytes(upload.getvalue(), upload.name)
         except CatalogError as err:
-            _show_errors(f"{upload.name} is not a valid profile", error_lines(err))
+            _show_errors(f"{upload.name} is not a valid profile", err)
             return None, ""
         source = LearnerSource(upload.name, upload.name, parsed, text)
     else:
@@ -401,7 +438,7 @@ def _learner_section(active: ActiveCatalog) -> tuple[LearnerProfile | None, str]
 
     result = _learner(active.key, source.digest, active.catalog, source)
     if isinstance(result, CatalogError):
-        _show_errors("This profile does not fit the catalog", error_lines(result))
+        _show_errors("This profile does not fit the catalog", result)
         return None, ""
     key = f"{active.key}/{source.digest}"
     badges = st.file_uploader(
@@ -425,6 +462,7 @@ def _learner_section(active: ActiveCatalog) -> tuple[LearnerProfile | None, str]
 
 def render_sidebar() -> Context:
     """Draw the catalog and learner pickers in the sidebar; return the active context."""
+    st.session_state[PROBLEMS] = []
     with st.sidebar:
         active = _catalog_section()
         st.divider()

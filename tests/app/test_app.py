@@ -432,11 +432,20 @@ def test_invalid_catalog_upload_shows_the_error_and_keeps_the_catalog(sample):
     bad = b"courses:\n  - id: A-1\n    title: Broken\n    hours: -5\n"
     at.file_uploader(key="catalog_upload").set_value(("broken.yaml", bad, "application/x-yaml")).run()
     assert not at.exception
-    errors = "\n".join(e.value for e in at.sidebar.error)
-    assert "broken.yaml is not a valid catalog" in errors
+    # issue 20: a short note in the sidebar, the problems on the page, one row each
+    (note,) = [e.value for e in at.sidebar.error]
+    assert "broken.yaml is not a valid catalog" in note and "listed on the page" in note
     with pytest.raises(CatalogError) as err:
         parse_catalog_upload("broken.yaml", bad)
-    assert all(md_escape(line) in errors for line in str(err.value).splitlines())
+    main_errors = [e.value for e in at.main.error]
+    assert any("broken.yaml is not a valid catalog" in e for e in main_errors)
+    table = next(df.value for df in at.main.dataframe if "fix" in df.value.columns)
+    diagnostics = err.value.diagnostics
+    assert len(table) == len(diagnostics) >= 1
+    for (_, row), d in zip(table.iterrows(), diagnostics):
+        assert row["file"] == "broken.yaml" and row["line"] == str(d.line)
+        assert row["problem"] == d.message and row["fix"] == (d.hint or "")
+        assert d.id is None or d.id in row["where"]
     assert at.session_state["_active_catalog"].label == "Sample catalog"
     assert metric(at, "Total hours") == f"{plan(catalog, maria, graph=G).total_hours:g}"
 
@@ -489,7 +498,10 @@ def test_invalid_learner_upload_shows_the_error(sample):
     at.radio(key="learner_choice").set_value("Upload").run()
     at.file_uploader(key="learner_upload").set_value(("me.yaml", bad, "application/x-yaml")).run()
     assert not at.exception
-    assert any("unknown course NOPE-1" in e.value for e in at.sidebar.error)
+    assert any("is not a valid profile" in e.value or "does not fit" in e.value
+               for e in at.sidebar.error)
+    table = next(df.value for df in at.main.dataframe if "fix" in df.value.columns)
+    assert any("unknown course NOPE-1" in p for p in table["problem"])
     assert any("Choose a learner" in i.value for i in at.info)
 
 
