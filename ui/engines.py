@@ -43,7 +43,8 @@ __all__ = [
     "plan",
     "recommend",
     "remedies",
-    "report_files",
+    "report_bytes",
+    "report_download",
     "skill_demand",
     "skill_extractor",
     "stack_on",
@@ -268,26 +269,32 @@ def extract_skills(text: str) -> list[tuple[str, str, float]]:
 
 
 # --------------------------------------------------------------------------- advising report
-def report_files(catalog_key: str, learner_key: str, targets: tuple[str, ...], job_key: str,
-                 objective: str, labels: tuple[tuple[str, str], ...], read_from_ad: bool,
-                 _catalog: Catalog, _learner: LearnerProfile, _job: Any, _graph: Any
-                 ) -> tuple[bytes, str] | Failed:
-    """The advising report (:func:`pathways.skills.report.advising_report`) as PDF bytes and
-    HTML text, or :class:`Failed`."""
-    return _report_files(catalog_key, learner_key, targets, job_key, objective, labels,
-                         read_from_ad, dt.date.today(), _catalog, _learner, _job, _graph)
-
-
-@st.cache_data(show_spinner="Writing the advising report…", max_entries=32)
-def _report_files(catalog_key: str, learner_key: str, targets: tuple[str, ...], job_key: str,
-                  objective: str, labels: tuple[tuple[str, str], ...], read_from_ad: bool,
-                  today: dt.date, _catalog: Catalog, _learner: LearnerProfile, _job: Any,
-                  _graph: Any) -> tuple[bytes, str] | Failed:
+def report_bytes(kind: str, catalog: Catalog, learner: LearnerProfile, targets: tuple[str, ...],
+                 job: Any, objective: str, graph: Any = None, *,
+                 labels: tuple[tuple[str, str], ...] = (), read_from_ad: bool = False,
+                 today: dt.date | None = None) -> bytes:
+    """The advising report (:func:`pathways.skills.report.advising_report`) as PDF (``kind``
+    ``"pdf"``) or HTML bytes; a library error gives a short HTML page saying so."""
     from pathways.skills.report import advising_report, report_html, report_pdf
 
-    found = _guard(advising_report, _catalog, _learner, list(targets) or None, _job,
-                   objective=objective, graph=_graph, today=today, labels=dict(labels),
-                   read_from_ad=read_from_ad)
-    if isinstance(found, Failed):
-        return found
-    return report_pdf(found), report_html(found)
+    try:
+        found = advising_report(catalog, learner, list(targets) or None, job,
+                                objective=objective, graph=graph, today=today or dt.date.today(),
+                                labels=dict(labels), read_from_ad=read_from_ad)
+    except PathwaysError as err:
+        import html
+
+        return f"<p>No report: {html.escape(str(err))}</p>".encode()
+    return report_pdf(found) if kind == "pdf" else report_html(found).encode("utf-8")
+
+
+def report_download(kind: str, catalog: Catalog, learner: LearnerProfile,
+                    targets: tuple[str, ...], job: Any, objective: str, graph: Any = None,
+                    **kwargs: Any) -> Any:
+    """A callable for ``st.download_button(data=...)``: the report is written when the button
+    is clicked (drawing the PDF takes a second or more), not on every run of the page."""
+
+    def make() -> bytes:
+        return report_bytes(kind, catalog, learner, targets, job, objective, graph, **kwargs)
+
+    return make

@@ -139,18 +139,18 @@ else:
                        on_click="ignore", width="stretch")
     goal_job = learner.goals.job if learner.goals.job in catalog.jobs else None
     if goal_job is not None:  # the one-page advising report, for the learner's goal job
-        files = engines.report_files(ctx.catalog_key, ctx.learner_key, tuple(targets), goal_job,
-                                     objective, (), False, catalog, learner, goal_job, G)
-        if isinstance(files, engines.Failed):
-            st.caption(md_escape(files.message))
-        else:
-            report = f"advising-report-{learner.id}-{'-'.join(targets)}"
-            d3.download_button("Advising report (PDF)", files[0], file_name=f"{report}.pdf",
-                               mime="application/pdf", icon=":material/picture_as_pdf:",
-                               key="plan_report_pdf", on_click="ignore", width="stretch")
-            d4.download_button("Advising report (HTML)", files[1], file_name=f"{report}.html",
-                               mime="text/html", icon=":material/description:",
-                               key="plan_report_html", on_click="ignore", width="stretch")
+        report = f"advising-report-{learner.id}-{'-'.join(targets)}"
+        args = (catalog, learner, tuple(targets), goal_job, objective, G)
+        d3.download_button("Advising report (PDF)", engines.report_download("pdf", *args),
+                           file_name=f"{report}.pdf", mime="application/pdf",
+                           icon=":material/picture_as_pdf:", key="plan_report_pdf",
+                           on_click="ignore", width="stretch",
+                           help="One page for the learner: the plan, readiness for "
+                                f"{catalog.jobs[goal_job].title}, the skills gap and sources.")
+        d4.download_button("Advising report (HTML)", engines.report_download("html", *args),
+                           file_name=f"{report}.html", mime="text/html",
+                           icon=":material/description:", key="plan_report_html",
+                           on_click="ignore", width="stretch")
 
     keep_panel(ctx, targets=list(targets), objective=objective, where="plan")
 
