@@ -252,20 +252,77 @@ def esco_taxonomy() -> Any:
     return load_esco(default_esco_dir())
 
 
-@st.cache_resource(show_spinner="Learning ESCO's 13,896 skills to read job ads "
-                                "(once per server start; up to a minute)…")
-def skill_extractor() -> Any:
-    """The text-to-skills extractor fitted on ESCO, shared by all sessions (and with the
-    command line, through the disk cache of :func:`pathways.skills.extractor.load_extractor`)."""
+@st.cache_resource(show_spinner=False)
+def _fitted_extractor() -> Any:
     from pathways.skills import load_extractor
 
     return load_extractor()
 
 
-@st.cache_data(max_entries=64)
-def extract_skills(text: str) -> list[tuple[str, str, float]]:
-    """The ESCO skills a text mentions or implies, best first: (id, label, score)."""
-    return skill_extractor().predict([text])[0]
+_EXTRACTOR_READY = False  # set once this process holds the fitted extractor
+
+
+def extractor_on_disk() -> bool:
+    """Whether the fitted extractor is in the disk cache (loading it takes a second or two),
+    rather than to be fitted (up to a minute)."""
+    from pathways.io.esco import default_cache_dir, default_esco_dir
+    from pathways.skills.extractor import extractor_cache_key
+    from pathways.skills.text import SkillExtractor
+
+    key = extractor_cache_key(default_esco_dir(), SkillExtractor())
+    return (default_cache_dir() / f"extractor-{key}.pkl").is_file()
+
+
+def skill_extractor() -> Any:
+    """The text-to-skills extractor fitted on ESCO, shared by all sessions (and with the
+    command line, through the disk cache of :func:`pathways.skills.extractor.load_extractor`).
+
+    Nothing is fitted before a page needs it. The first time, the fit runs in a thread while a
+    progress bar says what is happening and for how long (about a minute, once; later server
+    starts load it from disk)."""
+    global _EXTRACTOR_READY
+    if _EXTRACTOR_READY:
+        return _fitted_extractor()
+    import threading
+    import time
+
+    on_disk = extractor_on_disk()
+    expected = 3.0 if on_disk else 60.0
+    what = ("Loading the job-ad reader from disk" if on_disk else
+            "Learning ESCO's 13,896 skills to read job ads (once: later starts load it from "
+            "disk in a few seconds)")
+    done: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            done["value"] = _fitted_extractor()
+        except BaseException as err:  # noqa: BLE001 - re-raised in the script thread
+            done["error"] = err
+
+    thread = threading.Thread(target=work, name="fit-extractor", daemon=True)
+    started = time.perf_counter()
+    thread.start()
+    bar = st.progress(0.0, text=f"{what}…")
+    while thread.is_alive():
+        elapsed = time.perf_counter() - started
+        bar.progress(min(0.95, elapsed / expected), text=f"{what}… {elapsed:.0f} s")
+        thread.join(0.5)
+    bar.empty()
+    if "error" in done:
+        raise done["error"]
+    _EXTRACTOR_READY = True
+    return done["value"]
+
+
+@st.cache_data(show_spinner="Reading the skills the job ad asks for…", max_entries=64)
+def _extract(text: str, _extractor: Any) -> list[tuple[str, str, float, str]]:
+    return [(r.skill_id, r.label, r.score, r.evidence) for r in _extractor.extract([text])[0]]
+
+
+def extract_skills(text: str) -> list[tuple[str, str, float, str]]:
+    """The ESCO skills a text (a job ad) asks for, best first: (id, label, score, evidence),
+    the evidence being the phrase of the text each was read from ("" when implied)."""
+    return _extract(text, skill_extractor())
 
 
 # --------------------------------------------------------------------------- advising report

@@ -10,7 +10,7 @@ import streamlit as st
 
 from pathways.describe import money
 from pathways.domain import Job
-from pathways.skills import job_from_skills
+from pathways.skills.jobedit import job_from_rows, job_yaml, search_skills
 from ui import engines
 from ui.charts import gap_chart
 from ui.state import context, keep, reset_on_change, sticky
@@ -43,6 +43,7 @@ if not esco:
 job: Job | None = None
 job_key = ""
 labels: dict[str, str] = {}
+read_from_ad = False
 if source == "catalog":
     if not catalog.jobs:
         st.info("This catalog has no jobs; try an ESCO occupation or a job ad.")
@@ -77,17 +78,69 @@ else:
                         placeholder="Paste the text of a job posting: its duties and requirements.")
     keep("job_ad")
     if not text.strip():
-        st.info("Paste a job ad above: its skills are read against ESCO's 13,896 skills.")
+        st.info("Paste a job ad above: its skills are read against ESCO's 13,896 skills, and you "
+                "can edit them before the gap is computed.")
         st.stop()
     found_skills = engines.extract_skills(text)
-    if not found_skills:
-        st.warning("No ESCO skill was recognised in this text.")
+    ad_key = hashlib.sha256(text.encode()).hexdigest()[:16]
+    rows_key = f"_ad_rows_{ad_key}"
+    if rows_key not in st.session_state:  # a new ad: start from what was read in it
+        st.session_state[rows_key] = [
+            {"skill": skill, "label": label, "evidence": evidence, "added": False}
+            for skill, label, _, evidence in found_skills]
+    rows = st.session_state[rows_key]
+    if not rows:
+        st.warning("No ESCO skill was recognised in this text: add the skills it asks for below.")
+    edited = []
+    with st.expander(f"Skills read from the ad ({len(rows)}): untick what it does not ask for, "
+                     "set each skill's level and need", expanded=True):
+        st.caption("Each skill with the phrase of the ad it was read from. Levels: 1 basic, "
+                   "2 working, 3 advanced, 4 expert.")
+        for i, row in enumerate(rows):
+            c1, c2, c3 = st.columns([3.2, 1, 1.2], vertical_alignment="center")
+            kept = c1.checkbox(row["label"], value=True, key=f"ad_keep_{ad_key}_{i}",
+                               help=f"ESCO {row['skill']}")
+            if row["evidence"]:
+                c1.caption(f"“{md_escape(row['evidence'])}”")
+            elif row["added"]:
+                c1.caption("added by you")
+            essential = c2.toggle("Essential", value=True, key=f"ad_essential_{ad_key}_{i}")
+            level = c3.selectbox("Level", [1, 2, 3, 4], key=f"ad_level_{ad_key}_{i}",
+                                 label_visibility="collapsed",
+                                 format_func=lambda v: f"level {v}")
+            if kept:
+                edited.append({"skill": row["skill"], "essential": essential, "level": level})
+        a1, a2 = st.columns([3, 1], vertical_alignment="bottom")
+        query = a1.text_input("Add a skill from ESCO", key=f"ad_query_{ad_key}",
+                              placeholder="a word of its label, e.g. SQL, budget, negotiate")
+        matches = search_skills(engines.esco_taxonomy().skills, query) if query.strip() else []
+        if matches:
+            pick = a1.selectbox(f"{len(matches)} ESCO skills match", [s.id for s in matches],
+                                key=f"ad_pick_{ad_key}",
+                                format_func={s.id: s.label for s in matches}.get)
+            if a2.button("Add", key=f"ad_add_{ad_key}", icon=":material/add:"):
+                if all(r["skill"] != pick for r in rows):
+                    skill = next(s for s in matches if s.id == pick)
+                    rows.append({"skill": skill.id, "label": skill.label, "evidence": "",
+                                 "added": True})
+                st.rerun()
+        elif query.strip():
+            a1.caption("No ESCO skill label has these words.")
+    if not edited:
+        st.info("Keep or add at least one skill to compare the learner with.")
         st.stop()
-    st.caption("Skills read from the ad (each counts as essential, level 1): " +
-               ", ".join(md_escape(label) for _, label, _ in found_skills))
-    job = job_from_skills(found_skills, title="the pasted job ad")
-    job_key = "ad:" + hashlib.sha256(text.encode()).hexdigest()[:16]
-    labels = {skill: label for skill, label, _ in found_skills}
+    labels = {r["skill"]: r["label"] for r in rows}
+    job = job_from_rows(edited, title="the pasted job ad", description=text)
+    read_from_ad = True
+    job_key = "ad:" + hashlib.sha256(
+        (text + repr(sorted((r["skill"], r["essential"], r["level"]) for r in edited))).encode()
+    ).hexdigest()[:16]
+    st.download_button("Download the job (YAML)",
+                       job_yaml(job, labels, source="read from a job ad and edited by an advisor"),
+                       file_name="job-ad.yaml", mime="application/x-yaml",
+                       icon=":material/download:", key="ad_job_yaml", on_click="ignore",
+                       help="A catalog file with this job and its skills: load it beside a "
+                            "catalog (pathways gap --catalog data --catalog job-ad.yaml --job job-ad).")
 
 sticky("gap_prefer_credentials", False)
 prefer = st.toggle("Prefer a bundle that also earns a credential", key="gap_prefer_credentials",
@@ -121,10 +174,12 @@ with left:
         st.info("This job lists no skills.")
     else:
         st.caption(f"Grey: the level {md_escape(rec.gap.title)} requires; blue: the level {who} holds. "
-                   "Essential skills first; optional ones paler.")
+                   "By importance and gap: essential gaps first, largest first, then optional "
+                   "gaps, then the skills already met; optional ones paler.")
         st.altair_chart(gap_chart(skills, max_rows=20), width="stretch")
         if len(skills) > 20:
-            st.caption(f"The first 20 of {len(skills)} skills.")
+            st.caption(f"The 20 most important gaps of {len(skills)} skills; every skill is in "
+                       "the table below.")
 with right:
     st.subheader("Recommended courses")
     if not bundle.items:
@@ -136,7 +191,13 @@ with right:
         f"{money(item.cost, currency)}  \n   :small[:gray[{md_escape(item.reason)}]]"
         for i, item in enumerate(bundle.items, 1)))
     for note in bundle.notes:
-        st.warning(md_escape(note[:1].upper() + note[1:]), icon=":material/info:")
+        text_note = md_escape(note[:1].upper() + note[1:])
+        if bundle.credential and bundle.extra_hours <= 0 and note.startswith("prefers earning"):
+            # good news: the credential comes at no extra hours
+            st.success(f"{text_note}: this bundle also earns a credential, at no extra hours.",
+                       icon=":material/workspace_premium:")
+        else:
+            st.info(text_note, icon=":material/info:")
     earned = [c for c in bundle.credentials if c.earned]
     nearly = [c for c in bundle.credentials if not c.earned]
     if earned:
@@ -144,6 +205,45 @@ with right:
                     ", ".join(f"{md_escape(c.id)} ({md_escape(c.title)})" for c in earned))
     for c in nearly:
         st.caption(f"Nearly {md_escape(c.id)} ({md_escape(c.title)}): {md_escape(c.text)}")
+
+if not skills.empty:
+    with st.expander(f"Every skill {md_escape(rec.gap.title)} requires ({len(skills)})"):
+        table = skills[["label", "essential", "importance", "required_level", "held_level",
+                        "deficit", "held_from"]]
+        st.dataframe(table, hide_index=True, width="stretch",
+                     column_config={
+                         "label": st.column_config.TextColumn("Skill", width="medium"),
+                         "essential": st.column_config.CheckboxColumn("Essential", width="small"),
+                         "importance": st.column_config.NumberColumn("Importance", format="%.2g",
+                                                                     width="small"),
+                         "required_level": st.column_config.NumberColumn("Needed", width="small"),
+                         "held_level": st.column_config.NumberColumn("Held", width="small"),
+                         "deficit": st.column_config.NumberColumn("Gap", width="small"),
+                         "held_from": st.column_config.TextColumn("Held from", width="large"),
+                     })
+        from pathways.io.tables import frame_csv
+
+        st.download_button("Download the gap (CSV)", frame_csv(skills),
+                           file_name=f"gap-{learner.id}.csv", mime="text/csv",
+                           icon=":material/table:", key="gap_csv", on_click="ignore")
+
+if learner.goals.credentials:
+    targets = tuple(g for g in learner.goals.credentials if g in catalog.credentials)
+    if targets:
+        name = f"advising-report-{learner.id}-{'-'.join(targets)}"
+        args = (catalog, learner, targets, job, "hours", ctx.graph)
+        extra = {"labels": tuple(sorted(labels.items())), "read_from_ad": read_from_ad}
+        r1, r2, _ = st.columns([1.2, 1.2, 3])
+        r1.download_button("Advising report (PDF)", engines.report_download("pdf", *args, **extra),
+                           file_name=f"{name}.pdf", mime="application/pdf",
+                           icon=":material/picture_as_pdf:", key="gap_report_pdf",
+                           on_click="ignore", width="stretch",
+                           help=f"One page: the plan toward {', '.join(targets)}, readiness for "
+                                "this job now and after the plan, the skills gap and sources.")
+        r2.download_button("Advising report (HTML)", engines.report_download("html", *args, **extra),
+                           file_name=f"{name}.html", mime="text/html",
+                           icon=":material/description:", key="gap_report_html",
+                           on_click="ignore", width="stretch")
 
 tab_alt, tab_unclosable, tab_jobs = st.tabs(
     ["Ranked alternatives", "Gaps no course closes", "Closest jobs"])
@@ -172,6 +272,9 @@ with tab_unclosable:
         st.success("Every gap can be closed by the catalog's courses.")
     else:
         gaps["label"] = [labels.get(s, label) for s, label in zip(gaps["skill"], gaps["label"])]
+        # the reasons name skills by id ("no course teaches esco:3ec2..."): show their labels
+        gaps["reason"] = [reason.replace(s, label) for s, label, reason
+                          in zip(gaps["skill"], gaps["label"], gaps["reason"])]
         st.caption("Skills the job requires that no acceptable course teaches to the required "
                    "level: learn them on the job, elsewhere, or ask the program designers.")
         st.dataframe(

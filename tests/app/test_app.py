@@ -560,3 +560,86 @@ def test_plan_timeline_marks_the_credentials_earned_along_the_way(sample):
     assert "UT-MC-DA" in row["credentials"] and str(row["at"].date()) == "2027-09-01"
     spec = timeline_chart(plan_courses_frame(result), result.earned).to_dict()
     assert len(spec["layer"]) == 4  # bars, term labels, the earned rules and their names
+
+
+# --------------------------------------------------------------------------- skills gap (issue 20)
+def test_gap_table_is_sorted_by_importance_and_gap_with_a_csv(sample):
+    from pathways.skills import gap_analysis
+
+    _, catalog, _, maria = sample
+    # a job whose skills differ in importance and gap for Maria (ESCO's data analyst lists 25
+    # essential skills at level 2 that she holds none of: there the order is by label)
+    job = next(j for j in catalog.jobs.values()
+               if len({(s.met, s.essential, s.deficit) for s in gap_analysis(catalog, maria, j).skills}) >= 3)
+    at = open_app()
+    goto(at, "ui/skills_gap.py")
+    at.selectbox(key="gap_job").set_value(job.id).run()
+    gap = gap_analysis(catalog, maria, job)
+    table = next(df.value for df in at.dataframe if "held_from" in df.value.columns)
+    assert table["label"].tolist() == [s.label for s in gap.skills]
+    # by importance and gap: unmet before met, essential before optional, larger gaps first
+    keys = [(s.met, not s.essential, -s.importance, -s.deficit) for s in gap.skills]
+    assert keys == sorted(keys) and table["label"].tolist() != sorted(table["label"].tolist())
+    assert any(b.label == "Download the gap (CSV)" for b in at.get("download_button"))
+    chart = at.get("vega_lite_chart")[0]
+    assert json.loads(chart.proto.spec)["encoding"]["y"]["sort"][:3] == [s.label for s in gap.skills[:3]]
+
+
+class _FakeReader:
+    """Stands in for the ESCO-fitted extractor: reads SQL and Python in any text."""
+
+    def __init__(self, catalog) -> None:
+        from pathways.skills.jobad import ExtractedSkill
+
+        sql = next(s for s in catalog.skills.values() if s.label == "SQL")
+        py = next(s for s in catalog.skills.values() if s.label.startswith("Python"))
+        self.found = [ExtractedSkill(sql.id, sql.label, 0.9, "strong SQL", 10, 20),
+                      ExtractedSkill(py.id, py.label, 0.8, "Python scripting", 30, 46)]
+
+    def extract(self, texts):
+        return [list(self.found) for _ in texts]
+
+
+def test_job_ad_skills_can_be_edited_before_the_gap(sample, monkeypatch):
+    # issue 20: the advisor removes, adds (from ESCO by label) and re-levels the skills read
+    # from a job ad; the gap and the bundle follow the edited job
+    import ui.engines as engines
+
+    from pathways.skills import gap_analysis
+    from pathways.skills.jobedit import job_from_rows
+
+    _, catalog, _, maria = sample
+    reader = _FakeReader(catalog)
+    monkeypatch.setattr(engines, "esco_available", lambda: True)
+    monkeypatch.setattr(engines, "skill_extractor", lambda: reader)
+    monkeypatch.setattr(engines, "esco_taxonomy", lambda: catalog)  # its skills stand for ESCO's
+    at = open_app()
+    goto(at, "ui/skills_gap.py")
+    at.segmented_control(key="gap_source").set_value("ad").run()
+    at.text_area(key="job_ad").set_value("We want strong SQL and Python scripting.").run()
+    assert not at.exception, at.exception
+    boxes = [c for c in at.checkbox if c.key and c.key.startswith("ad_keep_")]
+    assert [b.label for b in boxes] == [r.label for r in reader.found]
+    captions = "\n".join(c.value for c in at.caption)
+    assert "“strong SQL”" in captions and "“Python scripting”" in captions  # the evidence
+    sql, py = reader.found
+
+    def readiness(rows):
+        return f"{gap_analysis(catalog, maria, job_from_rows(rows), labels={}).readiness:.0f}%"
+
+    assert metric(at, "Readiness") == readiness([{"skill": sql.skill_id}, {"skill": py.skill_id}])
+    boxes[1].uncheck().run()  # the ad does not really ask for Python
+    levels = [s for s in at.selectbox if s.key and s.key.startswith("ad_level_")]
+    levels[0].set_value(3).run()
+    assert metric(at, "Readiness") == readiness([{"skill": sql.skill_id, "level": 3}])
+    # add a skill from ESCO by a word of its label
+    query = next(t for t in at.text_input if t.key.startswith("ad_query_"))
+    query.set_value("spreadsheet").run()
+    pick = next(s for s in at.selectbox if s.key.startswith("ad_pick_"))
+    added = pick.value
+    next(b for b in at.button if b.key.startswith("ad_add_")).click().run()
+    assert not at.exception, at.exception
+    assert len([c for c in at.checkbox if c.key.startswith("ad_keep_")]) == 3
+    assert metric(at, "Readiness") == readiness(
+        [{"skill": sql.skill_id, "level": 3}, {"skill": added}])
+    assert any(b.label == "Download the job (YAML)" for b in at.get("download_button"))
