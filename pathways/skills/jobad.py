@@ -563,7 +563,8 @@ def candidate_pairs(index: LabelIndex, phrases: Sequence[Phrase], *, per_phrase:
     sizes = np.zeros(len(phrases))
     idf_sums = np.zeros(len(phrases))
     ranks: list[float] = []  # 2 ** -(rank of the word in its phrase, rarest first)
-    rarest: list[list[float]] = []  # IDF of the phrase's known words, rarest first
+    rarest: list[float] = []  # IDF of each phrase's known words, rarest first, end to end
+    offset = np.zeros(len(phrases) + 1, dtype=np.int64)
     unknown_idf = float(index.idf.max()) if len(index.idf) else 1.0
     for i, p in enumerate(phrases):
         words = sorted(set(p.words))
@@ -571,7 +572,8 @@ def candidate_pairs(index: LabelIndex, phrases: Sequence[Phrase], *, per_phrase:
         known = sorted(((float(index.idf[j]), j) for j in
                         (vocab.get(w) for w in words) if j is not None), reverse=True)
         idf_sums[i] = sum(v for v, _ in known) + unknown_idf * (len(words) - len(known))
-        rarest.append([v for v, _ in known])
+        rarest.extend(v for v, _ in known)
+        offset[i + 1] = len(rarest)
         for r, (_, j) in enumerate(known):
             rows.append(i)
             cols.append(j)
@@ -598,8 +600,7 @@ def candidate_pairs(index: LabelIndex, phrases: Sequence[Phrase], *, per_phrase:
         return empty
     sidf = shared_idf.data[keep]
     first = np.floor(-np.log2(shared_rank.data[keep]) + 1e-9).astype(np.int64)
-    rarity = np.array([rarest[i][r] for i, r in zip(pr.tolist(), first.tolist(),
-                                                    strict=True)]) / unknown_idf
+    rarity = np.asarray(rarest)[offset[pr] + first] / unknown_idf
     overlap = cnt / sizes[pr]
     coverage = cnt / index.label_size[lab]
     feats = np.column_stack([
@@ -829,17 +830,19 @@ def choose(reading: Reading, q: np.ndarray, k: int, *, power: float = 2.0,
         if not (np.array_equal(s2, slots) and np.array_equal(k2, skills)):
             raise AssertionError("slot ratings out of step")  # pragma: no cover
     # evidence: the slot that gives the skill most of its value, g_slot * m(slot, skill)
-    r = qq if rr is None else rr
-    g: dict[int, float] = {}
-    top: dict[int, float] = {}
-    for sl, v, w in zip(slots.tolist(), qq.tolist(), r.tolist(), strict=True):
-        g[sl] = max(g.get(sl, 0.0), v)
-        top[sl] = max(top.get(sl, 0.0), w)
-    best_row: dict[int, tuple[float, int]] = {}
-    for sl, s, w, row in zip(slots.tolist(), skills.tolist(), r.tolist(), rows.tolist(),
-                             strict=True):
-        value = g[sl] * (w / top[sl]) ** power if top[sl] > 0 else 0.0
-        if s not in best_row or value > best_row[s][0]:
-            best_row[s] = (value, row)
-    return [(s, gain, p, best_row[s][1])
+    best_row: dict[int, int] = {}
+    if len(slots):
+        r = qq if rr is None else rr
+        uniq, row = np.unique(slots, return_inverse=True)
+        g = np.zeros(len(uniq))
+        np.maximum.at(g, row, qq)
+        top = np.zeros(len(uniq))
+        np.maximum.at(top, row, r)
+        value = np.zeros(len(r))
+        pos = top[row] > 0
+        value[pos] = g[row][pos] * (r[pos] / top[row][pos]) ** power
+        order = np.lexsort((rows, -value, skills))
+        first = order[np.r_[True, skills[order][1:] != skills[order][:-1]]]
+        best_row = dict(zip(skills[first].tolist(), rows[first].tolist(), strict=True))
+    return [(s, gain, p, best_row[s])
             for s, gain, p in cover(slots, skills, qq, k, power=power, rank=rr)]
