@@ -2,11 +2,15 @@
 
 A router: the page config, the pages (in ``ui/``), the sidebar that picks the catalog and the
 learner (kept in ``st.session_state``), then the chosen page.
+
+The sidebar is drawn here, before the page, so that its widgets are the same on every page
+(Streamlit tells widgets apart by the page that draws them). Each page draws its heading
+before it imports anything heavy (altair, the workspace, the engines), so the heading shows as
+soon as the sidebar is drawn; nothing is fitted before a page needs it (the job-ad reader is
+fitted, or loaded from disk, the first time an ad is read).
 """
 
 import streamlit as st
-
-from ui.state import render_sidebar, show_problems
 
 st.set_page_config(page_title="pathways", page_icon="🧭", layout="wide",
                    initial_sidebar_state="expanded")
@@ -34,6 +38,7 @@ pages = {
 # Less empty space above the page title than Streamlit's default.
 st.html("<style>[data-testid='stMainBlockContainer']{padding-top:2.5rem}</style>")
 page = st.navigation(pages)
-render_sidebar()
-show_problems()  # a bad upload's problems, one row each, above the page
+from ui.state import render_sidebar  # noqa: E402  (pathways is imported from here on)
+
+render_sidebar()  # with a bad upload's problems, one row each, at the top of the page
 page.run()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+st.title("Caseload")  # first: it shows while the rest loads
+
 from pathways.errors import PathwaysError
 from pathways.io import dump_yaml, learner_to_data
 from pathways.workspace import caseload, keep_learner, replan
@@ -15,7 +17,6 @@ from ui.workspace import ADVISOR, advisor, database_label, open_workspace
 ctx = context()
 catalog = ctx.catalog
 
-st.title("Caseload")
 st.caption("The learners you advise, kept in the workspace database with every profile "
            "version, plan and note: their readiness for their goal job, the hours to their goal "
            "credential, what they take next term, and whether their plan is out of date.")

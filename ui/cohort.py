@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+st.title("Cohort needs")  # first: it shows while the rest loads
+
 from pathways.cohort import table_csv
 from pathways.errors import PathwaysError
 from ui.state import context
@@ -15,7 +17,6 @@ MAX_APP_LEARNERS = 2000
 ctx = context()
 catalog = ctx.catalog
 
-st.title("Cohort needs")
 st.caption("For a whole cohort: the essential skills its learners miss most for their goal "
            "jobs, the courses that would close the most gaps for the most learners, and the "
            "credentials most learners are nearest to. For thousands of learners use "

@@ -7,13 +7,14 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+st.title("Catalog overlap")  # first: it shows while the rest loads
+
 from ui import engines
 from ui.charts import heatmap, supply_demand_chart
 from ui.state import context, keep, sticky
 from ui.views import md_escape
 
 ctx = context()
-st.title("Catalog overlap")
 st.caption("For program designers: duplicated courses, what credentials share, what to fix in "
            "the catalog, and the skills jobs ask for that no course teaches.")
 

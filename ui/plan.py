@@ -3,9 +3,11 @@ it, the audit of each target, the distance to every credential and a what-if com
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
+st.title("Plan your path")  # first: it shows while the rest loads
+
+import pandas as pd
 from pathways.describe import money
 from pathways.graph import ladder
 from ui import engines
@@ -25,7 +27,6 @@ from ui.workspace import keep_panel
 ctx = context()
 catalog, learner, G = ctx.catalog, ctx.learner, ctx.graph
 
-st.title("Plan your path")
 if learner is None:
     st.info("Choose a learner in the sidebar (a sample, an uploaded profile, or your own) to plan.",
             icon=":material/person:")

@@ -6,6 +6,8 @@ import datetime as dt
 
 import streamlit as st
 
+st.title("Learner profile")  # first: it shows while the rest loads
+
 from pathways.domain import DELIVERY_MODES
 from pathways.errors import CatalogError
 from pathways.io import dump_yaml, learner_from_data, learner_to_data
@@ -21,7 +23,6 @@ from ui.state import (
 ctx = context()
 catalog, learner = ctx.catalog, ctx.learner
 
-st.title("Learner profile")
 st.caption("What the learner has completed, the skills they bring, their goals and their limits. "
            "Edit the form and apply it to plan with this profile on every page; download it "
            "to keep it.")

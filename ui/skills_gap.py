@@ -8,6 +8,8 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
+st.title("Skills gap")  # first: it shows while the rest loads
+
 from pathways.describe import money
 from pathways.domain import Job
 from pathways.skills.jobedit import job_from_rows, job_yaml, search_skills
@@ -20,7 +22,6 @@ from ui.workspace import keep_panel
 ctx = context()
 catalog, learner = ctx.catalog, ctx.learner
 
-st.title("Skills gap")
 if learner is None:
     st.info("Choose a learner in the sidebar to see their skills gap.", icon=":material/person:")
     st.stop()

@@ -4,6 +4,8 @@ learner has completed, plans to take, or still lacks."""
 from __future__ import annotations
 
 import streamlit as st
+
+st.title("Stacking map")  # first: it shows while the rest loads
 import streamlit.components.v1 as components
 
 from pathways.describe import requirement_lines
@@ -24,7 +26,6 @@ from ui.views import md_escape
 ctx = context()
 catalog, G, learner = ctx.catalog, ctx.graph, ctx.learner
 
-st.title("Stacking map")
 st.caption("How courses stack into the chosen credential and what it stacks into, level by "
            "level: courses at the bottom, then microcredentials, certificates and diplomas. "
            "Arrows point upward: from a course to what it counts toward, from a prerequisite "

@@ -469,11 +469,13 @@ def render_sidebar() -> Context:
         learner, learner_key = _learner_section(active)
     ctx = Context(active, graph_for(active.key, active.catalog), learner, learner_key)
     st.session_state["_context"] = ctx
+    show_problems()  # a bad upload's problems, one row each, at the top of the page
     return ctx
 
 
 def context() -> Context:
-    """The context :func:`render_sidebar` stored for this run (pages call this)."""
+    """The context :func:`render_sidebar` stored for this run, drawing the sidebar first when
+    this run has not (pages call this after drawing their heading)."""
     ctx = st.session_state.get("_context")
     if ctx is None:  # a page run on its own (not through app.py)
         ctx = render_sidebar()

@@ -10,11 +10,11 @@ import json
 import re
 from typing import TYPE_CHECKING
 
-import pandas as pd
-
 from pathways.describe import money
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from pathways.planner import AuditNode, Plan
 
 __all__ = [
@@ -108,6 +108,8 @@ def audit_markdown(tree: AuditNode, *, depth: int = 0, needed: bool = True) -> l
 
 def plan_courses_frame(plan: Plan) -> pd.DataFrame:
     """One row per planned course, in term order (the plan's own order)."""
+    import pandas as pd
+
     rows = [{
         "term": str(c.term), "id": c.id, "title": c.title, "provider": c.provider or "",
         "hours": c.hours, "cost": c.cost, "counts_toward": ", ".join(c.counts_toward) or "—",
