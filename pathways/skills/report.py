@@ -189,7 +189,8 @@ def advising_report(catalog: Catalog, learner: LearnerProfile,
         alternatives=alternatives, remedies=fixes,
         sources=job_sources(the_job, read_from_ad=read_from_ad) + (
             "Courses, credentials and prices: the catalog"
-            + (f" ({', '.join(catalog.sources[:3])})" if catalog.sources else "")
+            + (f" ({', '.join(Path(s).name for s in catalog.sources[:3])})"
+               if catalog.sources else "")
             + f"; plan made {made.isoformat()} by pathways.",))
 
 

@@ -1,6 +1,6 @@
 """The app in a real browser: ``streamlit run app.py`` on a free local port, every page loaded
 in headless Chromium (Debian's ``chromium`` + ``chromedriver``, driven by Selenium), its text
-checked and a 1280x900 screenshot saved: to ``$PATHWAYS_SCREENSHOTS/<page>.png`` when that is set
+checked and a 1400x1000 screenshot saved: to ``$PATHWAYS_SCREENSHOTS/<page>.png`` when that is set
 (``PATHWAYS_SCREENSHOTS=docs/screenshots`` refreshes the README's pictures), else to pytest's
 temporary directory, so that a test run leaves the working tree clean.
 
@@ -28,23 +28,30 @@ pytestmark = pytest.mark.browser
 from tests.conftest import REPO
 
 SHOTS_ENV = "PATHWAYS_SCREENSHOTS"
-WIDTH, HEIGHT = 1280, 900
+WIDTH, HEIGHT = 1400, 1000
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
 
 # screenshot name, url path, heading, texts the page must show once rendered, what to wait for
 PAGES = [
-    ("plan", "", "Plan your path", ["Total hours", "Term by term", "Distance to every credential"],
+    ("plan", "", "Plan your path",
+     ["Total hours", "Term by term", "Fewest hours, lowest cost or fewest terms?", "Lowest cost",
+      "Advising report (PDF)"],
      '[data-testid="stVegaLiteChart"]'),
-    ("map", "map", "Stacking map", ["In the plan", "counts toward", "UT-CERT-DA"],
-     '[data-testid="stGraphVizChart"] svg'),
+    ("map", "map", "Stacking map", ["In the plan", "counts toward", "Show every course"],
+     'iframe'),
     ("profile", "profile", "Learner profile", ["Completed", "Goals", "Use this profile"],
      '[data-testid="stDataFrame"]'),
-    ("gap", "gap", "Skills gap", ["Readiness", "Recommended courses"],
+    ("gap", "gap", "Skills gap", ["Readiness", "Recommended courses", "Every skill"],
      '[data-testid="stVegaLiteChart"]'),
+    ("caseload", "caseload", "Caseload", [], "h1"),
     ("overlap", "overlap", "Catalog overlap", ["Near-duplicate clusters", "Course similarity"],
      '[data-testid="stVegaLiteChart"]'),
+    ("cohort", "cohort", "Cohort needs", [], "h1"),
 ]
+#: The pages whose screenshots the README shows (the others are checked, and shot to a
+#: temporary folder).
+README_SHOTS = {"plan", "map", "profile", "gap", "overlap"}
 
 
 def _free_port() -> int:
@@ -189,7 +196,76 @@ def test_page_in_browser(server: str, browser: object, name: str, path: str, hea
     assert not missing, f"{name}: {missing} not on the page; it shows:\n{body[:3000]}"
     assert not browser.find_elements(By.CSS_SELECTOR, '[data-testid="stException"]'), body[:3000]  # type: ignore[attr-defined]
     assert "Traceback" not in body
-    wanted = os.environ.get(SHOTS_ENV)
+    wanted = os.environ.get(SHOTS_ENV) if name in README_SHOTS else None
     shots = Path(wanted) if wanted else tmp_path_factory.mktemp("shots")
     shots.mkdir(parents=True, exist_ok=True)
     assert browser.save_screenshot(str(shots / f"{name}.png"))  # type: ignore[attr-defined]
+
+
+def _shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    wanted = os.environ.get(SHOTS_ENV)
+    shots = Path(wanted) if wanted else tmp_path_factory.mktemp("shots")
+    shots.mkdir(parents=True, exist_ok=True)
+    return shots
+
+
+def test_infeasible_plan_in_browser(server: str, browser: object,
+                                    tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Jonas -> UT-DIP-DATA: the reason, what would make it possible, no downloads."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    _open(browser, server, "")
+    _rendered(browser, "Plan your path", '[data-testid="stVegaLiteChart"]')
+    box = browser.find_element(By.CSS_SELECTOR, '[data-testid="stSidebar"] [data-testid="stSelectbox"] input')  # type: ignore[attr-defined]
+    box.click()
+    box.send_keys("Jonas")
+    box.send_keys(Keys.ENTER)
+    _wait(browser, lambda: "Jonas K." in browser.find_element(By.TAG_NAME, "body").text, 60, "Jonas")  # type: ignore[attr-defined]
+    _rendered(browser, "Plan your path", '[data-testid="stMetric"]')
+    targets = browser.find_element(By.CSS_SELECTOR, '[data-testid="stMultiSelect"] input')  # type: ignore[attr-defined]
+    targets.click()
+    targets.send_keys(Keys.BACKSPACE)  # drop UT-CERT-DA
+    time.sleep(1.5)  # the page reruns without a target
+    targets = browser.find_element(By.CSS_SELECTOR, '[data-testid="stMultiSelect"] input')  # type: ignore[attr-defined]
+    targets.click()
+    targets.send_keys("UT-DIP-DATA")
+    time.sleep(1.0)  # the options are filtered
+    option = next(o for o in browser.find_elements(By.CSS_SELECTOR, '[role="option"]')  # type: ignore[attr-defined]
+                  if o.text.startswith("UT-DIP-DATA"))
+    option.click()
+    time.sleep(0.5)
+    browser.find_element(By.TAG_NAME, "h1").click()  # type: ignore[attr-defined]  # close the menu
+    _wait(browser, lambda: "What would make a plan possible" in browser.find_element(By.TAG_NAME, "body").text,  # type: ignore[attr-defined]
+          90, "the remedies")
+    _rendered(browser, "Plan your path", '[data-testid="stAlert"]')
+    body = browser.find_element(By.TAG_NAME, "body").text  # type: ignore[attr-defined]
+    assert "No plan fits" in body and "a budget of at least" in body and "UT-DIP-DATA" in body
+    assert "UT-DIP-FIN" not in body.split("Optimise for")[0]  # the one target chosen
+    assert "Change the limits on the learner profile" in body
+    assert "Download CSV" not in body and "No courses to take" not in body
+    assert browser.save_screenshot(str(_shots(tmp_path_factory) / "plan-infeasible.png"))  # type: ignore[attr-defined]
+
+
+def test_report_first_page(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The advising report's first page, rendered from its PDF (what the app's button gives)."""
+    import datetime as dt
+    import subprocess
+
+    from pathways.io import load_catalog, load_learner
+    from pathways.skills.report import advising_report, write_report
+
+    from tests.conftest import SAMPLE
+
+    pdftoppm = shutil.which("pdftoppm")
+    if pdftoppm is None:
+        pytest.skip("needs Debian's poppler-utils (pdftoppm) to render the report")
+    cat = load_catalog(SAMPLE)
+    maria = load_learner(SAMPLE / "learners" / "career-changer-maria.yaml", cat)
+    report = advising_report(cat, maria, ["UT-DIP-DATA"], today=dt.date(2026, 12, 6))
+    work = tmp_path_factory.mktemp("report")
+    pdf = write_report(report, work / "report.pdf")
+    shots = _shots(tmp_path_factory)
+    subprocess.run([pdftoppm, "-png", "-r", "110", "-f", "1", "-l", "1", "-singlefile", str(pdf),
+                    str(shots / "report")], check=True)
+    assert (shots / "report.png").stat().st_size > 10_000
