@@ -10,12 +10,14 @@ The tables (one row per item; a job has one row per required skill):
 
 ``courses.csv``
     ``id, title, provider, hours, cost, delivery, terms, prerequisites, skills,
-    badge_valid_months, badge_id, description``. ``terms`` is ``winter; fall`` (empty: every
-    term; ``none``: no term); ``prerequisites`` the expression of the format doc
-    (``A-1 and (B-1 or B-2)``); ``skills`` is ``esco:...=2; esco:...=1`` (skill id ``=`` level).
+    badge_valid_months, badge_id, description, hours_stated, details``. ``terms`` is
+    ``winter; fall`` (empty: every term; ``none``: no term); ``prerequisites`` the expression
+    of the format doc (``A-1 and (B-1 or B-2)``); ``skills`` is ``esco:...=2; esco:...=1``
+    (skill id ``=`` level); ``hours_stated`` is ``false`` when the source stated no hours (empty
+    otherwise); ``details`` a JSON object of lists of text (what an import kept), or empty.
 ``credentials.csv``
-    ``id, title, level, provider, requires, recency_months, exclusive, badge_id, description``,
-    with ``requires`` a requirement expression.
+    ``id, title, level, provider, requires, recency_months, exclusive, badge_id, description,
+    details``, with ``requires`` a requirement expression.
 ``jobs.csv``
     ``id, title, description, skill, importance, level``: one row per job and skill, the title on
     every row, the description on the first.
@@ -80,9 +82,10 @@ __all__ = [
 ]
 
 COURSE_COLUMNS = ("id", "title", "provider", "hours", "cost", "delivery", "terms", "prerequisites",
-                  "skills", "badge_valid_months", "badge_id", "description")
+                  "skills", "badge_valid_months", "badge_id", "description", "hours_stated",
+                  "details")
 CREDENTIAL_COLUMNS = ("id", "title", "level", "provider", "requires", "recency_months", "exclusive",
-                      "badge_id", "description")
+                      "badge_id", "description", "details")
 JOB_COLUMNS = ("id", "title", "description", "skill", "importance", "level")
 PROVIDER_COLUMNS = ("id", "name")
 SKILL_COLUMNS = ("id", "label", "alt_labels", "description")
@@ -181,8 +184,37 @@ def courses_frame(catalog: Catalog) -> pd.DataFrame:
             prerequisite_text(c.prerequisites) if c.prerequisites is not None else "",
             _join([f"{s.skill}={s.level}" for s in c.skills]),
             str(c.badge_valid_months) if c.badge_valid_months is not None else "",
-            c.badge_id or "", c.description))
+            c.badge_id or "", c.description, "" if c.hours_stated else "false",
+            _details_text(c.details)))
     return pd.DataFrame(rows, columns=list(COURSE_COLUMNS), dtype=object)
+
+
+def _details_text(details: tuple[tuple[str, tuple[str, ...]], ...]) -> str:
+    """An item's ``details`` as JSON text in one cell (empty when it has none)."""
+    if not details:
+        return ""
+    return json.dumps({key: list(texts) for key, texts in details}, ensure_ascii=False)
+
+
+def _details_cells(cells: list[str], problems: _Problems, ids: list[str]) -> list[Any]:
+    """The ``details`` column read back: a mapping of lists of text per cell, or None."""
+    out: list[Any] = []
+    for row, cell in enumerate(cells):
+        text = (cell or "").strip()
+        value: Any = None
+        if text:
+            try:
+                value = json.loads(text)
+            except ValueError:
+                value = "?"
+            if not isinstance(value, dict) or not all(
+                    isinstance(v, list) and all(isinstance(t, str) for t in v) for v in value.values()):
+                problems.add(row, "details is not a JSON object of lists of text",
+                             'write e.g. {"renewal": ["every 3 years"]}, or leave it empty',
+                             item_id=ids[row], column="details")
+                value = None
+        out.append(value)
+    return out
 
 
 def credentials_frame(catalog: Catalog) -> pd.DataFrame:
@@ -191,7 +223,8 @@ def credentials_frame(catalog: Catalog) -> pd.DataFrame:
 
     rows = [(cr.id, cr.title, cr.level, cr.provider or "", requirement_text(cr.requires),
              str(cr.recency_months) if cr.recency_months is not None else "",
-             "true" if cr.exclusive else "", cr.badge_id or "", cr.description)
+             "true" if cr.exclusive else "", cr.badge_id or "", cr.description,
+             _details_text(cr.details))
             for cr in catalog.credentials.values()]
     return pd.DataFrame(rows, columns=list(CREDENTIAL_COLUMNS), dtype=object)
 
@@ -636,12 +669,27 @@ def _read_courses(path: Path, frame: pd.DataFrame) -> dict[str, Any]:
             tree = parse_prerequisites(text) if text is not None else None
             if isinstance(tree, TreeProblem):
                 problems.add(row, tree.message, tree.hint, item_id=ids[row], column="prerequisites")
+    stated = []
+    for row, cell in enumerate(_column(frame, "hours_stated")):
+        flag = (cell or "").strip().lower()
+        if flag not in ("", "true", "yes", "1", "false", "no", "0"):
+            problems.add(row, f"hours_stated {cell!r} is not true or false",
+                         "write false when the source states no hours, or leave it empty",
+                         item_id=ids[row], column="hours_stated")
+        stated.append(flag not in ("false", "no", "0"))
+    details = _details_cells(_column(frame, "details"), problems, ids)
     problems.raise_if_any()
     columns = (ids, _column(frame, "title"), _optional_text(frame, "provider"), hours, costs,
                deliveries, terms, prerequisites, skills, months,
                _optional_text(frame, "badge_id"), _column(frame, "description"))
-    keys = COURSE_COLUMNS
-    return {"courses": [dict(zip(keys, row)) for row in zip(*columns)]}
+    keys = COURSE_COLUMNS[:len(columns)]
+    courses = [dict(zip(keys, row)) for row in zip(*columns)]
+    for course, stated_here, details_here in zip(courses, stated, details):
+        if not stated_here:  # optional keys: left out unless the cell says something
+            course["hours_stated"] = False
+        if details_here:
+            course["details"] = details_here
+    return {"courses": courses}
 
 
 def _read_credentials(path: Path, frame: pd.DataFrame) -> dict[str, Any]:
@@ -653,6 +701,7 @@ def _read_credentials(path: Path, frame: pd.DataFrame) -> dict[str, Any]:
     titles, levels, providers = _column(frame, "title"), _column(frame, "level"), _column(frame, "provider")
     requires, exclusive = _column(frame, "requires"), _column(frame, "exclusive")
     badge_ids, descriptions = _column(frame, "badge_id"), _column(frame, "description")
+    details = _details_cells(_column(frame, "details"), problems, ids)
     out = []
     for row, item_id in enumerate(ids):
         level = levels[row].strip()
@@ -682,6 +731,8 @@ def _read_credentials(path: Path, frame: pd.DataFrame) -> dict[str, Any]:
             cred["badge_id"] = badge_ids[row].strip()
         if descriptions[row]:
             cred["description"] = descriptions[row]
+        if details[row]:
+            cred["details"] = details[row]
         out.append(cred)
     problems.raise_if_any()
     return {"credentials": out}

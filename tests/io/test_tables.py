@@ -261,6 +261,20 @@ def test_round_trip_edge_values(tmp_path: Path) -> None:
     assert_lossless(catalog, tmp_path / "out")
 
 
+def test_round_trip_keeps_hours_not_stated_and_details(tmp_path: Path) -> None:
+    """What a CTDL import records (hours the source did not state, details it kept) survives
+    a CSV export and import."""
+    catalog = Catalog(
+        courses={"A": Course("A", "Not in the import: urn:x", 1.0, hours_stated=False,
+                             details=(("external", ("urn:x",)), ("renewal", ("every 3 years",)))),
+                 "B": Course("B", "B", 2.0)},
+        credentials={"C": Credential("C", "C", "certificate", AllOf((Ref("A"), Ref("B"))),
+                                     details=(("costs", ("1,200 CAD tuition", "=fee")),))})
+    assert_lossless(catalog, tmp_path / "out")
+    text = (tmp_path / "out" / "courses.csv").read_text(encoding="utf-8")
+    assert "false" in text and "every 3 years" in text
+
+
 @settings(max_examples=20, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(n=st.integers(1, 80), seed=st.integers(0, 10_000))
