@@ -738,6 +738,12 @@ def _finish(req: Request, validity: Validity, solution: Solution, notes: list[st
     if unconfirmed:  # the time limit stopped the audit's search before it found the assignment
         notes.append("the time limit stopped the independent audit before it confirmed the plan")
     renewals = tuple(c for c, _ in planned if validity.is_held("course", c))
+    unstated = [c for c, _ in planned if not cat.courses[c].hours_stated]
+    if unstated:  # e.g. records a CTDL import could not find: placeholders, not real courses
+        notes.append(f"{len(unstated)} planned course(s) have no stated hours ("
+                     f"{', '.join(unstated[:5])}{', ...' if len(unstated) > 5 else ''}): their "
+                     "hours are placeholders, so the totals are not exact; check them with the "
+                     "provider")
     solution = Solution(solution.courses, schedule, solution.optimal, solution.status,
                          solution.notes, solution.model)
     courses = explain_courses(req, validity, solution, planned, audits, explain=explain)

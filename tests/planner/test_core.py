@@ -533,3 +533,18 @@ def test_an_identical_option_is_the_alternative() -> None:
     assert by_id["A"].alternative == ("A (10 h) over B (10 h), equal hours and cost; chosen by "
                                       "the terms and id tie-breaks")
     assert by_id["C"].alternative == "C (20 h) over D (25 h)"
+
+
+def test_planned_courses_without_stated_hours_are_named_in_the_notes() -> None:
+    cat = catalog_from_data({"courses": [
+        {"id": "A", "title": "Not in the import: urn:x", "hours": 1, "hours_stated": False},
+        {"id": "B", "title": "B", "hours": 5}],
+        "credentials": [{"id": "X", "title": "X", "level": "certificate", "requires": ["A", "B"]}]}).catalog
+    p = plan(cat, LearnerProfile("t", constraints=Constraints(start=Term(2027, 0))), ["X"])
+    (note,) = [n for n in p.notes if "no stated hours" in n]
+    assert "(A)" in note and "placeholders" in note
+    stated = catalog_from_data({"courses": [{"id": "B", "title": "B", "hours": 5}],
+                                "credentials": [{"id": "X", "title": "X", "level": "certificate",
+                                                 "requires": ["B"]}]}).catalog
+    q = plan(stated, LearnerProfile("t", constraints=Constraints(start=Term(2027, 0))), ["X"])
+    assert not any("no stated hours" in n for n in q.notes)
