@@ -22,6 +22,7 @@ __all__ = [
     "gap_chart",
     "heatmap",
     "legend_html",
+    "ranked_bars",
     "supply_demand_chart",
     "timeline_chart",
 ]
@@ -216,3 +217,14 @@ def supply_demand_chart(df: pd.DataFrame, *, top: int = 30) -> alt.Chart:
         tooltip=[alt.Tooltip("label:N", title="Skill"), alt.Tooltip("status:N", title="Status"),
                  alt.Tooltip("demand:Q", title="Demand"), alt.Tooltip("courses:Q", title="Courses")],
     ).properties(height=height)
+
+
+def ranked_bars(frame: pd.DataFrame, *, label: str, value: str, title: str) -> alt.Chart:
+    """Horizontal bars in the frame's order (its ranking), whole labels up to 420 px."""
+    order = frame[label].tolist()
+    return alt.Chart(frame).mark_bar(cornerRadiusEnd=3, height=14, color=PALETTE[0]).encode(
+        y=alt.Y(f"{label}:N", sort=order, title=None,
+                axis=alt.Axis(labelLimit=420, labelOverlap=False)),
+        x=alt.X(f"{value}:Q", title=title, axis=alt.Axis(tickMinStep=1, format="d")),
+        tooltip=[alt.Tooltip(f"{label}:N", title=""), alt.Tooltip(f"{value}:Q", title=title)],
+    ).properties(height=max(120, 22 * len(frame) + 50))

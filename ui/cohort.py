@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-
 import streamlit as st
 
 st.title("Cohort needs")  # first: it shows while the rest loads
 
 from pathways.cohort import table_csv
 from pathways.errors import PathwaysError
+from ui.charts import ranked_bars
 from ui.state import context
 
 #: Cohorts larger than this are for the command line (pathways cohort summary, on Dask).
@@ -83,7 +83,8 @@ st.subheader("Essential skills missing most", divider="gray")
 missing = tables["missing_skills"]
 if len(missing):
     chart = missing.assign(skill=missing["label"] + " (" + missing["job_title"] + ")")
-    st.bar_chart(chart.set_index("skill")["learners"], horizontal=True)
+    st.altair_chart(ranked_bars(chart, label="skill", value="learners",
+                                title="Learners missing it"), width="stretch")
     st.dataframe(missing, hide_index=True, width="stretch", key="cohort_missing_table")
 else:
     st.caption("No learner misses an essential skill of their goal job.")
@@ -91,8 +92,9 @@ else:
 st.subheader("Courses that close the most gaps", divider="gray")
 courses = tables["courses"]
 if len(courses):
-    st.bar_chart(courses.assign(course=courses["course"] + " " + courses["title"])
-                 .set_index("course")["learners"], horizontal=True)
+    st.altair_chart(ranked_bars(courses.assign(course=courses["course"] + " " + courses["title"]),
+                                label="course", value="learners",
+                                title="Learners whose gaps it closes"), width="stretch")
 else:
     st.caption("No course closes a gap of these learners' goal jobs.")
 

@@ -153,7 +153,13 @@ if isinstance(rec, engines.Failed):
     st.stop()
 currency = rec.currency
 bundle = rec.bundle
-skills = pd.DataFrame([s.to_dict() for s in rec.gap.skills])
+# By importance and gap (the gap analysis' order: essential gaps first, largest first, then
+# optional gaps, then the skills met); among equal gaps, those the recommended courses close
+# come first (a stable sort keeps the rest in the analysis' order).
+closes = set(rec.bundle.closes)
+ordered = sorted(rec.gap.skills, key=lambda s: (s.met, not s.essential, -s.importance,
+                                                -s.deficit, s.skill not in closes))
+skills = pd.DataFrame([{**s.to_dict(), "closed": s.skill in closes} for s in ordered])
 if labels and not skills.empty:
     skills["label"] = [labels.get(s, label) for s, label in zip(skills["skill"], skills["label"])]
 label_of = dict(zip(skills["skill"], skills["label"])) if not skills.empty else {}
@@ -175,8 +181,9 @@ with left:
         st.info("This job lists no skills.")
     else:
         st.caption(f"Grey: the level {md_escape(rec.gap.title)} requires; blue: the level {who} holds. "
-                   "By importance and gap: essential gaps first, largest first, then optional "
-                   "gaps, then the skills already met; optional ones paler.")
+                   "By importance and gap: essential gaps first, largest first (those the "
+                   "recommended courses close before the others), then optional gaps, then the "
+                   "skills already met; optional ones paler.")
         st.altair_chart(gap_chart(skills, max_rows=20), width="stretch")
         if len(skills) > 20:
             st.caption(f"The 20 most important gaps of {len(skills)} skills; every skill is in "
@@ -210,7 +217,7 @@ with right:
 if not skills.empty:
     with st.expander(f"Every skill {md_escape(rec.gap.title)} requires ({len(skills)})"):
         table = skills[["label", "essential", "importance", "required_level", "held_level",
-                        "deficit", "held_from"]]
+                        "deficit", "closed", "held_from"]]
         st.dataframe(table, hide_index=True, width="stretch",
                      column_config={
                          "label": st.column_config.TextColumn("Skill", width="medium"),
@@ -220,6 +227,8 @@ if not skills.empty:
                          "required_level": st.column_config.NumberColumn("Needed", width="small"),
                          "held_level": st.column_config.NumberColumn("Held", width="small"),
                          "deficit": st.column_config.NumberColumn("Gap", width="small"),
+                         "closed": st.column_config.CheckboxColumn("Closed by the courses",
+                                                                   width="small"),
                          "held_from": st.column_config.TextColumn("Held from", width="large"),
                      })
         from pathways.io.tables import frame_csv

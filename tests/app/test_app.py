@@ -574,15 +574,23 @@ def test_gap_table_is_sorted_by_importance_and_gap_with_a_csv(sample):
     at = open_app()
     goto(at, "ui/skills_gap.py")
     at.selectbox(key="gap_job").set_value(job.id).run()
+    from pathways.skills.recommend import recommend
+
     gap = gap_analysis(catalog, maria, job)
+    closes = set(recommend(catalog, maria, job.id).bundle.closes)
     table = next(df.value for df in at.dataframe if "held_from" in df.value.columns)
-    assert table["label"].tolist() == [s.label for s in gap.skills]
-    # by importance and gap: unmet before met, essential before optional, larger gaps first
-    keys = [(s.met, not s.essential, -s.importance, -s.deficit) for s in gap.skills]
+    by_label = {s.label: s for s in gap.skills}
+    shown = [by_label[label] for label in table["label"]]
+    assert sorted(s.skill for s in shown) == sorted(s.skill for s in gap.skills)
+    # by importance and gap: unmet before met, essential before optional, larger gaps first,
+    # and among equal gaps the ones the recommended courses close first
+    keys = [(s.met, not s.essential, -s.importance, -s.deficit, s.skill not in closes)
+            for s in shown]
     assert keys == sorted(keys) and table["label"].tolist() != sorted(table["label"].tolist())
+    assert table["closed"].tolist() == [s.skill in closes for s in shown]
     assert any(b.label == "Download the gap (CSV)" for b in at.get("download_button"))
     chart = at.get("vega_lite_chart")[0]
-    assert json.loads(chart.proto.spec)["encoding"]["y"]["sort"][:3] == [s.label for s in gap.skills[:3]]
+    assert json.loads(chart.proto.spec)["encoding"]["y"]["sort"][:3] == [s.label for s in shown[:3]]
 
 
 class _FakeReader:
