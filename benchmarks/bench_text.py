@@ -36,7 +36,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pathways.io.esco import CLASSIFICATION_ZIP, RELATIONS_ZIP, _digest, load_esco
+from pathways.io._cache import _digest
+from pathways.io.esco import CLASSIFICATION_ZIP, RELATIONS_ZIP, load_esco
 from pathways.io.onet import load_onet
 from pathways.skills import jobad
 from pathways.skills.evaluate import load_job_ads
@@ -155,9 +156,9 @@ def print_table(rows: list[tuple[str, float, float, str]], header: list[str]) ->
 
 
 def _analyst_ad() -> str:
-    """The data-analyst ad of ``tests/test_jobad_ads.py``."""
-    sys.path.insert(0, str(ROOT / "tests"))
-    from test_jobad_ads import DATA_ANALYST_AD
+    """The data-analyst ad of ``tests/skills/test_jobad_ads.py``."""
+    sys.path.insert(0, str(ROOT))
+    from tests.skills.test_jobad_ads import DATA_ANALYST_AD
 
     return str(DATA_ANALYST_AD)
 

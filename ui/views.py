@@ -40,9 +40,9 @@ AUDIT_LEGEND = (":green[✔] completed  ·  :blue[◆] in the plan  ·  :orange[
 
 
 #: Characters escaped by :func:`md_escape` wherever they are (each becomes ``\\`` + itself).
-_MD_SPECIAL = re.compile(r"[\\`*_\[\]#$~<>|]")
+_MD_SPECIAL = re.compile(r"[\\`*_\[\]#$~<>|:]")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_AUTOLINK = re.compile(r"(?i)(:(?=//)|(?<![\w.])www(?=\.))")
+_AUTOLINK = re.compile(r"(?i)(?<![\w.])www(?=\.)")
 _LINE_START = re.compile(r"(?m)^([ \t]*)(\d*)([-+=.)])")
 
 
@@ -50,19 +50,22 @@ def md_escape(text: str) -> str:
     """``text`` shown as written, never as Markdown: its special characters escaped (safe
     inside Streamlit directives too).
 
-    Emphasis, code, headings, math, HTML, links and images (``[``, ``]``), Streamlit's
-    ``:color[...]`` directives and table pipes are escaped everywhere; bare-URL autolinks are
-    broken (``http\\://``, ``www\\.``) and list markers escaped at the start of a line, so a
-    hostile catalog title cannot show a link or load a remote image. Control characters are
-    dropped.
+    Emphasis, code, headings, math, HTML, links and images (``[``, ``]``), every colon
+    (Streamlit's ``:color[...]`` directives, ``:material/...:`` icons and ``:smile:`` emoji
+    shortcodes, so ``did:key:z6Mk...`` stays an id) and table pipes are escaped everywhere;
+    bare-URL autolinks are broken (``http\\://``, ``www\\.``) and list markers escaped at the
+    start of a line, so a hostile catalog title cannot show a link or load a remote image.
+    Control characters are dropped.
 
     >>> md_escape("[Free](http://evil.example) *now*")
     '\\\\[Free\\\\](http\\\\://evil.example) \\\\*now\\\\*'
+    >>> md_escape("issuer did:key:z6Mk :smile:")
+    'issuer did\\\\:key\\\\:z6Mk \\\\:smile\\\\:'
     >>> md_escape("UT-DA-100 www.x.org")
     'UT-DA-100 www\\\\.x.org'
     """
     text = _MD_SPECIAL.sub(r"\\\g<0>", _CONTROL.sub("", str(text)))
-    text = _AUTOLINK.sub(lambda m: m.group() + "\\" if m.group().lower() == "www" else "\\:", text)
+    text = _AUTOLINK.sub("\\g<0>\\\\", text)
     return _LINE_START.sub(_line_start, text)
 
 

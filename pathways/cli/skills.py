@@ -140,19 +140,27 @@ def gap(
     extractor = _cv_extractor(use_cv, esco, me)
     target: Any = job
     labels: dict[str, str] = {}
+    evidence: dict[str, str] = {}
     if ad_text is not None:
         reader = extractor or _load_extractor(esco)
         with user_errors():
-            found = reader.predict([ad_text])[0]
+            found = reader.extract([ad_text])[0]
         if not found:
             raise fail(f"no ESCO skill was recognised in {job_ad}")
-        target = job_from_skills(found, title=f"the job ad {job_ad.name}")  # type: ignore[union-attr]
-        labels = {skill: label for skill, label, _ in found}
+        target = job_from_skills([(f.skill_id, f.label, f.score) for f in found],
+                                 title=f"the job ad {job_ad.name}")  # type: ignore[union-attr]
+        labels = {f.skill_id: f.label for f in found}
+        evidence = {f.skill_id: f.evidence for f in found}
     with user_errors():
         report = gap_analysis(cat, me, target, as_of=_as_of(as_of), extractor=extractor,
                               labels=labels)
     if format is Format.json:
-        emit_json(report.to_dict())
+        data = report.to_dict()
+        if ad_text is not None:
+            # each skill read from the ad with the ad's phrase it came from
+            for row in data["skills"]:
+                row["evidence"] = evidence.get(row["skill"], "")
+        emit_json(data)
         return
     console.print(styled((me.name or me.id, "bold"), " for ", (report.title, "bold"),
                          f" ({report.job}): readiness {_pct(report.readiness)} "
@@ -162,10 +170,15 @@ def gap(
     for s in report.skills:
         need = "essential" if s.essential else f"{s.importance:g}"
         status = "met" if s.met else f"missing {s.deficit}"
-        rows.append([s.label, need, s.required_level, s.held_level, status,
-                     s.held_from if s.held_level or s.held_from != "not held" else ""])
-    print_table(None, ["skill", "importance", "required", "held", "gap", "held because"], rows,
-                justify={"required": "right", "held": "right"})
+        row = [s.label, need, s.required_level, s.held_level, status,
+               s.held_from if s.held_level or s.held_from != "not held" else ""]
+        if ad_text is not None:
+            row.append(evidence.get(s.skill, ""))
+        rows.append(row)
+    columns = ["skill", "importance", "required", "held", "gap", "held because"]
+    if ad_text is not None:
+        columns.append("in the ad")
+    print_table(None, columns, rows, justify={"required": "right", "held": "right"})
 
 
 # --------------------------------------------------------------------------- recommend
@@ -313,7 +326,10 @@ def skills_from_text(
     cache: Annotated[bool, typer.Option(
         "--cache/--no-cache", help="Reuse the fitted extractor cached on disk.")] = True,
 ) -> None:
-    """The ESCO skills a text asks for or shows, with scores (TF-IDF over ESCO labels).
+    """The ESCO skills a text asks for or shows, with scores and the phrase each came from.
+
+    Job ads are read by a tagger trained on SkillSpan (each skill with the phrase of the ad it
+    came from); short descriptions by TF-IDF over ESCO labels and similar occupations.
 
     The first run fits the extractor on all of ESCO (tens of seconds) and caches it on disk.
     """
@@ -324,17 +340,18 @@ def skills_from_text(
     extractor = _load_extractor(esco, cache=cache)
     extractor.set_params(top_k=top)
     with user_errors():
-        predicted = extractor.predict(texts)
+        extracted = extractor.extract(texts)
     out: list[dict[str, Any]] = [
-        {"file": str(f), "skills": [{"skill": sid, "label": label, "score": round(float(score), 4)}
-                                    for sid, label, score in found[:top]]}
-           for f, found in zip(files, predicted, strict=True)]
+        {"file": str(f), "skills": [{"skill": e.skill_id, "label": e.label,
+                                     "score": round(float(e.score), 4), "evidence": e.evidence}
+                                    for e in found[:top]]}
+        for f, found in zip(files, extracted, strict=True)]
     if format is Format.json:
         emit_json(out)
         return
     for item in out:
-        print_table(str(item["file"]), ["skill", "label", "score"],
-                    [[s["skill"], s["label"], s["score"]] for s in item["skills"]],
+        print_table(str(item["file"]), ["skill", "label", "score", "from the text"],
+                    [[s["skill"], s["label"], s["score"], s["evidence"]] for s in item["skills"]],
                     justify={"score": "right"})
 
 

@@ -53,7 +53,6 @@ from pathways.domain import Job, JobSkill, Skill
 from pathways.errors import CatalogError, Diagnostic
 from pathways.io._cache import (  # the cache shared with O*NET; names kept importable here
     CACHE_FORMAT_VERSION,
-    _digest,  # noqa: F401  (benchmarks/bench_text.py reads it from this module)
     cached_taxonomy,
     default_cache_dir,
 )

@@ -14,6 +14,7 @@ from pathways.io import validate_catalog
 
 from tests.conftest import EXAMPLES, FIXTURES, REPO
 from ui.state import parse_badge_uploads, parse_ctdl_upload
+from ui.views import md_escape
 
 APP = str(REPO / "app.py")
 REGISTRY = FIXTURES / "ctdl" / "registry"
@@ -52,7 +53,7 @@ def test_the_app_imports_uploaded_ctdl_and_badges():
         [(n, d, "application/json") for n, d in _files(REGISTRY)]).run()
     assert not at.exception, at.exception
     captions = " ".join(c.value for c in at.caption)
-    assert "CTDL: " in captions and "5 courses" in captions  # 4 records + 1 placeholder
+    assert md_escape("CTDL: ") in captions and "5 courses" in captions  # 4 records + 1 placeholder
     texts = " ".join(t.value for t in at.text)
     assert "required record(s) not in the input" in texts
     at.file_uploader(key="badge_upload").set_value(

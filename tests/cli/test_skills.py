@@ -102,7 +102,7 @@ def test_skills_from_text_on_esco(tmp_path: Path) -> None:
     data = json.loads(run("skills-from-text", str(cv), "--top", "5", "--esco", str(ESCO),
                           "--no-cache", "--format", "json"))
     assert data[0]["file"] == str(cv) and len(data[0]["skills"]) <= 5
-    assert {"skill", "label", "score"} <= set(data[0]["skills"][0])
+    assert {"skill", "label", "score", "evidence"} <= set(data[0]["skills"][0])
 
 
 class _Fitted:
@@ -125,6 +125,14 @@ class _Fitted:
     def predict(self, texts: list[str]) -> list[list[tuple[str, str, float]]]:
         return [[("esco:x", "SQL", 0.5), ("esco:y", "Python", 0.25)][: self.top_k] for _ in texts]
 
+    def extract(self, texts: list[str]) -> list[list[object]]:
+        """predict() with evidence: the label where the text names it (as the real one does)."""
+        from pathways.skills.jobad import ExtractedSkill
+
+        return [[ExtractedSkill(sid, label, score, label if label in text else "")
+                 for sid, label, score in found]
+                for text, found in zip(texts, self.predict(texts), strict=True)]
+
 
 def _fake_esco(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, extractor: type) -> Path:
     """An ESCO folder whose taxonomy is a stand-in, read by ``extractor`` (cache in tmp_path)."""
@@ -144,7 +152,8 @@ def test_skills_from_text_caches_the_fitted_extractor(tmp_path: Path, monkeypatc
     cv.write_text("SQL and Python")
     args = ("skills-from-text", str(cv), "--esco", str(tmp_path / "esco"), "--format", "json")
     first = json.loads(run(*args, "--top", "1"))
-    assert first == [{"file": str(cv), "skills": [{"skill": "esco:x", "label": "SQL", "score": 0.5}]}]
+    assert first == [{"file": str(cv), "skills": [{"skill": "esco:x", "label": "SQL", "score": 0.5,
+                                                   "evidence": "SQL"}]}]
     assert len(json.loads(run(*args))[0]["skills"]) == 2
     assert _Fitted.fits == 1 and len(list((tmp_path / "cache").glob("extractor-*.pkl"))) == 1
     (tmp_path / "esco" / "a.zip").write_bytes(b"new release")  # new files: refit
@@ -208,8 +217,11 @@ def test_gap_reads_a_job_ad_with_job_ad(tmp_path: Path, monkeypatch: pytest.Monk
     assert all(s["essential"] and s["required_level"] == 1 for s in skills.values())
     assert skills[SQL]["label"] == "SQL" and skills[SQL]["deficit"] == 0  # Priya holds SQL at 1
     assert skills[other]["label"] == "a skill no course teaches" and skills[other]["deficit"] == 1
+    # each skill with the ad's phrase it was read from ("" when the ad does not name it)
+    assert skills[SQL]["evidence"] == "SQL" and skills[other]["evidence"] == ""
     assert data["readiness"] == pytest.approx(50.0)
-    assert "a skill no course teaches" in run(*args)
+    table = run(*args)
+    assert "a skill no course teaches" in table and "in the ad" in table
     assert "not both" in run(*args, "--job", "x", code=1)
     assert "cannot read" in run("gap", *PRIYA, *CAT, "--job-ad", str(tmp_path / "none.txt"),
                                 "--esco", str(tmp_path / "esco"), code=1)

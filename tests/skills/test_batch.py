@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import numpy as np
 import pytest
 from scipy import sparse
@@ -21,7 +20,6 @@ from pathways.skills.batch import (
 from pathways.skills.gap import readiness
 from pathways.skills.learner import learner_skills
 from pathways.skills.recommend import CourseRecommender
-
 from tests.conftest import EXAMPLES
 
 

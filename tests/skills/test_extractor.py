@@ -9,7 +9,6 @@ import pytest
 from pathways.errors import CatalogError
 from pathways.io.esco import CLASSIFICATION_ZIP, default_esco_dir, has_esco
 from pathways.skills.extractor import extractor_cache_key, job_from_text, load_extractor
-
 from tests.conftest import REAL_DATA
 
 

@@ -24,7 +24,6 @@ from pathways.errors import PathwaysError
 from pathways.io import load_catalog, load_learner
 from pathways.skills.gap import gap_analysis, readiness
 from pathways.skills.learner import LearnerSkills, guaranteed_skills, learner_skills
-
 from tests.conftest import EXAMPLES
 
 ANALYST = "esco-occ:d3edb8f8-3a06-47a0-8fb9-9b212c006aa2"

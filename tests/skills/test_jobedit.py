@@ -11,7 +11,6 @@ from pathways.errors import InvalidParameterError
 from pathways.io import catalog_from_data, load_catalog
 from pathways.skills import gap_analysis
 from pathways.skills.jobedit import job_from_rows, job_yaml, search_skills
-
 from tests.conftest import SAMPLE
 
 

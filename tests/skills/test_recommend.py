@@ -28,7 +28,6 @@ from pathways.domain import (
 from pathways.io import load_catalog, load_learner
 from pathways.skills.match import match_jobs
 from pathways.skills.recommend import CourseRecommender, recommend
-
 from tests.conftest import EXAMPLES
 
 ANALYST = "esco-occ:d3edb8f8-3a06-47a0-8fb9-9b212c006aa2"
@@ -311,8 +310,8 @@ def _brute(cat: Catalog, me: LearnerProfile, *, optional: bool) -> tuple[float, 
         return all(lv.get(s.skill, 0) >= s.level for s in closable)
 
     good = [s for s in subsets if ok(s)]
-    hours = lambda s: sum(c.hours for c in s)  # noqa: E731
-    cost = lambda s: sum(c.cost for c in s)  # noqa: E731
+    hours = lambda s: sum(c.hours for c in s)
+    cost = lambda s: sum(c.cost for c in s)
     if not optional:
         best = min(good, key=lambda s: (hours(s), cost(s)))
         return 0.0, hours(best), cost(best)

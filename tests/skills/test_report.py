@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import shutil
 import re
+import shutil
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
@@ -27,7 +27,6 @@ from pathways.skills.report import (
     report_pdf,
     write_report,
 )
-
 from tests.conftest import SAMPLE
 
 DAY = dt.date(2026, 12, 6)
@@ -128,7 +127,7 @@ def test_pdf_is_one_page_that_renders_with_the_plan(sample, tmp_path: Path, who:
     data = out.read_bytes()
     assert data.startswith(b"%PDF-") and data == report_pdf(r)
     info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True, check=True).stdout
-    assert re.search(r"^Pages:\s+1$", info, re.M) and "595.28 x 841.89" in info  # one A4 page
+    assert re.search(r"^Pages:\s+1$", info, re.MULTILINE) and "595.28 x 841.89" in info  # one A4 page
     text = subprocess.run([PDFTOTEXT, "-layout", str(out), "-"], capture_output=True, text=True,
                           check=True).stdout
     assert "Advising report" in text and r.learner in text and r.job_title in text

@@ -9,7 +9,6 @@ containing "data quality".
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,8 +16,8 @@ import pytest
 from pathways.skills import ExtractedSkill, SkillExtractor
 from pathways.skills.evaluate import load_job_ads, sample_occupations
 from pathways.taxonomy import Taxonomy
+from tests.conftest import REAL_DATA as DATA
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 pytestmark = pytest.mark.realdata
 
 SQL = "esco:598de5b0-5b58-4ea7-8058-a4bc4d18c742"

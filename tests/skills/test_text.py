@@ -28,9 +28,9 @@ from pathways.skills.evaluate import (
     span_overlap,
 )
 from pathways.taxonomy import Taxonomy
+from tests.conftest import REAL_DATA as DATA
+from tests.conftest import REPO as ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 NOTEBOOK = ROOT / "notebooks" / "text_to_skills_eval.ipynb"
 PYTHON = "esco:ccd0a1d9-afda-43d9-b901-96344886e14d"
 SQL = "esco:598de5b0-5b58-4ea7-8058-a4bc4d18c742"
