@@ -6,7 +6,6 @@ from __future__ import annotations
 import streamlit as st
 
 st.title("Stacking map")  # first: it shows while the rest loads
-import streamlit.components.v1 as components
 
 from pathways.describe import requirement_lines
 from pathways.graph import ladder, relevant_subgraph
@@ -84,8 +83,9 @@ used = {status.get(n, "lacking" if G.nodes[n]["kind"] == "course" else "credenti
 order = ["held", "planned", "renew", "lacking", "earned", "credential"]
 st.html(legend_html([k for k in order if k in used]))
 height = int(min(700, max(280, layout.height + 20)))
-components.html(stacking_html(svg, focus=(x + NODE_W / 2, y + NODE_H / 2), height=height),
-                height=height + 8)
+# our own SVG (every catalog text escaped by stacking_svg) and pan/zoom script, in a frame
+st.iframe(stacking_html(svg, focus=(x + NODE_W / 2, y + NODE_H / 2), height=height),
+          height=height + 8)
 if hidden:
     st.caption(f"{len(hidden)} courses that {md_escape(learner.name or learner.id) if learner else 'the learner'} "
                "neither holds nor plans are not drawn (each credential says how many of its "
