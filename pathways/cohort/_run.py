@@ -12,7 +12,8 @@ tables, cheap to pickle, objects built on the worker when used) and scattered to
 once; each task gets a batch of learners and the catalog's future. Batches are sized so that
 there are about eight per worker (at least :data:`MIN_BATCH` learners, at most
 :data:`MAX_BATCH`): a plan costs 10-500 ms and Dask a few ms per task, so the scheduling
-overhead stays well under 5 % of the work while the batches still spread evenly. A task that
+overhead (the gaps between tasks, :attr:`RunStats.scheduling`) stays well under 5 % of the
+work while the batches still spread evenly. A task that
 fails is retried twice; a worker that dies has its tasks run again elsewhere (Dask's own
 bookkeeping), so every learner is in the result exactly once. Ctrl-C cancels what is left and
 shuts the cluster down.
@@ -40,7 +41,16 @@ MAX_BATCH = 256
 @dataclass(frozen=True)
 class RunStats:
     """How a run went: wall seconds, seconds spent inside tasks (their own wall clock, summed
-    over workers), the number of tasks, workers and learners per task."""
+    over workers), the number of tasks, workers and learners per task, and where the rest of
+    the workers' time went, summed over workers (from the tasks' end times, so a remote
+    cluster's clock skew blurs the split, not the totals):
+
+    - ``head``: from the start of the run to a worker's first task (connecting, shipping the
+      catalog, the first task reaching the worker);
+    - ``gaps``: between two tasks on the same worker (the scheduling overhead proper);
+    - ``tail``: from a worker's last task to the end of the run (waiting for the others'
+      last batches, collecting results).
+    """
 
     scheduler: str
     workers: int
@@ -49,19 +59,55 @@ class RunStats:
     learners: int
     wall: float
     task_time: float
+    head: float = 0.0
+    gaps: float = 0.0
+    tail: float = 0.0
 
     @property
     def overhead(self) -> float:
-        """The share of the workers' time not spent inside tasks: scheduling, shipping data,
-        waiting for work (a machine shared with other jobs slows tasks and the rest alike)."""
+        """The share of the workers' time not spent inside tasks: start-up, scheduling,
+        waiting for the last tasks (a machine shared with other jobs slows tasks and the rest
+        alike)."""
         capacity = self.wall * max(self.workers, 1)
         return max(0.0, 1.0 - self.task_time / capacity) if capacity > 0 else 0.0
+
+    @property
+    def scheduling(self) -> float:
+        """The scheduling overhead: the gaps between tasks as a share of the time in tasks."""
+        return self.gaps / self.task_time if self.task_time > 0 else 0.0
 
     def to_dict(self) -> dict[str, Any]:
         return {"scheduler": self.scheduler, "workers": self.workers, "tasks": self.tasks,
                 "batch_size": self.batch_size, "learners": self.learners,
                 "wall_s": round(self.wall, 3), "task_time_s": round(self.task_time, 3),
-                "overhead": round(self.overhead, 4)}
+                "head_s": round(self.head, 3), "gaps_s": round(self.gaps, 3),
+                "tail_s": round(self.tail, 3), "overhead": round(self.overhead, 4),
+                "scheduling": round(self.scheduling, 4)}
+
+
+def _split(timings: Sequence[tuple[float, float, str]], started: float, ended: float,
+           workers: int = 1) -> tuple[float, float, float]:
+    """``(head, gaps, tail)`` in seconds, summed over ``workers``, of tasks that each took
+    ``spent`` seconds and ended at ``end`` (epoch) on ``where``, in a run from ``started`` to
+    ``ended`` (epoch). A worker that ran no task was idle from start to end (its time is
+    counted in ``head``).
+
+    >>> _split([(1.0, 11.0, "a"), (1.0, 13.0, "a"), (2.0, 12.5, "b")], 10.0, 14.0)
+    (0.5, 1.0, 2.5)
+    >>> _split([(1.0, 11.0, "a")], 10.0, 14.0, workers=2)
+    (4.0, 0.0, 3.0)
+    """
+    by_worker: dict[str, list[tuple[float, float]]] = {}
+    for spent, end, where in timings:
+        by_worker.setdefault(where, []).append((end - spent, end))
+    head = gaps = tail = 0.0
+    for spans in by_worker.values():
+        spans.sort()
+        head += max(0.0, spans[0][0] - started)
+        gaps += sum(max(0.0, b[0] - a[1]) for a, b in zip(spans, spans[1:]))
+        tail += max(0.0, ended - spans[-1][1])
+    head += max(0, workers - len(by_worker)) * max(0.0, ended - started)
+    return head, gaps, tail
 
 
 def batch_size_for(n: int, workers: int) -> int:
@@ -77,7 +123,7 @@ def _batches(items: Sequence[LearnerInput], size: int) -> list[list[LearnerInput
     return [list(items[i:i + size]) for i in range(0, len(items), size)]
 
 
-def run_batches(task: Callable[..., tuple[Any, float]], catalog: Catalog,
+def run_batches(task: Callable[..., tuple[Any, tuple[float, float, str]]], catalog: Catalog,
                 learners: Sequence[LearnerInput], options: dict[str, Any], *,
                 scheduler: str = "local", workers: int | None = None,
                 batch_size: int | None = None,
@@ -86,19 +132,27 @@ def run_batches(task: Callable[..., tuple[Any, float]], catalog: Catalog,
     order (whatever order they finished in) and the run's statistics."""
     start = time.perf_counter()
     if scheduler == "synchronous":
+        epoch = time.time()
         size = batch_size or batch_size_for(len(learners), 1)
         batches = _batches(learners, size)
-        results, busy = [], 0.0
+        results, timings = [], []
         for i, batch in enumerate(batches):
-            value, spent = task(catalog, batch, options)
+            value, timing = task(catalog, batch, options)
             results.append(value)
-            busy += spent
+            timings.append(timing)
             if progress:
                 progress(i + 1, len(batches))
-        return results, RunStats("synchronous", 1, len(batches), size, len(learners),
-                                 time.perf_counter() - start, busy)
+        return results, _stats("synchronous", 1, len(batches), size, len(learners),
+                               time.perf_counter() - start, timings, epoch)
     return _distributed(task, catalog, learners, options, scheduler, workers, batch_size,
                         progress, start)
+
+
+def _stats(scheduler: str, workers: int, tasks: int, size: int, learners: int, wall: float,
+           timings: Sequence[tuple[float, float, str]], epoch: float) -> RunStats:
+    head, gaps, tail = _split(timings, epoch, epoch + wall, workers)
+    return RunStats(scheduler, workers, tasks, size, learners, wall,
+                    sum(t[0] for t in timings), head, gaps, tail)
 
 
 def _distributed(task: Callable[..., Any], catalog: Catalog, learners: Sequence[LearnerInput],
@@ -125,6 +179,7 @@ def _distributed(task: Callable[..., Any], catalog: Catalog, learners: Sequence[
         raise InvalidParameterError(f"unknown scheduler {scheduler!r}: use local, synchronous or "
                             "tcp://HOST:PORT")
     futures: list[Any] = []
+    epoch = time.time() - (time.perf_counter() - start)
     try:
         n_workers = max(1, len(client.scheduler_info().get("workers", {})) or (workers or 1))
         size = batch_size or batch_size_for(len(learners), n_workers)
@@ -134,15 +189,15 @@ def _distributed(task: Callable[..., Any], catalog: Catalog, learners: Sequence[
                    for batch in batches]
         order = {f.key: i for i, f in enumerate(futures)}
         results: list[Any] = [None] * len(futures)
-        busy = 0.0
+        timings = []
         for done, future in enumerate(as_completed(futures), 1):
-            value, spent = future.result()
+            value, timing = future.result()
             results[order[future.key]] = value
-            busy += spent
+            timings.append(timing)
             if progress:
                 progress(done, len(futures))
-        return results, RunStats(scheduler, n_workers, len(batches), size, len(learners),
-                                 time.perf_counter() - start, busy)
+        return results, _stats(scheduler, n_workers, len(batches), size, len(learners),
+                               time.perf_counter() - start, timings, epoch)
     except KeyboardInterrupt:
         client.cancel(futures)
         raise

@@ -7,6 +7,8 @@ error row: a batch never stops for one learner.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import socket
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -49,10 +51,12 @@ def _profile(catalog: Catalog, item: LearnerInput) -> LearnerProfile | str:
         return str(err)
 
 
-def _timed(rows: Any, start: float) -> tuple[Any, float]:
-    """The result with the seconds the task took (its own clock: what the run's overhead is
-    measured against)."""
-    return rows, time.perf_counter() - start
+def _timed(rows: Any, start: float) -> tuple[Any, tuple[float, float, str]]:
+    """The result with when the task ran: the seconds it took (its own clock: what the run's
+    overhead is measured against), when it ended (epoch seconds) and where (host:pid), from
+    which the run tells scheduling gaps from start-up and the wait for the last tasks."""
+    spent = time.perf_counter() - start
+    return rows, (spent, time.time(), f"{socket.gethostname()}:{os.getpid()}")
 
 
 # --------------------------------------------------------------------------- plans

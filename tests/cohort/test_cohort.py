@@ -156,6 +156,15 @@ def test_summary_counts_what_the_learners_miss(catalog, people) -> None:
     assert result.tables["credentials"]["learners"].sum() <= len(people)
 
 
+def _accounted(stats) -> None:
+    """Every second of the workers' time is in a task, before the first, between two or after
+    the last (the split the benchmark reports; same machine, so the clocks agree)."""
+    parts = (stats.task_time, stats.head, stats.gaps, stats.tail)
+    assert all(p >= 0 for p in parts)
+    assert sum(parts) == pytest.approx(stats.wall * stats.workers, rel=0.02, abs=0.02)
+    assert stats.scheduling == pytest.approx(stats.gaps / stats.task_time)
+
+
 def test_a_cluster_gives_the_same_rows_as_this_process(catalog, people, cluster) -> None:
     calls = [(cohort_plan, {}), (cohort_readiness, {}), (cohort_recommend, {"top": 3})]
     for call, extra in calls:
@@ -163,6 +172,8 @@ def test_a_cluster_gives_the_same_rows_as_this_process(catalog, people, cluster)
         remote = call(catalog, people, scheduler=cluster, today=DAY, batch_size=2, **extra)
         assert remote.stats.workers == 2 and remote.stats.tasks == 4
         pd.testing.assert_frame_equal(local.frame, remote.frame)
+        _accounted(local.stats)
+        _accounted(remote.stats)
     a = cohort_summary(catalog, people, scheduler="synchronous", today=DAY)
     b = cohort_summary(catalog, people, scheduler=cluster, today=DAY, batch_size=2)
     for name in a.tables:
