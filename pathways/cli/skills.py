@@ -350,8 +350,8 @@ def skills_from_text(
         emit_json(out)
         return
     for item in out:
-        print_table(str(item["file"]), ["skill", "label", "score", "from the text"],
-                    [[s["skill"], s["label"], s["score"], s["evidence"]] for s in item["skills"]],
+        print_table(str(item["file"]), ["skill", "score", "from the text", "id"],
+                    [[s["label"], s["score"], s["evidence"], s["skill"]] for s in item["skills"]],
                     justify={"score": "right"})
 
 
