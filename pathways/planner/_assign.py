@@ -40,8 +40,12 @@ import time
 import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from pathways.domain import AnyOf, Catalog, Choose, MinHours, Node, Ref
+
+if TYPE_CHECKING:
+    from pathways._milp import Model, SolveResult
 
 __all__ = ["NODE_BUDGET", "Solution", "solve_scope"]
 
@@ -361,9 +365,25 @@ class _Scope:
         return CredResult(root, nodes + len(filled), len(filled), filled)
 
     # -- the MILP of the audit's own formulation
+    def _solve(self, model: Model, objective: dict[int, float]) -> SolveResult | None:
+        """The MILP's result within the deadline, or None when it found nothing in time; a
+        result not proven optimal marks the audit inexact (with the message shown)."""
+        from pathways._milp import Deadline, solve
+
+        r = solve(model, objective, deadline=Deadline.at_time(self.deadline))
+        if not r.ok:
+            self.exact = False
+            self.message = "the audit's search was cut short by the time limit"
+            return None
+        if r.status != "optimal":
+            self.exact = False
+            self.message = "the audit's search was cut short by the time limit: the best " \
+                           "assignment found is shown"
+        return r
+
     def _milp_cred(self, p: _Cred, always: Sequence[bool],
                    cand: Sequence[int]) -> CredResult | None:
-        from pathways._milp import Deadline, Model, solve
+        from pathways._milp import Model
 
         tree = p.tree
         model = Model()
@@ -406,15 +426,9 @@ class _Scope:
         root_var = gvar.get(j) if kind == "group" else uvar[j] if kind == "upper" else None
         if root_var is not None:
             objective[root_var] = objective.get(root_var, 0.0) - float(len(objective) + 2)
-        r = solve(model, objective, deadline=Deadline.at_time(self.deadline))
-        if not r.ok:
-            self.exact = False
-            self.message = "the audit's search was cut short by the time limit"
+        r = self._solve(model, objective)
+        if r is None:
             return None
-        if r.status != "optimal":
-            self.exact = False
-            self.message = "the audit's search was cut short by the time limit: the best " \
-                           "assignment found is shown"
         chosen = [i for i in cand if r.x[gvar[i]] > 0.5]  # type: ignore[index]
         m = _Matcher(p.members, self.counter)
         for i in chosen:
@@ -533,7 +547,7 @@ class _Scope:
     def _milp_scope(self, conflicts: dict[str, list[str | None]]) -> Solution | None:
         """Sides of the conflict courses by a MILP: side variables, and for every credential its
         groups, nodes and a transport of courses to groups (see the module docstring)."""
-        from pathways._milp import Deadline, Model, solve
+        from pathways._milp import Model
 
         cat = self.catalog
         model = Model()
@@ -617,15 +631,9 @@ class _Scope:
                 objective[col] = objective.get(col, 0.0) - weight_creds * a
                 if k in self.targets:
                     objective[col] -= weight_targets * a
-        r = solve(model, objective, deadline=Deadline.at_time(self.deadline))
-        if not r.ok:
-            self.exact = False
-            self.message = "the audit's search was cut short by the time limit"
+        r = self._solve(model, objective)
+        if r is None:
             return None
-        if r.status != "optimal":
-            self.exact = False
-            self.message = "the audit's search was cut short by the time limit: the best " \
-                           "assignment found is shown"
         sides: dict[str, str | None] = {}
         for c, options in conflicts.items():
             chosen = [s for s in options if r.x[side_var[(c, s)]] > 0.5]  # type: ignore[index]
