@@ -12,7 +12,7 @@ from pathways.io import dump_yaml, learner_to_data
 from pathways.workspace import caseload, keep_learner, replan
 from ui.state import BUILT_LEARNER, LearnerSource, context, request_learner_choice
 from ui.views import md_escape
-from ui.workspace import ADVISOR, advisor, database_label, open_workspace
+from ui.workspace import advisor_input, database_label, open_workspace
 
 ctx = context()
 catalog = ctx.catalog
@@ -31,9 +31,7 @@ if ws is None:
         st.error(st.session_state.get("_workspace_error", ""), icon=":material/error:")
     st.stop()
 
-advisor()  # the session's advisor name, set once
-who = st.text_input("Advisor", key=ADVISOR,
-                    help="Your name: the caseload shown, and who saves what.").strip() or "advisor"
+who = advisor_input(help="Your name: the caseload shown, and who saves what.")
 st.caption(f"Workspace: {database_label()}")
 
 if ctx.learner is not None:

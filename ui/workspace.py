@@ -22,7 +22,7 @@ from pathways.workspace import (
     make_plan,
 )
 
-__all__ = ["advisor", "database_label", "keep_panel", "open_workspace"]
+__all__ = ["advisor_input", "database_label", "keep_panel", "open_workspace"]
 
 ADVISOR = "workspace_advisor"
 
@@ -51,12 +51,25 @@ def open_workspace(*, create: bool = False) -> Workspace | None:
         return None
 
 
-def advisor() -> str:
-    """The advisor's name (kept for the session; default ``$PATHWAYS_ADVISOR``)."""
+#: Where the advisor's name is kept for the session. Not the widget's own key: Streamlit drops
+#: a widget's state when a page does not draw it, so the name would be lost (an empty box) on
+#: the way from a page without the box to one with it.
+_ADVISOR_NAME = "_workspace_advisor_name"
+
+
+def advisor_input(**kwargs: Any) -> str:
+    """The advisor's name, in a text box (kept for the session; default
+    ``$PATHWAYS_ADVISOR``); ``"advisor"`` when left empty."""
     ss = st.session_state
-    if ADVISOR not in ss:
-        ss[ADVISOR] = os.environ.get("PATHWAYS_ADVISOR", "advisor")
-    return str(ss[ADVISOR]).strip() or "advisor"
+    if _ADVISOR_NAME not in ss:
+        ss[_ADVISOR_NAME] = os.environ.get("PATHWAYS_ADVISOR", "advisor")
+    ss[ADVISOR] = ss[_ADVISOR_NAME]  # the box shows the kept name on every page
+
+    def changed() -> None:
+        ss[_ADVISOR_NAME] = ss[ADVISOR]
+
+    st.text_input("Advisor", key=ADVISOR, on_change=changed, **kwargs)
+    return str(ss[_ADVISOR_NAME]).strip() or "advisor"
 
 
 def keep_panel(ctx: Any, *, targets: list[str] | None = None, objective: str = "hours",
@@ -71,8 +84,7 @@ def keep_panel(ctx: Any, *, targets: list[str] | None = None, objective: str = "
         if ws is None:
             st.caption(f"No workspace yet at {database_label()}: create it on the Caseload page.")
             return
-        advisor()
-        who = st.text_input("Advisor", key=ADVISOR).strip() or "advisor"
+        who = advisor_input()
         note = st.text_area("Note (optional)", key=f"keep_note_{where}",
                             placeholder="What was decided or discussed")
         label = "Keep this plan" + (" and the note" if where == "plan" else "")

@@ -71,6 +71,28 @@ def test_caseload_page_from_an_empty_database_to_a_kept_plan_and_note(db: Path) 
     (note,) = ws.notes("maria")
     assert (note.text, note.created_by, note.plan_id) == ("Prefers evening classes", "alice", 1)
 
+    # The browser closed and the server restarted (no session state, no cache): all is there.
+    import streamlit as st
+
+    from ui.workspace import _workspace
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    _workspace.clear()
+    again = open_page("ui/caseload.py")
+    frame = again.dataframe[0].value
+    assert list(frame["learner"]) == ["maria"]
+    assert frame["plan"].iloc[0] == f"{dt.date.today():%Y-%m-%d}"
+    assert list(again.dataframe[1].value["what"]) == ["note", "plan", "version"]
+    # the advisor's name is kept from page to page (the plan page draws the box again)
+    again.text_input(key="workspace_advisor").set_value("bob").run()
+    assert any("No learners in this caseload yet" in i.value for i in again.info)
+    again.switch_page("ui/plan.py").run()
+    assert not again.exception, again.exception
+    assert again.text_input(key="workspace_advisor").value == "bob"
+    again.switch_page("ui/caseload.py").run()
+    assert again.text_input(key="workspace_advisor").value == "bob"
+
 
 def test_the_plan_page_keeps_the_plan_the_cli_then_reads(db: Path) -> None:
     from pathways.planner import plan
