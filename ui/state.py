@@ -355,9 +355,10 @@ def _catalog_section() -> ActiveCatalog:
         ss[ACTIVE_CATALOG] = sample_catalog()
     elif choice == CATALOG_OPTIONS[2]:
         uploads = st.file_uploader(
-            "CTDL files", type=["json", "jsonld"], key=CTDL_UPLOAD, accept_multiple_files=True,
+            "CTDL files", type=["json", "jsonld", "zip"], key=CTDL_UPLOAD,
+            accept_multiple_files=True,
             help="Credential Engine CTDL JSON-LD: credentials, courses, pathways, registry "
-                 "envelopes; several files are read together.")
+                 "envelopes; several files (or a .zip of them) are read together.")
         if uploads:
             files = tuple((u.name, u.getvalue()) for u in uploads)
             digest = hashlib.sha256(b"".join(hashlib.sha256(n.encode() + b"\0" + d).digest()

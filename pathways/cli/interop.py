@@ -145,7 +145,7 @@ def _hours_per_credit(values: list[str] | None) -> dict[str, float]:
 @ctdl_app.command("import")
 def ctdl_import(
     paths: Annotated[list[Path], typer.Argument(
-        help="CTDL JSON-LD files or directories of them (read together: references resolve "
+        help="CTDL JSON-LD files, .zip archives or directories of them (read together: references resolve "
              "across all of them); registry envelopes, @graph documents, compacted or "
              "expanded JSON-LD.")],
     out: OutFile,

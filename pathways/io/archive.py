@@ -23,7 +23,8 @@ from pathways.io._report import Document, ValidationReport
 from pathways.io._yaml import parse_yaml_bytes
 from pathways.io.catalog import catalog_from_data
 
-__all__ = ["MAX_ZIP_BYTES", "MAX_ZIP_MEMBERS", "YAML_SUFFIXES", "catalog_from_archive"]
+__all__ = ["MAX_ZIP_BYTES", "MAX_ZIP_MEMBERS", "YAML_SUFFIXES", "archive_members",
+           "catalog_from_archive"]
 
 #: Most files a catalog archive may hold.
 MAX_ZIP_MEMBERS = 500
@@ -73,7 +74,7 @@ def _member_bytes(name: str, data: bytes, info: zipfile.ZipInfo, budget: int) ->
                            f"({info.file_size:,} bytes): a damaged archive or a zip bomb")
     if len(out) > budget:
         raise _zip_problem(name, f"the archive unpacks to more than {MAX_ZIP_BYTES // 2**20} MB",
-                           "zip only the catalog's YAML files")
+                           "zip only the catalog's files")
     if not complete or len(out) != info.file_size or zlib.crc32(out) != info.CRC:
         raise _zip_problem(name, f"cannot unpack {shown}: its data does not match its size or "
                            "checksum")
@@ -96,8 +97,17 @@ def _member_span(name: str, data: bytes, info: zipfile.ZipInfo) -> tuple[int, in
     return start, stop
 
 
-def _zip_members(name: str, data: bytes) -> dict[str, bytes]:
-    """The YAML members of a zip archive (path -> bytes), with size and path checks.
+def archive_members(name: str, data: bytes, suffixes: tuple[str, ...]) -> dict[str, bytes]:
+    """The members of the zip archive ``data`` whose names end in one of ``suffixes``
+    (``".json"``...; path in the archive -> bytes), with the checks of :func:`_zip_members`:
+    what a hostile archive may not do is refused, whatever its members are."""
+    return _zip_members(name, data, suffixes)
+
+
+def _zip_members(name: str, data: bytes, suffixes: tuple[str, ...] = YAML_SUFFIXES
+                 ) -> dict[str, bytes]:
+    """The YAML members (or those ending in ``suffixes``) of a zip archive (path -> bytes),
+    with size and path checks.
 
     The sizes the archive declares are not trusted: each member is decompressed here,
     streaming, and the archive is refused as soon as the bytes actually produced pass the size
@@ -116,7 +126,7 @@ def _zip_members(name: str, data: bytes) -> dict[str, bytes]:
                                       file=name, hint="zip only the catalog directory"))
     if sum(i.file_size for i in infos) > MAX_ZIP_BYTES:
         raise CatalogError(Diagnostic(f"the archive unpacks to more than {MAX_ZIP_BYTES // 2**20} MB",
-                                      file=name, hint="zip only the catalog's YAML files"))
+                                      file=name, hint="zip only the catalog's files"))
     spans = sorted((_member_span(name, data, i), i.filename) for i in infos)
     for (first, a), (second, b) in zip(spans, spans[1:]):
         if second[0] < first[1]:
@@ -129,7 +139,7 @@ def _zip_members(name: str, data: bytes) -> dict[str, bytes]:
         path = PurePosixPath(info.filename.replace("\\", "/"))
         if path.is_absolute() or ".." in path.parts or not path.parts or path.parts[0] == "__MACOSX":
             continue
-        if path.suffix.lower() not in YAML_SUFFIXES or path.name.startswith("."):
+        if path.suffix.lower() not in suffixes or path.name.startswith("."):
             continue
         key = str(path)
         if key in where:

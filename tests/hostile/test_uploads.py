@@ -1,5 +1,5 @@
-"""Points 2 and 7 of issue 16 for the app's zip upload (read by
-:func:`pathways.io.catalog_from_archive`): what is actually decompressed is capped (streaming),
+"""Points 2 and 7 of issue 16 for the app's zip uploads (catalogs read by
+:func:`pathways.io.catalog_from_archive`, CTDL zips by the same reader): what is actually decompressed is capped (streaming),
 overlapping members are refused, a member name used twice is an error."""
 
 from __future__ import annotations
@@ -53,6 +53,17 @@ def test_sizes_the_archive_declares_are_not_trusted() -> None:
     assert "bomb.zip" in str(info.value) and "more than it declares" in str(info.value)
     assert used.peak_bytes < 64 * MB, used
     assert used.seconds < 30, used
+
+
+def test_a_ctdl_zip_is_held_to_the_same_caps() -> None:
+    from pathways.io.ctdl import catalog_from_ctdl_bytes
+
+    bomb = _lie_about_sizes(_zip([("graph.json", b" " * (256 * MB))]), 248)
+    with measured() as used:
+        with pytest.raises(CatalogError) as info:
+            catalog_from_ctdl_bytes([("registry.zip", bomb)])
+    assert "registry.zip" in str(info.value) and "more than it declares" in str(info.value)
+    assert used.peak_bytes < 64 * MB, used
 
 
 def test_the_total_actually_decompressed_is_capped(monkeypatch) -> None:

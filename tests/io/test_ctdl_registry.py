@@ -69,6 +69,40 @@ def test_the_same_files_given_one_by_one_or_as_bytes_give_the_same_catalog() -> 
     assert catalog_to_data(report.catalog) == catalog_to_data(catalog_from_data(from_dir).catalog)
 
 
+def _zip(members: dict[str, bytes]) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def test_a_zip_of_the_files_gives_the_same_catalog(tmp_path: Path) -> None:
+    files = sorted(REGISTRY.iterdir())
+    from_dir, _ = _import(REGISTRY)
+    data = _zip({f"export/{f.name}": f.read_bytes() for f in files}
+                | {"export/README.txt": b"not read", "../evil.json": b"{oops"})
+    uploaded = catalog_from_ctdl_bytes([("registry.zip", data)])
+    assert catalog_to_data(uploaded.catalog) == catalog_to_data(catalog_from_data(from_dir).catalog)
+    (tmp_path / "registry.zip").write_bytes(data)  # the CLI's path: a .zip file given by name
+    from_zip, _ = _import(tmp_path / "registry.zip")
+    assert from_zip == from_dir
+
+
+def test_a_zip_member_that_is_not_json_is_named_and_an_empty_zip_is_refused() -> None:
+    bad = _zip({"a/good.json": (REGISTRY / sorted(p.name for p in REGISTRY.iterdir())[0]).read_bytes(),
+                "a/bad.jsonld": b"{oops"})
+    with pytest.raises(CatalogError, match=r"x\.zip:a/bad\.jsonld.*not valid JSON"):
+        catalog_from_ctdl_bytes([("x.zip", bad)])
+    with pytest.raises(CatalogError, match="the archive holds no CTDL files"):
+        catalog_from_ctdl_bytes([("y.zip", _zip({"notes.txt": b"hello"}))])
+    with pytest.raises(CatalogError, match="not a zip archive"):
+        catalog_from_ctdl_bytes([("z.zip", b"PK but not really")])
+
+
 def test_one_file_alone_keeps_the_credential_with_every_course_external() -> None:
     messages: list[str] = []
     report = catalog_from_ctdl(REGISTRY / "degree-envelope.json", messages=messages)

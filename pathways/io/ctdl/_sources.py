@@ -70,9 +70,25 @@ def _files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     return out
 
 
+def _unzipped(name: str, raw: bytes) -> list[tuple[str, bytes]]:
+    """A file's ``(name, bytes)``; for a ``.zip``, those of its ``*.json`` / ``*.jsonld``
+    members, in name order, each named ``archive.zip:path/in/it.json`` (the archive treated as
+    hostile: :func:`pathways.io.archive.archive_members`)."""
+    if not name.lower().endswith(".zip"):
+        return [(name, raw)]
+    from pathways.io.archive import archive_members
+
+    members = archive_members(name, raw, CTDL_SUFFIXES)
+    if not members:
+        raise CatalogError(Diagnostic("the archive holds no CTDL files (*.json, *.jsonld)",
+                                      file=name, hint="zip the folder of JSON-LD files"))
+    return [(f"{name}:{path}", members[path]) for path in sorted(members)]
+
+
 def documents_from_paths(paths: Iterable[str | os.PathLike[str]]) -> list[tuple[str, Any]]:
-    """``(name, parsed JSON)`` of every file in ``paths`` (files, and the ``*.json`` /
-    ``*.jsonld`` files of directories, recursively, in name order); regular files only.
+    """``(name, parsed JSON)`` of every file in ``paths`` (files, zip archives of them, and
+    the ``*.json`` / ``*.jsonld`` files of directories, recursively, in name order); regular
+    files only.
 
     Raises
     ------
@@ -82,12 +98,15 @@ def documents_from_paths(paths: Iterable[str | os.PathLike[str]]) -> list[tuple[
     docs, problems, total = [], [], 0
     for path in _files(paths):
         try:
-            raw = read_regular_file(path)
-            total += len(raw)
-            if total > MAX_CTDL_BYTES:
-                raise CatalogError(Diagnostic(f"the files total more than {MAX_CTDL_BYTES // 2**20} MB",
-                                              file=str(path), hint="import fewer files at once"))
-            docs.append((str(path), parse_ctdl_bytes(raw, str(path))))
+            for shown, raw in _unzipped(str(path), read_regular_file(path)):
+                total += len(raw)
+                if total > MAX_CTDL_BYTES:
+                    raise CatalogError(Diagnostic(f"the files total more than {MAX_CTDL_BYTES // 2**20} MB",
+                                                  file=shown, hint="import fewer files at once"))
+                try:
+                    docs.append((shown, parse_ctdl_bytes(raw, shown)))
+                except CatalogError as err:
+                    problems.extend(err.diagnostics)
         except CatalogError as err:
             problems.extend(err.diagnostics)
     if problems:
@@ -96,18 +115,27 @@ def documents_from_paths(paths: Iterable[str | os.PathLike[str]]) -> list[tuple[
 
 
 def documents_from_bytes(files: Iterable[tuple[str, bytes]]) -> list[tuple[str, Any]]:
-    """``(name, parsed JSON)`` of uploaded files (``(name, bytes)`` pairs), as
-    :func:`documents_from_paths` reads files."""
-    docs, problems, total = [], [], 0
-    for count, (name, raw) in enumerate(files, 1):
-        total += len(raw)
-        if count > MAX_CTDL_FILES or total > MAX_CTDL_BYTES:
-            raise CatalogError(Diagnostic("too many files or bytes to import at once", file=name,
-                                          hint="import fewer files at once"))
+    """``(name, parsed JSON)`` of uploaded files (``(name, bytes)`` pairs; a ``.zip`` is
+    read as its JSON-LD members), as :func:`documents_from_paths` reads files."""
+    docs: list[tuple[str, Any]] = []
+    problems: list[Diagnostic] = []
+    total = count = 0
+    for upload, data in files:
         try:
-            docs.append((name, parse_ctdl_bytes(raw, name)))
+            unpacked = _unzipped(upload, data)
         except CatalogError as err:
             problems.extend(err.diagnostics)
+            continue
+        for name, raw in unpacked:
+            count += 1
+            total += len(raw)
+            if count > MAX_CTDL_FILES or total > MAX_CTDL_BYTES:
+                raise CatalogError(Diagnostic("too many files or bytes to import at once",
+                                              file=name, hint="import fewer files at once"))
+            try:
+                docs.append((name, parse_ctdl_bytes(raw, name)))
+            except CatalogError as err:
+                problems.extend(err.diagnostics)
     if problems:
         raise CatalogError(problems)
     return docs
