@@ -9,6 +9,7 @@ to networkx to split into strongly connected components and name a cycle in each
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
@@ -431,11 +432,46 @@ def _course_closure(catalog: Catalog, facts: Facts) -> dict[str, set[str]]:
     return closure
 
 
-def warn_catalog(catalog: Catalog, where: _Where, facts: Facts | None = None) -> list[Diagnostic]:
-    """Warnings: courses whose hours were not stated, courses that count toward nothing,
-    credentials no job needs."""
-    facts = facts or Facts(catalog)
+#: Alphabets whose letters look alike (Latin "a", Cyrillic "а", Greek "α"...): an id that
+#: mixes them is most likely a look-alike of the id its author meant.
+_LOOKALIKE_SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")
+
+
+def mixed_scripts(text: str) -> tuple[str, ...]:
+    """The look-alike alphabets (Latin, Cyrillic, Greek) whose letters ``text`` mixes, when it
+    mixes two or more; ``()`` otherwise (plain ASCII is never examined).
+
+    >>> mixed_scripts("UT-DA-100"), mixed_scripts("Курс 2")
+    ((), ())
+    >>> mixed_scripts("UT-D\u0410-100")  # a Cyrillic A
+    ('Latin', 'Cyrillic')
+    """
+    if text.isascii():
+        return ()
+    found = {unicodedata.name(ch, "").split(" ")[0] for ch in text if ch.isalpha()}
+    hits = tuple(s.title() for s in _LOOKALIKE_SCRIPTS if s in found)
+    return hits if len(hits) > 1 else ()
+
+
+def _lookalike_ids(catalog: Catalog, where: _Where) -> list[Diagnostic]:
     out = []
+    for kind, table in (("course", catalog.courses), ("credential", catalog.credentials),
+                        ("job", catalog.jobs)):
+        for item_id in table:
+            scripts = mixed_scripts(item_id)
+            if scripts:
+                out.append(where.diagnostic(
+                    kind, item_id, f"{kind} id {item_id!r} mixes {' and '.join(scripts)} "
+                    "letters, which look alike: it may not be the id you meant",
+                    "retype the id in one alphabet", severity="warning"))
+    return out
+
+
+def warn_catalog(catalog: Catalog, where: _Where, facts: Facts | None = None) -> list[Diagnostic]:
+    """Warnings: ids that mix look-alike alphabets, courses whose hours were not stated,
+    courses that count toward nothing, credentials no job needs."""
+    facts = facts or Facts(catalog)
+    out = _lookalike_ids(catalog, where)
     unstated = [c for c in catalog.courses.values() if not c.hours_stated]
     hint = "find the course's learning hours and write them as hours: (then drop hours_stated)"
     if len(unstated) <= MAX_LOCATED_WARNINGS:

@@ -83,3 +83,14 @@ def test_ordinary_international_ids_are_accepted() -> None:
     ids = ["Ü-101", "데이터-1", "Курс 2", "A.B/C:D_E", "東京-3"]
     report = catalog_from_data({"courses": [_course(id=i) for i in ids]})
     assert list(report.catalog.courses) == ids
+
+
+def test_an_id_mixing_look_alike_alphabets_is_flagged() -> None:
+    # "UT-DA-100" with a Cyrillic "А" (U+0410): valid, but a warning names it
+    report = catalog_from_data({"courses": [_course(id="UT-DA-100"), _course(id="UT-D\u0410-100")]})
+    warnings = [str(w) for w in report.warnings]
+    assert len([w for w in warnings if "mixes Latin and Cyrillic letters" in w]) == 1
+    assert any("UT-D\u0410-100" in w for w in warnings)
+    # one alphabet, or Latin beside letters that look like nothing Latin: no warning
+    plain = catalog_from_data({"courses": [_course(id=i) for i in ["Курс-2", "Ü-101", "東京-A"]]})
+    assert not any("mixes" in str(w) for w in plain.warnings)
