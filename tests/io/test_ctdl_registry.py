@@ -224,13 +224,26 @@ def test_pathway_destination_without_proxy_and_k_of_n_intermediate() -> None:
     cert = creds["NET-CERT"].requires  # proxyFor written as [{"@id": ...}]
     assert isinstance(cert, Choose) and cert.k == 3 and cert.label == "Three of four"
     assert [c.id for c in cert.children] == ["NET-110", "NET-120", "NET-130", "NET-140"]
-    # precedes: Cabling before Switching
-    assert report.catalog.courses["NET-120"].prerequisites == Ref("NET-110")
+    # precedes (Cabling before Switching) is a suggested order in CTDL: kept, not a prerequisite
+    switching = report.catalog.courses["NET-120"]
+    assert switching.prerequisites is None
+    assert dict(switching.details)["suggested_after"] == ("NET-110",)
+    assert any("1 suggested order(s) (ceterms:precedes)" in m for m in messages)
     # a component made into a course from its own credit value (contact hours)
     assert report.catalog.courses["NET-140"].hours == 30
     # the capstone's proxyFor is not in the file: an external placeholder, named after it
     cap = report.catalog.courses["https://example.org/pw/res/cap"]
     assert cap.title == "Capstone (not in the import: https://example.org/pw/res/cap)"
+
+
+def test_a_component_prerequisite_is_a_required_order() -> None:
+    doc = json.loads((CTDL / "pathway-k-of-n.json").read_text())
+    for node in doc["@graph"]:
+        if node["@id"] == "https://example.org/pw/n3":  # Routing needs Switching
+            node["ceterms:prerequisite"] = ["https://example.org/pw/n2"]
+    courses = catalog_from_ctdl(doc).catalog.courses
+    assert courses["NET-130"].prerequisites == Ref("NET-120")
+    assert courses["NET-120"].prerequisites is None  # still only suggested after NET-110
 
 
 def test_pathway_round_trip_export_then_import_keeps_everything() -> None:

@@ -294,6 +294,7 @@ class _Importer:
         self.converted: Counter[str] = Counter()  # how hours were converted -> courses
         self.unstated: list[str] = []
         self.pathway_prereqs: dict[str, list[str]] = {}  # course id -> course ids before it
+        self.suggested_after: dict[str, list[str]] = {}  # the same, suggested (precedes)
         self.notes_by_kind: Counter[str] = Counter()
 
     def note(self, text: str) -> None:
@@ -879,7 +880,8 @@ class _Importer:
 
     def pathways(self) -> dict[str, Node]:
         """Requirement trees from CTDL pathways, by credential id (destination and
-        intermediate credential components alike), and ``precedes`` as prerequisites."""
+        intermediate credential components alike); components' ``prerequisite`` as
+        prerequisites and ``precedes`` as a suggested order (course details)."""
         trees: dict[str, Node] = {}
         for node in list(self.graph.nodes):
             if "Pathway" not in _type_names(node):
@@ -952,30 +954,44 @@ class _Importer:
         return list(found.values())
 
     def sequence(self, components: list[dict[str, Any]], where: str) -> None:
-        """``A precedes B`` (and ``B prerequisite A``) between components standing for
-        courses: A becomes a prerequisite of B's course."""
+        """Orders between components standing for courses. ``B prerequisite A`` is a required
+        order: A becomes a prerequisite of B's course. ``A precedes B`` is, in CTDL, a simple
+        or suggested order ("if a required ordering is intended, use ceterms:prerequisite"):
+        B's course keeps it as ``details.suggested_after``, and plans are not bound by it."""
+        suggested = 0
         for comp in components:
             before = self.stands_for(comp, where)
             for ref in _list(_get(comp, "precedes")):
                 after_node = self.graph.resolve(ref)
                 after = self.stands_for(after_node, where) if after_node is not None else None
-                self.add_sequence(before, after, where)
+                suggested += self.add_sequence(before, after, where, self.suggested_after,
+                                               "precedes")
             for ref in _list(_get(comp, "prerequisite")):
                 first_node = self.graph.resolve(ref)
                 first = self.stands_for(first_node, where) if first_node is not None else None
-                self.add_sequence(first, self.stands_for(comp, where), where)
+                self.add_sequence(first, self.stands_for(comp, where), where,
+                                  self.pathway_prereqs, "is a prerequisite of")
+        if suggested:
+            self.note(f"{where}: {suggested} suggested order(s) (ceterms:precedes) kept in the "
+                      "courses' details as suggested_after, not as prerequisites (a required "
+                      "order is ceterms:prerequisite)")
 
-    def add_sequence(self, before: _Item | None, after: _Item | None, where: str) -> None:
+    def add_sequence(self, before: _Item | None, after: _Item | None, where: str,
+                     into: dict[str, list[str]], verb: str) -> int:
+        """``before`` ahead of ``after`` in ``into`` (course id -> course ids before it);
+        1 when it was added."""
         if before is None or after is None:
-            return
+            return 0
         if before.kind != "course" or after.kind != "course":
-            self.note(f"{where}: {before.id or before.node['@id']} precedes "
+            self.note(f"{where}: {before.id or before.node['@id']} {verb} "
                       f"{after.id or after.node['@id']}: an order between credentials is not "
                       "kept (the credentials' requirements are)")
-            return
-        listed = self.pathway_prereqs.setdefault(after.id, [])
+            return 0
+        listed = into.setdefault(after.id, [])
         if before.id not in listed and before.id != after.id:
             listed.append(before.id)
+            return 1
+        return 0
 
     # ----------------------------------------------------------------- assemble
     def run(self) -> dict[str, Any]:
@@ -1104,7 +1120,7 @@ class _Importer:
                 f"{k} ({n})" for k, n in sorted(dropped.items(), key=lambda kv: (-kv[1], kv[0]))[:20]))
 
     def break_cycles(self, courses: list[dict[str, Any]]) -> None:
-        """Prerequisites that pathways' ``precedes`` added and that close a cycle: dropped."""
+        """Prerequisites that pathway components' ``prerequisite`` added and that close a cycle: dropped."""
         if not self.pathway_prereqs:
             return
         by_id = {c["id"]: c for c in courses}
@@ -1224,6 +1240,9 @@ class _Importer:
             out["description"] = description
         if hours is None:
             out["hours_stated"] = False
+        suggested = [a for a in self.suggested_after.get(i.id, []) if a in self.course_ids]
+        if suggested:
+            details["suggested_after"] = suggested
         self.kept(node, details)
         self.aliases(i, details)
         details.update(self.our_details(node))
