@@ -99,7 +99,7 @@ else:
                    "2 working, 3 advanced, 4 expert.")
         for i, row in enumerate(rows):
             c1, c2, c3 = st.columns([3.2, 1, 1.2], vertical_alignment="center")
-            kept = c1.checkbox(row["label"], value=True, key=f"ad_keep_{ad_key}_{i}",
+            kept = c1.checkbox(md_escape(row["label"]), value=True, key=f"ad_keep_{ad_key}_{i}",
                                help=f"ESCO {row['skill']}")
             if row["evidence"]:
                 c1.caption(f"“{md_escape(row['evidence'])}”")
