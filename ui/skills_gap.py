@@ -153,13 +153,8 @@ if isinstance(rec, engines.Failed):
     st.stop()
 currency = rec.currency
 bundle = rec.bundle
-# By importance and gap (the gap analysis' order: essential gaps first, largest first, then
-# optional gaps, then the skills met); among equal gaps, those the recommended courses close
-# come first (a stable sort keeps the rest in the analysis' order).
 closes = set(rec.bundle.closes)
-ordered = sorted(rec.gap.skills, key=lambda s: (s.met, not s.essential, -s.importance,
-                                                -s.deficit, s.skill not in closes))
-skills = pd.DataFrame([{**s.to_dict(), "closed": s.skill in closes} for s in ordered])
+skills = pd.DataFrame([{**s.to_dict(), "closed": s.skill in closes} for s in rec.skills_by_gap()])
 if labels and not skills.empty:
     skills["label"] = [labels.get(s, label) for s, label in zip(skills["skill"], skills["label"])]
 label_of = dict(zip(skills["skill"], skills["label"])) if not skills.empty else {}

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from pathways.skills.gap import GapReport
+from pathways.skills.gap import GapReport, SkillGap
 
 __all__ = [
     "Bundle",
@@ -152,6 +152,14 @@ class Recommendation:
     unclosable: tuple[UnclosableGap, ...]
     currency: str = "CAD"
     plain: Bundle | None = None
+
+    def skills_by_gap(self) -> tuple[SkillGap, ...]:
+        """The job's skills by importance and gap, as the gap analysis orders them (essential
+        gaps first, largest first, then optional gaps, then the skills met), and among equal
+        gaps those the bundle closes first (otherwise in the analysis' order)."""
+        closes = set(self.bundle.closes)
+        return tuple(sorted(self.gap.skills, key=lambda s: (
+            s.met, not s.essential, -s.importance, -s.deficit, s.skill not in closes)))
 
     def to_dict(self) -> dict[str, Any]:
         out = {"job": self.gap.job, "title": self.gap.title, "learner": self.gap.held.learner,

@@ -49,6 +49,29 @@ def priya(catalog: Catalog) -> LearnerProfile:
     return load_learner(EXAMPLES / "learner-priya.yaml", catalog)
 
 
+def test_skills_by_gap_keeps_the_analysis_order_and_puts_closable_gaps_first(
+        catalog: Catalog, priya: LearnerProfile) -> None:
+    rec = recommend(catalog, priya)
+    ordered = rec.skills_by_gap()
+    assert sorted(s.skill for s in ordered) == sorted(s.skill for s in rec.gap.skills)
+    closes = set(rec.bundle.closes)
+    keys = [(s.met, not s.essential, -s.importance, -s.deficit) for s in ordered]
+    assert keys == sorted(keys)
+    for a, b in zip(ordered, ordered[1:]):  # equal gaps: closable first, else the analysis' order
+        if (a.met, a.essential, a.importance, a.deficit) == (b.met, b.essential, b.importance, b.deficit):
+            if (a.skill in closes) == (b.skill in closes):
+                assert rec.gap.skills.index(a) < rec.gap.skills.index(b)
+            else:
+                assert a.skill in closes
+    # Priya: data quality assessment (no course teaches it) comes after the closable gaps of
+    # the same size
+    dqa = next(i for i, s in enumerate(ordered) if s.skill == DQA)
+    assert all(s.skill in closes for s in ordered[:dqa]
+               if (s.essential, s.importance, s.deficit) == (ordered[dqa].essential,
+                                                            ordered[dqa].importance,
+                                                            ordered[dqa].deficit))
+
+
 # --------------------------------------------------------------------------- priya, by hand
 def test_priya_default_bundle(catalog: Catalog, priya: LearnerProfile) -> None:
     rec = recommend(catalog, priya)
