@@ -402,24 +402,32 @@ def test_audit_agrees_with_the_enumerator(s: dict[str, Any], data: Any,
                                           budget: int | None) -> None:
     """``budget=0`` leaves the audit's combinatorial search no steps: contested credentials
     and exclusive sides are decided by its MILP, which must agree too."""
-    import pathways.planner._assign as assign
-
     b = Brute(s)
     assume(b.assignments(s["targets"]) <= 512)
     cat, learner = build(s)
     taken = data.draw(st.sets(st.sampled_from(sorted(b.courses))))
+    check_audit_agrees(b, cat, learner, s["targets"], taken, budget)
+
+
+def check_audit_agrees(b: Brute, cat: Any, learner: Any, targets: list[str], taken: set[str],
+                       budget: int | None) -> None:
+    """The audit of ``taken`` (planned in one term) against each target alone and all
+    together agrees with the enumerator, exactly; ``budget`` replaces the search's
+    ``NODE_BUDGET`` (None: the default)."""
+    import pathways.planner._assign as assign
+
     planned = [(c, START) for c in sorted(taken)]
     saved = assign.NODE_BUDGET
     if budget is not None:
         assign.NODE_BUDGET = budget
     try:
-        for t in s["targets"]:
+        for t in targets:
             result = audit_many(cat, learner, [t], planned=planned, as_of=START.end,
                                 check_schedule=False)[0]
             assert result.met == b.earned([t], taken), t
             assert result.exact
-        joint = audit_many(cat, learner, s["targets"], planned=planned, as_of=START.end,
+        joint = audit_many(cat, learner, targets, planned=planned, as_of=START.end,
                            check_schedule=False)
-        assert all(r.met for r in joint) == b.earned(s["targets"], taken)
+        assert all(r.met for r in joint) == b.earned(targets, taken)
     finally:
         assign.NODE_BUDGET = saved

@@ -2,7 +2,7 @@
 
 The shapes of real programs (choose lists that overlap between groups, nested choose,
 distribution areas, hour thresholds, stacked credentials, prerequisite sequences), scaled down
-so that the brute force of :mod:`tests.test_planner_properties` (every subset of courses, every
+so that the brute force of :mod:`tests.planner.test_properties` (every subset of courses, every
 assignment of courses to leaves, on the raw data) can check the planner's optimum and the
 audit's verdict -- also when the audit's combinatorial search is given no budget, so that its
 MILP of its own formulation decides.
@@ -16,13 +16,21 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-import pathways.planner._assign as assign
 from pathways.domain import Constraints, Holding, LearnerProfile
 from pathways.graph import build_graph
 from pathways.io import catalog_from_data
 from pathways.planner import audit_many, plan
 from pathways.synth import university_data
-from tests.planner.test_properties import OLD, RECENT, SETTINGS, START, Brute, cost_key, hours_key
+from tests.planner.test_properties import (
+    OLD,
+    RECENT,
+    SETTINGS,
+    START,
+    Brute,
+    check_audit_agrees,
+    cost_key,
+    hours_key,
+)
 
 
 @st.composite
@@ -99,21 +107,7 @@ def test_audit_of_university_programs_agrees_with_the_enumerator(
     assume(b.assignments(s["targets"]) <= 512)
     cat, learner = build(s)
     taken = data.draw(st.sets(st.sampled_from(sorted(b.courses))))
-    planned = [(c, START) for c in sorted(taken)]
-    saved = assign.NODE_BUDGET
-    if budget is not None:
-        assign.NODE_BUDGET = budget
-    try:
-        for t in s["targets"]:
-            result = audit_many(cat, learner, [t], planned=planned, as_of=START.end,
-                                check_schedule=False)[0]
-            assert result.met == b.earned([t], taken), t
-            assert result.exact
-        joint = audit_many(cat, learner, s["targets"], planned=planned, as_of=START.end,
-                           check_schedule=False)
-        assert all(r.met for r in joint) == b.earned(s["targets"], taken)
-    finally:
-        assign.NODE_BUDGET = saved
+    check_audit_agrees(b, cat, learner, s["targets"], taken, budget)
 
 
 def test_the_small_instances_have_the_shapes_of_programs() -> None:

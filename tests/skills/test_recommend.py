@@ -397,31 +397,35 @@ def test_credentials_agree_with_the_planner_audit(catalog: Catalog, priya: Learn
             assert not planner.audit(catalog, priya, progress.id, planned=only).met
 
 
+def _random_tree(rng: np.random.Generator, ids: list[str], depth: int = 0) -> Node:
+    """A random requirement tree over ``ids``: refs, all/any/choose of 2-3 children and hour
+    thresholds, at most two levels of groups."""
+    from pathways.domain import Choose, MinHours
+
+    kind = rng.choice(["ref", "all", "any", "choose", "hours"] if depth < 2 else ["ref"])
+    if kind == "ref":
+        return Ref(str(rng.choice(ids)))
+    if kind == "hours":
+        picked = tuple(sorted(set(rng.choice(ids, size=int(rng.integers(1, len(ids))), replace=True))))
+        return MinHours(float(rng.integers(1, 5) * 10), picked)
+    kids = tuple(_random_tree(rng, ids, depth + 1) for _ in range(int(rng.integers(2, 4))))
+    if kind == "all":
+        return AllOf(kids)
+    if kind == "any":
+        return AnyOf(kids)
+    return Choose(int(rng.integers(1, len(kids) + 1)), kids)
+
+
 def _random_credentials(seed: int) -> tuple[Catalog, LearnerProfile, list[str]]:
     """Courses without prerequisites, two credentials (the second may stack the first), a
     learner holding some courses, and a random bundle."""
-    from pathways.domain import Choose, MinHours
 
     rng = np.random.default_rng(seed)
     ids = [f"C{i}" for i in range(int(rng.integers(3, 7)))]
     courses = {c: _course(c, float(rng.integers(1, 5) * 10), {}) for c in ids}
 
-    def node(depth: int) -> Node:
-        kind = rng.choice(["ref", "all", "any", "choose", "hours"] if depth < 2 else ["ref"])
-        if kind == "ref":
-            return Ref(str(rng.choice(ids)))
-        if kind == "hours":
-            picked = tuple(sorted(set(rng.choice(ids, size=int(rng.integers(1, len(ids))), replace=True))))
-            return MinHours(float(rng.integers(1, 5) * 10), picked)
-        kids = tuple(node(depth + 1) for _ in range(int(rng.integers(2, 4))))
-        if kind == "all":
-            return AllOf(kids)
-        if kind == "any":
-            return AnyOf(kids)
-        return Choose(int(rng.integers(1, len(kids) + 1)), kids)
-
-    first = Credential("K1", "first", "microcredential", node(0))
-    second_tree = node(0)
+    first = Credential("K1", "first", "microcredential", _random_tree(rng, ids))
+    second_tree = _random_tree(rng, ids)
     if rng.random() < 0.5:
         second_tree = AllOf((Ref("K1"), second_tree))
     second = Credential("K2", "second", "certificate", second_tree)
@@ -481,7 +485,6 @@ def test_recency_of_an_enclosing_credential_applies_to_the_nested_one() -> None:
 def _stacked_case(seed: int) -> tuple[Catalog, LearnerProfile]:
     """Courses that teach the job's skill, three credentials that may nest (with recency
     windows and exclusivity), and a learner holding courses and credentials of various ages."""
-    from pathways.domain import Choose, MinHours
 
     rng = np.random.default_rng(seed)
     ids = [f"C{i}" for i in range(int(rng.integers(3, 7)))]
@@ -491,23 +494,9 @@ def _stacked_case(seed: int) -> tuple[Catalog, LearnerProfile]:
         courses[c] = _course(c, float(rng.integers(1, 5) * 10), {"x": int(rng.integers(1, 3))},
                              pre=pre, badge=int(rng.choice([12, 60])) if rng.random() < 0.2 else None)
 
-    def node(depth: int) -> Node:
-        kind = rng.choice(["ref", "all", "any", "choose", "hours"] if depth < 2 else ["ref"])
-        if kind == "ref":
-            return Ref(str(rng.choice(ids)))
-        if kind == "hours":
-            picked = tuple(sorted(set(rng.choice(ids, size=int(rng.integers(1, len(ids))), replace=True))))
-            return MinHours(float(rng.integers(1, 5) * 10), picked)
-        kids = tuple(node(depth + 1) for _ in range(int(rng.integers(2, 4))))
-        if kind == "all":
-            return AllOf(kids)
-        if kind == "any":
-            return AnyOf(kids)
-        return Choose(int(rng.integers(1, len(kids) + 1)), kids)
-
     creds: dict[str, Credential] = {}
     for j in range(3):
-        tree = node(0)
+        tree = _random_tree(rng, ids)
         if creds and rng.random() < 0.8:  # stack on an earlier credential
             tree = AllOf((Ref(str(rng.choice(sorted(creds)))), tree))
         window = int(rng.choice([12, 36])) if rng.random() < 0.5 else None
